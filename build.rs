@@ -1,0 +1,54 @@
+//! Embeds the rule packs of `rules/` in the binary: each folder of `rules/` is a pack, each
+//! `.tl` file in it one of its files. Generates `$OUT_DIR/builtin_packs.rs`.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    println!("cargo:rerun-if-changed={}", root.display());
+    let mut packs: Vec<(String, Vec<String>)> = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(&root) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if !path.is_dir() {
+                continue;
+            }
+            println!("cargo:rerun-if-changed={}", path.display());
+            let mut files: Vec<String> = std::fs::read_dir(&path)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "tl"))
+                .map(|p| p.display().to_string())
+                .collect();
+            files.sort();
+            if !files.is_empty() {
+                packs.push((entry.file_name().to_string_lossy().into_owned(), files));
+            }
+        }
+    }
+    packs.sort();
+    let mut out = String::from(
+        "/// The packs shipped in the binary: (folder name, [(file name, text)]).\npub static BUILTIN: &[(&str, &[(&str, &str)])] = &[\n",
+    );
+    for (name, files) in &packs {
+        writeln!(out, "    ({name:?}, &[").unwrap();
+        for f in files {
+            println!("cargo:rerun-if-changed={f}");
+            let rel = Path::new(f)
+                .strip_prefix(env!("CARGO_MANIFEST_DIR"))
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|_| f.clone());
+            writeln!(out, "        ({rel:?}, include_str!({f:?})),").unwrap();
+        }
+        out.push_str("    ]),\n");
+    }
+    out.push_str("];\n");
+    std::fs::write(
+        Path::new(&std::env::var("OUT_DIR").unwrap()).join("builtin_packs.rs"),
+        out,
+    )
+    .unwrap();
+}

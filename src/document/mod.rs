@@ -1,0 +1,356 @@
+//! The document model: what every reader produces, whatever the format.
+
+pub mod decode;
+pub mod markdown;
+pub mod tender;
+pub mod text;
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Serialize;
+
+pub use tender::{Tender, discover};
+
+/// The kind of a consultation document, inferred from its file name and title.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Rc,
+    Ccap,
+    Cctp,
+    Ae,
+    Avis,
+    Bpu,
+    Other,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 7] = [
+        Kind::Rc,
+        Kind::Ccap,
+        Kind::Cctp,
+        Kind::Ae,
+        Kind::Avis,
+        Kind::Bpu,
+        Kind::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Rc => "rc",
+            Kind::Ccap => "ccap",
+            Kind::Cctp => "cctp",
+            Kind::Ae => "ae",
+            Kind::Avis => "avis",
+            Kind::Bpu => "bpu",
+            Kind::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// The kind named by a file name, if any (`RC.md`, `03_CCTP_v2.docx`, `acte-engagement.txt`).
+    pub fn from_file_name(name: &str) -> Option<Kind> {
+        let stem = crate::fold::fold_str(name);
+        let stem = stem.rsplit_once('.').map(|(s, _)| s).unwrap_or(&stem);
+        let words: Vec<&str> = stem
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        let has = |w: &str| {
+            words.iter().any(|x| {
+                *x == w
+                    || x.strip_prefix(|c: char| c.is_ascii_digit())
+                        .is_some_and(|r| r.trim_start_matches(|c: char| c.is_ascii_digit()) == w)
+            })
+        };
+        if has("ccap") {
+            Some(Kind::Ccap)
+        } else if has("cctp") || has("cdc") {
+            Some(Kind::Cctp)
+        } else if has("rc") || (has("reglement") && has("consultation")) {
+            Some(Kind::Rc)
+        } else if has("ae") || has("atri") || (has("acte") && has("engagement")) {
+            Some(Kind::Ae)
+        } else if has("avis") || has("aapc") || has("boamp") {
+            Some(Kind::Avis)
+        } else if has("bpu") || has("dpgf") || has("dqe") {
+            Some(Kind::Bpu)
+        } else {
+            None
+        }
+    }
+
+    /// The kind named by a document's title, if any.
+    pub fn from_title(title: &str) -> Option<Kind> {
+        let t = crate::fold::fold_str(title);
+        let pairs = [
+            ("clauses administratives particulieres", Kind::Ccap),
+            ("clauses techniques particulieres", Kind::Cctp),
+            ("cahier des charges", Kind::Cctp),
+            ("reglement de la consultation", Kind::Rc),
+            ("reglement de consultation", Kind::Rc),
+            ("acte d'engagement", Kind::Ae),
+            ("avis d'appel", Kind::Avis),
+            ("avis de marche", Kind::Avis),
+            ("bordereau des prix", Kind::Bpu),
+            ("decomposition du prix global", Kind::Bpu),
+            ("detail quantitatif", Kind::Bpu),
+        ];
+        pairs
+            .into_iter()
+            .find(|(p, _)| t.contains(p))
+            .map(|(_, k)| k)
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.as_str().to_uppercase())
+    }
+}
+
+/// A heading of the outline. Spans are byte ranges of the document's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    /// The heading's words (without `#` or numbering marks around them).
+    pub text: Range<usize>,
+    /// From the start of the heading to the next heading of the same or a higher level.
+    pub section: Range<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BlockKind {
+    Heading,
+    Paragraph,
+    ListItem,
+    TableCell,
+}
+
+/// A paragraph, list item, table cell or heading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    pub kind: BlockKind,
+    pub span: Range<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Markdown,
+    Text,
+}
+
+/// A document read from a file: its text (after decoding), kind, outline and blocks.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub path: PathBuf,
+    /// The path as shown to the user.
+    pub display: String,
+    pub format: Format,
+    pub kind: Kind,
+    pub text: Arc<str>,
+    /// The parts of `text` that are readable text (markup such as `#` or `**` is left out).
+    pub content: Vec<Range<usize>>,
+    pub headings: Vec<Heading>,
+    pub blocks: Vec<Block>,
+}
+
+/// A document that could not be read.
+#[derive(Debug, Clone, thiserror::Error, miette::Diagnostic)]
+#[error("{path}: {reason}")]
+#[diagnostic(code(tenderlint::read))]
+pub struct ReadError {
+    pub path: String,
+    pub reason: String,
+    #[help]
+    pub help: Option<String>,
+}
+
+/// The largest document read, in bytes.
+pub const MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
+
+/// The file extensions tenderlint reads.
+pub const EXTENSIONS: &[&str] = &["md", "markdown", "txt"];
+
+pub fn is_supported(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+}
+
+impl Document {
+    /// Reads a document from a file, choosing the reader by extension.
+    pub fn read(path: &Path, display: &str) -> Result<Document, ReadError> {
+        let err = |reason: String, help: Option<&str>| ReadError {
+            path: display.to_string(),
+            reason,
+            help: help.map(str::to_string),
+        };
+        let meta =
+            std::fs::metadata(path).map_err(|e| err(format!("cannot read the file: {e}"), None))?;
+        if meta.is_dir() {
+            return Err(err("is a folder, not a document".into(), None));
+        }
+        if meta.len() > MAX_FILE_SIZE {
+            return Err(err(
+                format!(
+                    "the file is too large ({} MB, the limit is {} MB)",
+                    meta.len() / 1_000_000,
+                    MAX_FILE_SIZE / 1_000_000
+                ),
+                Some("split the document or check that it is a text document"),
+            ));
+        }
+        let bytes =
+            std::fs::read(path).map_err(|e| err(format!("cannot read the file: {e}"), None))?;
+        Document::from_bytes(path, display, &bytes)
+    }
+
+    /// Reads a document from bytes; the path's extension chooses the reader.
+    pub fn from_bytes(path: &Path, display: &str, bytes: &[u8]) -> Result<Document, ReadError> {
+        let text = decode::decode(bytes).map_err(|reason| ReadError {
+            path: display.to_string(),
+            reason,
+            help: Some(
+                "tenderlint reads UTF-8, UTF-16 (with a byte-order mark) and Windows-1252 text"
+                    .into(),
+            ),
+        })?;
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let format = if ext == "txt" {
+            Format::Text
+        } else {
+            Format::Markdown
+        };
+        Ok(Document::from_text(path, display, format, text))
+    }
+
+    /// Builds a document from already decoded text.
+    pub fn from_text(path: &Path, display: &str, format: Format, text: String) -> Document {
+        let text: Arc<str> = text.into();
+        let (content, headings, blocks) = match format {
+            Format::Markdown => markdown::structure(&text),
+            Format::Text => text::structure(&text),
+        };
+        let mut doc = Document {
+            path: path.to_path_buf(),
+            display: display.to_string(),
+            format,
+            kind: Kind::Other,
+            text,
+            content,
+            headings,
+            blocks,
+        };
+        let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        doc.kind = Kind::from_file_name(file_name)
+            .or_else(|| doc.title().and_then(Kind::from_title))
+            .unwrap_or(Kind::Other);
+        doc
+    }
+
+    /// The document's title: the text of its first heading, or its first line.
+    pub fn title(&self) -> Option<&str> {
+        if let Some(h) = self.headings.first() {
+            return Some(&self.text[h.text.clone()]);
+        }
+        self.text.lines().map(str::trim).find(|l| !l.is_empty())
+    }
+
+    /// The byte range of the first non-empty line (where findings about the whole document go).
+    pub fn first_line(&self) -> Range<usize> {
+        let mut start = 0;
+        for line in self.text.split_inclusive('\n') {
+            let trimmed = line.trim();
+            if !trimmed.is_empty() {
+                let lead = line.len() - line.trim_start().len();
+                return start + lead..start + lead + trimmed.len();
+            }
+            start += line.len();
+        }
+        0..0
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        line_col(&self.text, offset)
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset of `text`.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map(|n| n + 1).unwrap_or(0);
+    let col = text[line_start..offset].chars().count() + 1;
+    (line, col)
+}
+
+/// Fills in the section ranges of headings: each runs to the next heading of the same or a
+/// higher level (a smaller or equal level number), or to the end of the text.
+pub fn close_sections(headings: &mut [Heading], text_len: usize) {
+    for i in 0..headings.len() {
+        let level = headings[i].level;
+        let end = headings[i + 1..]
+            .iter()
+            .find(|h| h.level <= level)
+            .map(|h| h.section.start)
+            .unwrap_or(text_len);
+        headings[i].section.end = end;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_from_file_names() {
+        assert_eq!(Kind::from_file_name("RC.md"), Some(Kind::Rc));
+        assert_eq!(Kind::from_file_name("03_CCTP_v2.docx"), Some(Kind::Cctp));
+        assert_eq!(
+            Kind::from_file_name("acte-d-engagement.txt"),
+            Some(Kind::Ae)
+        );
+        assert_eq!(Kind::from_file_name("Avis AAPC.pdf"), Some(Kind::Avis));
+        assert_eq!(Kind::from_file_name("BPU.md"), Some(Kind::Bpu));
+        assert_eq!(Kind::from_file_name("marche.md"), None);
+        assert_eq!(Kind::from_file_name("source.md"), None);
+    }
+
+    #[test]
+    fn kinds_from_titles() {
+        assert_eq!(
+            Kind::from_title("CAHIER DES CLAUSES ADMINISTRATIVES PARTICULIÈRES"),
+            Some(Kind::Ccap)
+        );
+        assert_eq!(
+            Kind::from_title("Règlement de la consultation"),
+            Some(Kind::Rc)
+        );
+        assert_eq!(Kind::from_title("Projet"), None);
+    }
+
+    #[test]
+    fn line_and_column() {
+        assert_eq!(line_col("ab\ncdé f", 7), (2, 4));
+        assert_eq!(line_col("ab\ncdé f", 8), (2, 5));
+        assert_eq!(line_col("ab", 99), (1, 3));
+    }
+}

@@ -1,0 +1,134 @@
+//! Tenders: a folder that directly holds documents is one tender (one *dossier de
+//! consultation*); a file given on its own is a tender of one document.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use super::{Document, ReadError, is_supported};
+
+/// The documents of one consultation, checked together.
+#[derive(Debug, Clone)]
+pub struct Tender {
+    pub path: PathBuf,
+    pub display: String,
+    pub documents: Vec<Document>,
+}
+
+/// What discovery found: the tenders, and the inputs that could not be read.
+#[derive(Debug, Default)]
+pub struct Discovery {
+    pub tenders: Vec<Tender>,
+    pub errors: Vec<ReadError>,
+}
+
+fn display(p: &Path) -> String {
+    let s = p.to_string_lossy().replace('\\', "/");
+    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+}
+
+fn skipped_dir(name: &str) -> bool {
+    name.starts_with('.') || name == "target" || name == "node_modules"
+}
+
+/// Finds and reads the tenders under `paths`.
+pub fn discover(paths: &[PathBuf]) -> Discovery {
+    let mut found = Discovery::default();
+    // Folder -> documents directly in it.
+    let mut groups: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    let mut singles: Vec<PathBuf> = Vec::new();
+    for path in paths {
+        let meta = match std::fs::metadata(path) {
+            Ok(m) => m,
+            Err(e) => {
+                found.errors.push(ReadError {
+                    path: display(path),
+                    reason: format!("cannot read: {e}"),
+                    help: None,
+                });
+                continue;
+            }
+        };
+        if meta.is_file() {
+            if is_supported(path) {
+                singles.push(path.clone());
+            } else {
+                found.errors.push(ReadError {
+                    path: display(path),
+                    reason: "unsupported document type".into(),
+                    help: Some(format!(
+                        "tenderlint reads these extensions: {}",
+                        super::EXTENSIONS.join(", ")
+                    )),
+                });
+            }
+            continue;
+        }
+        let walker = walkdir::WalkDir::new(path)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| {
+                e.depth() == 0
+                    || !(e.file_type().is_dir() && skipped_dir(&e.file_name().to_string_lossy()))
+            });
+        for entry in walker {
+            match entry {
+                Ok(e)
+                    if e.file_type().is_file()
+                        && is_supported(e.path())
+                        && !e.file_name().to_string_lossy().starts_with('.') =>
+                {
+                    let parent = e.path().parent().map(Path::to_path_buf).unwrap_or_default();
+                    groups
+                        .entry(parent)
+                        .or_default()
+                        .push(e.path().to_path_buf());
+                }
+                Ok(_) => {}
+                Err(err) => found.errors.push(ReadError {
+                    path: err.path().map(display).unwrap_or_else(|| display(path)),
+                    reason: format!(
+                        "cannot read: {}",
+                        err.io_error()
+                            .map(|e| e.to_string())
+                            .unwrap_or_else(|| err.to_string())
+                    ),
+                    help: None,
+                }),
+            }
+        }
+    }
+    let read_all = |folder: PathBuf, files: Vec<PathBuf>, found: &mut Discovery| {
+        let mut documents = Vec::new();
+        for f in files {
+            match Document::read(&f, &display(&f)) {
+                Ok(d) => documents.push(d),
+                Err(e) => found.errors.push(e),
+            }
+        }
+        if !documents.is_empty() {
+            found.tenders.push(Tender {
+                display: display(&folder),
+                path: folder,
+                documents,
+            });
+        }
+    };
+    for file in singles {
+        read_all(file.clone(), vec![file], &mut found);
+    }
+    for (folder, files) in groups {
+        read_all(folder, files, &mut found);
+    }
+    found
+}
+
+impl Tender {
+    /// A tender of documents built in memory (for examples and tests).
+    pub fn from_documents(display: &str, documents: Vec<Document>) -> Tender {
+        Tender {
+            path: PathBuf::from(display),
+            display: display.to_string(),
+            documents,
+        }
+    }
+}

@@ -1,0 +1,164 @@
+//! Plain text: headings are recognised by their shape, blocks are paragraphs and list items.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{Block, BlockKind, Heading, close_sections};
+
+static ARTICLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?i:article|art\.)\s*([0-9]+(?:\.[0-9]+)*|[ivxlc]+|premier|1er)\b").unwrap()
+});
+static PART: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?i:titre|chapitre|partie|section)\s+([0-9]+|[ivxlc]+)\b").unwrap()
+});
+static NUMBERED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^([0-9]+(?:\.[0-9]+)*)\.?\)?\s+\p{L}").unwrap());
+static ROMAN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[IVX]+\s*[.)–-]\s+\p{L}").unwrap());
+static LIST_ITEM: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:[-*•–·]|[a-z]\)|[0-9]+\))\s+").unwrap());
+
+/// The heading level of a line, if the line is a heading by its shape.
+pub fn heading_level(line: &str) -> Option<u8> {
+    let line = line.trim();
+    let chars = line.chars().count();
+    if chars < 2 || chars > 120 {
+        return None;
+    }
+    if let Some(c) = ARTICLE.captures(line) {
+        return Some(2 + c[1].matches('.').count() as u8);
+    }
+    if PART.is_match(line) {
+        return Some(1);
+    }
+    let sentence_end = line.ends_with(['.', ';', ',']) && !line.ends_with("...");
+    if let Some(c) = NUMBERED.captures(line) {
+        if !sentence_end && chars <= 90 {
+            return Some(2 + c[1].matches('.').count() as u8);
+        }
+        return None;
+    }
+    if ROMAN.is_match(line) && !sentence_end {
+        return Some(1);
+    }
+    let letters: Vec<char> = line.chars().filter(|c| c.is_alphabetic()).collect();
+    if letters.len() >= 4
+        && line.contains(char::is_whitespace)
+        && letters.iter().all(|c| c.is_uppercase())
+        && !sentence_end
+        && !LIST_ITEM.is_match(line)
+    {
+        return Some(1);
+    }
+    None
+}
+
+/// The readable text ranges, headings and blocks of a plain text.
+pub fn structure(text: &str) -> (Vec<Range<usize>>, Vec<Heading>, Vec<Block>) {
+    let mut headings = Vec::new();
+    let mut blocks: Vec<Block> = Vec::new();
+    let mut open: Option<Block> = None;
+    let mut offset = 0;
+    for raw in text.split_inclusive('\n') {
+        let line = raw.trim_end_matches(['\n', '\r']);
+        let lead = line.len() - line.trim_start().len();
+        let trimmed = line.trim();
+        let span = offset + lead..offset + lead + trimmed.len();
+        offset += raw.len();
+        if trimmed.is_empty() {
+            blocks.extend(open.take());
+            continue;
+        }
+        if let Some(level) = heading_level(trimmed) {
+            blocks.extend(open.take());
+            blocks.push(Block {
+                kind: BlockKind::Heading,
+                span: span.clone(),
+            });
+            headings.push(Heading {
+                level,
+                text: span.clone(),
+                section: span.start..text.len(),
+            });
+            continue;
+        }
+        if LIST_ITEM.is_match(trimmed) {
+            blocks.extend(open.take());
+            open = Some(Block {
+                kind: BlockKind::ListItem,
+                span,
+            });
+            continue;
+        }
+        match &mut open {
+            Some(b) => b.span.end = span.end,
+            None => {
+                open = Some(Block {
+                    kind: BlockKind::Paragraph,
+                    span,
+                })
+            }
+        }
+    }
+    blocks.extend(open);
+    close_sections(&mut headings, text.len());
+    (vec![0..text.len()], headings, blocks)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn heading_shapes() {
+        assert_eq!(heading_level("ARTICLE 3 – PUBLIC VISÉ"), Some(2));
+        assert_eq!(heading_level("Article 3.2 - Public"), Some(3));
+        assert_eq!(heading_level("3.2 Public visé"), Some(3));
+        assert_eq!(heading_level("3. Public visé"), Some(2));
+        assert_eq!(
+            heading_level("CAHIER DES CLAUSES TECHNIQUES PARTICULIÈRES"),
+            Some(1)
+        );
+        assert_eq!(heading_level("II – Objet"), Some(1));
+        assert_eq!(
+            heading_level("1. Le titulaire transmet un rapport mensuel."),
+            None
+        );
+        assert_eq!(
+            heading_level("Le présent marché a pour objet une prestation."),
+            None
+        );
+        assert_eq!(heading_level("- RSA"), None);
+    }
+
+    #[test]
+    fn blocks_and_sections() {
+        let t = "CCTP TEST\n\nARTICLE 1 – OBJET\nLe marché a pour objet\nune prestation.\n\n- un\n- deux\n\n1.1 Détail\ntexte\nARTICLE 2 – PUBLIC\nDELD\n";
+        let (_, headings, blocks) = structure(t);
+        let h: Vec<(&str, u8)> = headings
+            .iter()
+            .map(|h| (&t[h.text.clone()], h.level))
+            .collect();
+        assert_eq!(
+            h,
+            [
+                ("CCTP TEST", 1),
+                ("ARTICLE 1 – OBJET", 2),
+                ("1.1 Détail", 3),
+                ("ARTICLE 2 – PUBLIC", 2)
+            ]
+        );
+        assert!(t[headings[1].section.clone()].contains("texte"));
+        assert!(!t[headings[1].section.clone()].contains("DELD"));
+        let paras: Vec<&str> = blocks
+            .iter()
+            .filter(|b| b.kind == BlockKind::Paragraph)
+            .map(|b| &t[b.span.clone()])
+            .collect();
+        assert_eq!(
+            paras,
+            ["Le marché a pour objet\nune prestation.", "texte", "DELD"]
+        );
+    }
+}

@@ -1,0 +1,162 @@
+//! Evaluates a rule set on tenders and returns findings (data only; nothing is printed here).
+
+mod eval;
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::compile::{Level, Pack, Rule, RuleSet};
+use crate::document::{Document, Tender};
+
+pub use eval::Evaluator;
+
+/// Whether a finding points at offending words or at the place where something was expected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FindingKind {
+    Found,
+    Missing,
+}
+
+/// A labelled byte range of the document's text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Label {
+    pub span: Range<usize>,
+    pub text: String,
+}
+
+/// One diagnostic: a rule that fired on a document. It owns the document's text so that any
+/// renderer can quote it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub rule: String,
+    pub pack: String,
+    pub level: Level,
+    pub tags: Vec<String>,
+    pub kind: FindingKind,
+    pub message: String,
+    pub why: String,
+    pub fix: String,
+    pub see: Vec<String>,
+    /// The document, as shown to the user.
+    pub file: String,
+    /// The main place (byte range of the document's text).
+    pub span: Range<usize>,
+    pub line: usize,
+    pub column: usize,
+    pub labels: Vec<Label>,
+    /// For a missing element: the condition that was not met, as written in the rule.
+    pub expected: Option<String>,
+    #[serde(skip)]
+    pub source: Arc<str>,
+}
+
+/// Whether a pack applied to a tender, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct PackDecision {
+    pub id: String,
+    pub applied: bool,
+    pub reason: String,
+}
+
+/// A rule that could not be checked on a tender because its scope does not exist there.
+#[derive(Debug, Clone, Serialize)]
+pub struct Unchecked {
+    pub rule: String,
+    pub reason: String,
+}
+
+/// Everything the engine found on one tender.
+#[derive(Debug, Clone)]
+pub struct TenderResult {
+    pub tender: Tender,
+    pub packs: Vec<PackDecision>,
+    pub findings: Vec<Finding>,
+    pub unchecked: Vec<Unchecked>,
+}
+
+/// Which packs to apply.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Packs applied whatever their applicability condition says.
+    pub force_packs: Vec<String>,
+}
+
+/// Checks one tender with every pack of the rule set.
+pub fn check_tender(rules: &RuleSet, tender: Tender, opts: &Options) -> TenderResult {
+    let mut packs = Vec::new();
+    let mut findings = Vec::new();
+    let mut unchecked = Vec::new();
+    for pack in &rules.packs {
+        let ev = Evaluator::new(pack, &tender.documents, false);
+        let forced = opts
+            .force_packs
+            .iter()
+            .any(|p| p.eq_ignore_ascii_case(&pack.id));
+        let (applies, reason) = ev.applicability();
+        let (applied, reason) = if forced {
+            (true, format!("appliqué : forcé par --pack {}", pack.id))
+        } else {
+            (applies, reason)
+        };
+        packs.push(PackDecision {
+            id: pack.id.clone(),
+            applied,
+            reason,
+        });
+        if !applied {
+            continue;
+        }
+        for rule in &pack.rules {
+            let outcome = ev.check_rule(rule);
+            findings.extend(outcome.findings);
+            if let Some(reason) = outcome.unchecked {
+                unchecked.push(Unchecked {
+                    rule: rule.id.clone(),
+                    reason,
+                });
+            }
+        }
+    }
+    sort_findings(&mut findings, &tender.documents);
+    TenderResult {
+        tender,
+        packs,
+        findings,
+        unchecked,
+    }
+}
+
+fn sort_findings(findings: &mut [Finding], docs: &[Document]) {
+    let doc_index = |f: &Finding| {
+        docs.iter()
+            .position(|d| d.display == f.file)
+            .unwrap_or(usize::MAX)
+    };
+    findings.sort_by(|a, b| {
+        (doc_index(a), a.span.start, &a.rule).cmp(&(doc_index(b), b.span.start, &b.rule))
+    });
+}
+
+/// Runs one rule on a text, as its `example` lines do: a one-document Markdown tender, the
+/// pack's applicability and the rule's kind restrictions set aside.
+pub fn check_example(pack: &Pack, rule: &Rule, text: &str) -> RuleOutcome {
+    let doc = Document::from_text(
+        std::path::Path::new("exemple.md"),
+        "exemple.md",
+        crate::document::Format::Markdown,
+        text.to_string(),
+    );
+    let docs = [doc];
+    Evaluator::new(pack, &docs, true).check_rule(rule)
+}
+
+/// The result of one rule on one tender.
+#[derive(Debug, Clone, Default)]
+pub struct RuleOutcome {
+    pub findings: Vec<Finding>,
+    /// Set when the rule's scope could not be found anywhere in the tender.
+    pub unchecked: Option<String>,
+}

@@ -1,0 +1,425 @@
+//! French-aware folding, shared by documents and patterns so that both are compared the same
+//! way: lower case, no accents, ligatures expanded, one kind of apostrophe, one space for any run
+//! of white space, hyphens between letters as spaces, U+FFFD as `_`.
+
+use std::ops::Range;
+
+use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+
+/// A folded text and, for each of its bytes, the byte offset in the original text it came from.
+#[derive(Debug, Clone, Default)]
+pub struct Folded {
+    pub text: String,
+    /// `map[i]` is the original offset of folded byte `i`; `map[text.len()]` is the end.
+    pub map: Vec<usize>,
+}
+
+impl Folded {
+    /// The original byte range of a folded range.
+    pub fn original(&self, r: Range<usize>) -> Range<usize> {
+        let start = self.map[r.start.min(self.text.len())];
+        let end = if r.end > r.start {
+            // The end of the last folded byte's source character.
+            let last = self.map[r.end - 1];
+            let next = self.map[r.end.min(self.text.len())];
+            next.max(last + 1)
+        } else {
+            start
+        };
+        start..end.max(start)
+    }
+
+    /// The first folded offset whose original offset is at or after `orig`.
+    pub fn to_folded(&self, orig: usize) -> usize {
+        self.map.partition_point(|&o| o < orig).min(self.text.len())
+    }
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '’' | '‘' | 'ʼ' | '`' | '´' | '′')
+}
+
+fn is_dash(c: char) -> bool {
+    matches!(c, '-' | '‐' | '‑' | '‒' | '–' | '—' | '−')
+}
+
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}'
+    )
+}
+
+/// Folds one letter (not a space, apostrophe or dash) into `out`.
+pub fn fold_char(c: char, out: &mut String) {
+    if c.is_ascii() {
+        out.push(c.to_ascii_lowercase());
+        return;
+    }
+    match c {
+        'œ' | 'Œ' => out.push_str("oe"),
+        'æ' | 'Æ' => out.push_str("ae"),
+        'ß' => out.push_str("ss"),
+        'ﬁ' => out.push_str("fi"),
+        'ﬂ' => out.push_str("fl"),
+        '\u{fffd}' => out.push('_'),
+        _ if is_combining_mark(c) => {}
+        _ => {
+            for l in c.to_lowercase() {
+                decompose_canonical(l, |d| {
+                    if !is_combining_mark(d) {
+                        out.push(d);
+                    }
+                });
+            }
+        }
+    }
+}
+
+/// Length of a `<br>`, `<br/>` or `<br />` tag at the start of `s`, if there is one.
+fn br_tag_len(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    if b.len() < 4
+        || b[0] != b'<'
+        || !b[1].eq_ignore_ascii_case(&b'b')
+        || !b[2].eq_ignore_ascii_case(&b'r')
+    {
+        return None;
+    }
+    let mut i = 3;
+    while i < b.len() && (b[i] == b' ' || b[i] == b'/') {
+        i += 1;
+    }
+    (i < b.len() && b[i] == b'>').then_some(i + 1)
+}
+
+/// Folds the parts `ranges` of `src` (the readable text; markup in between is skipped, and
+/// counts as a space when it contains white space).
+pub fn fold(src: &str, ranges: &[Range<usize>]) -> Folded {
+    let mut out = Folded {
+        text: String::with_capacity(src.len()),
+        map: Vec::with_capacity(src.len() + 1),
+    };
+    let mut prev_end: Option<usize> = None;
+    for r in ranges {
+        if let Some(p) = prev_end {
+            if p < r.start && src[p..r.start].contains(char::is_whitespace) {
+                push_space(&mut out, p);
+            }
+        }
+        fold_range(src, r.clone(), &mut out);
+        prev_end = Some(r.end);
+    }
+    out.map.push(prev_end.unwrap_or(0));
+    out
+}
+
+fn push_space(out: &mut Folded, at: usize) {
+    if !out.text.is_empty() && !out.text.ends_with(' ') {
+        out.text.push(' ');
+        out.map.push(at);
+    }
+}
+
+fn fold_range(src: &str, r: Range<usize>, out: &mut Folded) {
+    let s = &src[r.clone()];
+    let mut iter = s.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        let at = r.start + i;
+        if c.is_whitespace() {
+            push_space(out, at);
+        } else if c == '<' && br_tag_len(&s[i..]).is_some() {
+            let n = br_tag_len(&s[i..]).unwrap_or(1);
+            push_space(out, at);
+            while iter.peek().is_some_and(|&(j, _)| j < i + n) {
+                iter.next();
+            }
+        } else if is_apostrophe(c) {
+            out.text.push('\'');
+            out.map.push(at);
+        } else if is_dash(c) {
+            let prev_letter = out
+                .text
+                .chars()
+                .next_back()
+                .is_some_and(|p| p.is_alphabetic());
+            let next_letter = iter.peek().is_some_and(|&(_, n)| n.is_alphabetic());
+            if prev_letter && next_letter {
+                push_space(out, at);
+            } else {
+                out.text.push('-');
+                out.map.push(at);
+            }
+        } else if is_invisible(c) {
+        } else {
+            let before = out.text.len();
+            fold_char(c, &mut out.text);
+            for _ in before..out.text.len() {
+                out.map.push(at);
+            }
+        }
+    }
+}
+
+/// Folds a short string on its own (for headings and tests).
+pub fn fold_str(s: &str) -> String {
+    fold(s, &[0..s.len()]).text
+}
+
+/// Escapes a folded string for a regex.
+fn push_literal(folded: &str, out: &mut String) {
+    out.push_str(&regex::escape(folded));
+}
+
+/// Pushes the regex for one character of a term: an accented letter also matches `_` (an
+/// accent lost as U+FFFD in a bad conversion).
+fn push_term_char(c: char, out: &mut String) {
+    let mut f = String::new();
+    fold_char(c, &mut f);
+    if f.is_empty() {
+        return;
+    }
+    let lost_accent = !c.is_ascii() && c.is_alphabetic();
+    if lost_accent {
+        out.push_str("(?:");
+        push_literal(&f, out);
+        out.push_str("|_)");
+    } else {
+        push_literal(&f, out);
+    }
+}
+
+const WORD_BOUNDARY: &str = r"(?-u:\b)";
+const PLURAL: &str = "(?:s|x)?";
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// Compiles a term into a regex on folded text: word boundaries, optional plurals, optional
+/// `(…)` parts, `*` word endings, and space/hyphen/apostrophe variants.
+pub fn term_regex(term: &str) -> String {
+    let term = term.trim();
+    let mut out = String::new();
+    let chars: Vec<char> = term.chars().collect();
+    if chars.first().is_some_and(|&c| is_word_char(c)) {
+        out.push_str(WORD_BOUNDARY);
+    }
+    let mut i = 0;
+    // Whether the current word has just ended with something that already handles its ending.
+    let mut word_open = false;
+    let mut ending_handled = false;
+    let close_word = |out: &mut String, word_open: &mut bool, ending_handled: &mut bool| {
+        if *word_open && !*ending_handled {
+            out.push_str(PLURAL);
+        }
+        *word_open = false;
+        *ending_handled = false;
+    };
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_whitespace() || is_dash(c) {
+            close_word(&mut out, &mut word_open, &mut ending_handled);
+            while i + 1 < chars.len() && (chars[i + 1].is_whitespace() || is_dash(chars[i + 1])) {
+                i += 1;
+            }
+            out.push_str("[ -]?");
+        } else if is_apostrophe(c) {
+            close_word(&mut out, &mut word_open, &mut ending_handled);
+            out.push_str("' ?");
+            while i + 1 < chars.len() && chars[i + 1].is_whitespace() {
+                i += 1;
+            }
+        } else if c == '(' {
+            let close = chars[i..].iter().position(|&x| x == ')').map(|p| i + p);
+            if let Some(close) = close {
+                out.push_str("(?:");
+                for &oc in &chars[i + 1..close] {
+                    push_term_char(oc, &mut out);
+                }
+                out.push_str(")?");
+                i = close;
+                ending_handled = true;
+                word_open = true;
+            } else {
+                push_term_char(c, &mut out);
+            }
+        } else if c == '*' {
+            out.push_str("[0-9a-z_]*");
+            ending_handled = true;
+            word_open = true;
+        } else if is_word_char(c) {
+            if ending_handled {
+                // Letters after an optional part: the word goes on.
+                ending_handled = false;
+            }
+            push_term_char(c, &mut out);
+            word_open = true;
+        } else {
+            close_word(&mut out, &mut word_open, &mut ending_handled);
+            push_term_char(c, &mut out);
+        }
+        i += 1;
+    }
+    let ends_in_word = word_open;
+    close_word(&mut out, &mut word_open, &mut ending_handled);
+    if ends_in_word {
+        out.push_str(WORD_BOUNDARY);
+    }
+    out
+}
+
+/// Folds a regex pattern written by a rule author so that it matches folded text: accented
+/// letters fold (and also match `_`), apostrophes and spaces are normalised, a hyphen between
+/// two letters also matches a space, `\b` becomes an ASCII word boundary (fast on folded text).
+pub fn fold_regex(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut in_class = false;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '\\' if i + 1 < chars.len() => {
+                let n = chars[i + 1];
+                if n == 'b' && !in_class {
+                    out.push_str(WORD_BOUNDARY);
+                } else if n == 'B' && !in_class {
+                    out.push_str(r"(?-u:\B)");
+                } else {
+                    out.push('\\');
+                    out.push(n);
+                }
+                i += 2;
+                continue;
+            }
+            '[' if !in_class => {
+                in_class = true;
+                out.push(c);
+            }
+            ']' if in_class => {
+                in_class = false;
+                out.push(c);
+            }
+            _ if is_apostrophe(c) => out.push('\''),
+            _ if c.is_whitespace() => out.push(' '),
+            '-' if !in_class
+                && i > 0
+                && i + 1 < chars.len()
+                && chars[i - 1].is_alphabetic()
+                && chars[i + 1].is_alphabetic() =>
+            {
+                out.push_str("[ -]")
+            }
+            _ if !c.is_ascii() && c.is_alphabetic() => {
+                let mut f = String::new();
+                fold_char(c, &mut f);
+                if in_class {
+                    out.push_str(&f);
+                    out.push('_');
+                } else if f.chars().count() == 1 {
+                    out.push('[');
+                    out.push_str(&f);
+                    out.push_str("_]");
+                } else {
+                    out.push_str("(?:");
+                    out.push_str(&f);
+                    out.push_str("|_)");
+                }
+            }
+            _ => out.push(c),
+        }
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use regex::Regex;
+
+    fn term_matches(term: &str, text: &str) -> bool {
+        let re = Regex::new(&term_regex(term)).unwrap();
+        re.is_match(&fold_str(text))
+    }
+
+    #[test]
+    fn folds_case_accents_ligatures_spaces() {
+        assert_eq!(
+            fold_str("Marché  d’Insertion\u{a0}ŒUVRE"),
+            "marche d'insertion oeuvre"
+        );
+        assert_eq!(fold_str("socio-professionnel"), "socio professionnel");
+        assert_eq!(fold_str("R2123-1 3°"), "r2123-1 3°");
+        assert_eq!(fold_str("a<br />b<BR>c"), "a b c");
+        assert_eq!(fold_str("march\u{fffd}"), "march_");
+        assert_eq!(fold_str("ARTICLE 3 – OBJET"), "article 3 - objet");
+        assert_eq!(fold_str("e\u{301}te\u{301}"), "ete");
+    }
+
+    #[test]
+    fn map_points_back_to_original() {
+        let src = "Œuvre  é";
+        let f = fold(src, &[0..src.len()]);
+        assert_eq!(f.text, "oeuvre e");
+        assert_eq!(f.map.len(), f.text.len() + 1);
+        assert_eq!(&src[f.original(0..6)], "Œuvre");
+        assert_eq!(&src[f.original(7..8)], "é");
+        assert_eq!(f.to_folded(src.len()), f.text.len());
+    }
+
+    #[test]
+    fn skipped_markup_between_ranges() {
+        let src = "**prestation** d'insertion";
+        let f = fold(src, &[2..12, 14..26]);
+        assert_eq!(f.text, "prestation d'insertion");
+        let f = fold("a\n\nb", &[0..1, 3..4]);
+        assert_eq!(f.text, "a b");
+    }
+
+    #[test]
+    fn term_variants() {
+        assert!(term_matches(
+            "prestation d'insertion",
+            "PRESTATIONS D’INSERTION"
+        ));
+        assert!(term_matches(
+            "prestation d'insertion",
+            "prestations d' insertion"
+        ));
+        assert!(term_matches("socio-professionnel", "socioprofessionnel"));
+        assert!(term_matches("socio-professionnel", "socio professionnels"));
+        assert!(term_matches("socioprofessionnel", "SOCIOPROFESSIONNEL"));
+        assert!(term_matches(
+            "marché d'insertion",
+            "march\u{fffd} d'insertion"
+        ));
+        assert!(term_matches(
+            "insertion professionnel(le)(s)",
+            "insertion professionnelles"
+        ));
+        assert!(term_matches(
+            "insertion professionnel(le)(s)",
+            "insertion professionnel"
+        ));
+        assert!(term_matches("qualifi*", "qualifiante"));
+        assert!(term_matches("cœur", "coeur"));
+        assert!(!term_matches("insertion", "réinsertion"));
+        assert!(!term_matches("ACI", "spacieux"));
+        assert!(term_matches("R2123-1 3°", "art. R2123-1 3° du code"));
+    }
+
+    #[test]
+    fn regex_folding() {
+        let re = Regex::new(&fold_regex(r"\bmarché\b")).unwrap();
+        assert!(re.is_match("marche"));
+        assert!(re.is_match("march_"));
+        let re = Regex::new(&format!("(?i){}", fold_regex(r"socio-pro"))).unwrap();
+        assert!(re.is_match("socio pro"));
+        let re = Regex::new(&fold_regex(r"[éè]t")).unwrap();
+        assert!(re.is_match("et"));
+        let re = Regex::new(&fold_regex(r"r\.? ?2123-1")).unwrap();
+        assert!(re.is_match("r2123-1"));
+    }
+}

@@ -1,0 +1,324 @@
+//! The abstract syntax tree of a rule file. Every node keeps the byte span it was parsed from,
+//! so that compile errors and the formatter can point back into the rule file.
+
+use serde::Serialize;
+
+/// A byte range in a rule file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct Span {
+    pub offset: usize,
+    pub len: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        Span {
+            offset: start,
+            len: end.saturating_sub(start),
+        }
+    }
+    pub fn end(&self) -> usize {
+        self.offset + self.len
+    }
+    pub fn join(self, other: Span) -> Span {
+        Span::new(self.offset.min(other.offset), self.end().max(other.end()))
+    }
+}
+
+impl From<Span> for miette::SourceSpan {
+    fn from(s: Span) -> Self {
+        (s.offset, s.len).into()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ident {
+    pub name: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StrLit {
+    pub value: String,
+    /// `true` for a `"""…"""` block string.
+    pub block: bool,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegexLit {
+    pub pattern: String,
+    pub flags: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NumLit {
+    pub value: f64,
+    pub text: String,
+    pub span: Span,
+}
+
+/// A number in a comparison: a literal or the name of a `param`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Number {
+    Lit(NumLit),
+    Param(Ident),
+}
+
+impl Number {
+    pub fn span(&self) -> Span {
+        match self {
+            Number::Lit(n) => n.span,
+            Number::Param(i) => i.span,
+        }
+    }
+}
+
+/// Something that matches text: a named term list or regex, or an inline term or regex.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Atom {
+    Name(Ident),
+    Term(StrLit),
+    Regex(RegexLit),
+}
+
+impl Atom {
+    pub fn span(&self) -> Span {
+        match self {
+            Atom::Name(i) => i.span,
+            Atom::Term(s) => s.span,
+            Atom::Regex(r) => r.span,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Cmp {
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Eq,
+    Ne,
+}
+
+impl Cmp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Cmp::Lt => "<",
+            Cmp::Le => "<=",
+            Cmp::Gt => ">",
+            Cmp::Ge => ">=",
+            Cmp::Eq => "=",
+            Cmp::Ne => "!=",
+        }
+    }
+    pub fn holds(self, a: f64, b: f64) -> bool {
+        match self {
+            Cmp::Lt => a < b,
+            Cmp::Le => a <= b,
+            Cmp::Gt => a > b,
+            Cmp::Ge => a >= b,
+            Cmp::Eq => a == b,
+            Cmp::Ne => a != b,
+        }
+    }
+}
+
+/// How a boolean combination was written, kept for the formatter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BoolForm {
+    Infix,
+    Call,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cond {
+    Atom(Atom),
+    Near {
+        a: Atom,
+        b: Atom,
+        within: Number,
+        span: Span,
+    },
+    Before {
+        a: Atom,
+        b: Atom,
+        within: Option<Number>,
+        span: Span,
+    },
+    Count {
+        atom: Atom,
+        cmp: Cmp,
+        n: Number,
+        span: Span,
+    },
+    Value {
+        atom: Atom,
+        cmp: Cmp,
+        n: Number,
+        span: Span,
+    },
+    And {
+        items: Vec<Cond>,
+        form: BoolForm,
+        span: Span,
+    },
+    Or {
+        items: Vec<Cond>,
+        form: BoolForm,
+        span: Span,
+    },
+    Not {
+        inner: Box<Cond>,
+        span: Span,
+    },
+    Group {
+        inner: Box<Cond>,
+        span: Span,
+    },
+    In {
+        inner: Box<Cond>,
+        scope: Scope,
+        span: Span,
+    },
+}
+
+impl Cond {
+    pub fn span(&self) -> Span {
+        match self {
+            Cond::Atom(a) => a.span(),
+            Cond::Near { span, .. }
+            | Cond::Before { span, .. }
+            | Cond::Count { span, .. }
+            | Cond::Value { span, .. }
+            | Cond::And { span, .. }
+            | Cond::Or { span, .. }
+            | Cond::Not { span, .. }
+            | Cond::Group { span, .. }
+            | Cond::In { span, .. } => *span,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Scope {
+    /// `document`, `tender`, a kind, a section, or `kind.section`.
+    Path {
+        first: Ident,
+        second: Option<Ident>,
+        span: Span,
+    },
+    First {
+        n: Number,
+        inner: Box<Scope>,
+        span: Span,
+    },
+}
+
+impl Scope {
+    pub fn span(&self) -> Span {
+        match self {
+            Scope::Path { span, .. } | Scope::First { span, .. } => *span,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PackDecl {
+    pub id: Ident,
+    pub name: Option<StrLit>,
+    pub version: Option<StrLit>,
+    pub description: Option<StrLit>,
+    pub applies: Option<Cond>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TagDecl {
+    pub name: Ident,
+    pub description: StrLit,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParamDecl {
+    pub name: Ident,
+    pub value: NumLit,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TermsDecl {
+    pub name: Ident,
+    pub terms: Vec<StrLit>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegexDecl {
+    pub name: Ident,
+    pub regex: RegexLit,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SectionAltKind {
+    Heading,
+    Block,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SectionAlt {
+    pub kind: SectionAltKind,
+    pub atom: Atom,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SectionDecl {
+    pub name: Ident,
+    pub alts: Vec<SectionAlt>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    pub pass: bool,
+    pub text: StrLit,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RuleDecl {
+    pub id: Option<Ident>,
+    pub tags: Vec<Ident>,
+    pub level: Option<Ident>,
+    pub scope: Option<Scope>,
+    pub when: Option<Cond>,
+    pub expects: Vec<Cond>,
+    pub forbids: Vec<Cond>,
+    pub message: Option<StrLit>,
+    pub why: Option<StrLit>,
+    pub fix: Option<StrLit>,
+    pub see: Vec<StrLit>,
+    pub examples: Vec<Example>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    Pack(PackDecl),
+    Tag(TagDecl),
+    Param(ParamDecl),
+    Terms(TermsDecl),
+    Regex(RegexDecl),
+    Section(SectionDecl),
+    Rule(RuleDecl),
+}
+
+/// A parsed rule file: its items in order.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RuleFile {
+    pub items: Vec<Item>,
+}

@@ -1,0 +1,19 @@
+//! tenderlint checks French public-procurement drafts against rules written in its own
+//! language. The library parses and compiles rules, reads documents, checks them and returns
+//! data; it never prints. The CLI and the renderers in `report` are thin shells around it.
+//!
+//! Pipeline: rule text → [`lang`] (syntax tree) → [`compile`] (rule set); files →
+//! [`document`] (document model, tenders); [`engine`] → findings → [`report`].
+
+#![forbid(unsafe_code)]
+
+pub mod compile;
+pub mod document;
+pub mod engine;
+pub mod examples;
+pub mod fold;
+pub mod lang;
+pub mod packs;
+pub mod report;
+
+pub use compile::suggest;

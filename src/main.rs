@@ -1,0 +1,302 @@
+//! The `tenderlint` command line: a thin shell around the library.
+
+use std::collections::HashMap;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use tenderlint::compile::{self, RuleSet};
+use tenderlint::engine::{self, Options};
+use tenderlint::report::human::Human;
+use tenderlint::report::json::Json;
+use tenderlint::report::{Renderer, Run, catalogue};
+use tenderlint::{document, packs};
+
+/// Exit statuses, decided here and nowhere else.
+mod exit {
+    /// No finding of level error.
+    pub const CLEAN: u8 = 0;
+    /// At least one finding of level error (or a failing rule example).
+    pub const FINDINGS: u8 = 1;
+    /// Usage error, invalid rule file or unreadable input.
+    pub const TROUBLE: u8 = 2;
+}
+
+#[derive(Parser)]
+#[command(
+    name = "tenderlint",
+    version,
+    about = "Checks French public-procurement drafts (marchés d'insertion et de qualification) against explained rules."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Where rules come from; shared by every subcommand.
+#[derive(clap::Args)]
+struct RuleArgs {
+    /// Extra rule file or pack folder (repeatable).
+    #[arg(long = "rules", value_name = "PATH")]
+    rules: Vec<PathBuf>,
+    /// Do not load the packs embedded in tenderlint (the MIQ pack).
+    #[arg(long)]
+    no_default_rules: bool,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check documents: each folder that directly holds documents is one tender.
+    Check {
+        /// Files or folders to check (default: the current folder).
+        paths: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Apply this pack whatever its applicability condition says (repeatable).
+        #[arg(long = "pack", value_name = "NAME")]
+        packs: Vec<String>,
+        /// When to use colours in the human format.
+        #[arg(long, value_enum, default_value_t = Color::Auto)]
+        color: Color,
+        #[command(flatten)]
+        rules: RuleArgs,
+    },
+    /// Explain a rule: why it matters, how to fix it, the legal references (in French).
+    Explain {
+        /// The rule id, e.g. MIQ101.
+        rule: String,
+        #[command(flatten)]
+        rules: RuleArgs,
+    },
+    /// List the rules with their id, level, tags and message.
+    Rules {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Only the rules of this pack.
+        #[arg(long = "pack", value_name = "NAME")]
+        pack: Option<String>,
+        #[command(flatten)]
+        rules: RuleArgs,
+    },
+    /// Run the `example` texts of every rule: `fail` examples must trigger their rule, `pass`
+    /// examples must not.
+    Test {
+        #[command(flatten)]
+        rules: RuleArgs,
+    },
+}
+
+/// Loads and compiles the rule set; rule-file problems are returned for reporting.
+fn load_rules(args: &RuleArgs, run: &mut Run) -> RuleSet {
+    let mut sources = if args.no_default_rules {
+        Vec::new()
+    } else {
+        packs::builtin()
+    };
+    let (extra, read_errors) = packs::load(&args.rules);
+    sources.extend(extra);
+    run.input_errors.extend(read_errors);
+    let (set, errors) = compile::compile(&sources, &HashMap::new());
+    run.rule_errors.extend(errors);
+    set
+}
+
+fn use_color(c: Color) -> bool {
+    match c {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
+    }
+}
+
+fn terminal_width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(100)
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() {
+                exit::TROUBLE
+            } else {
+                exit::CLEAN
+            };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let code = match cli.command {
+        Command::Check {
+            paths,
+            format,
+            packs,
+            color,
+            rules,
+        } => check(paths, format, packs, use_color(color), &rules, &mut out),
+        Command::Explain { rule, rules } => explain(&rule, &rules, &mut out),
+        Command::Rules {
+            format,
+            pack,
+            rules,
+        } => list_rules(format, pack.as_deref(), &rules, &mut out),
+        Command::Test { rules } => test_examples(&rules, &mut out),
+    };
+    let _ = out.flush();
+    ExitCode::from(code)
+}
+
+fn report_input_errors(run: &Run) {
+    let errors = Human::new(
+        use_color(Color::Auto) && std::io::stderr().is_terminal(),
+        terminal_width(),
+    )
+    .input_errors(run);
+    eprint!("{errors}");
+}
+
+fn check(
+    paths: Vec<PathBuf>,
+    format: Format,
+    force: Vec<String>,
+    color: bool,
+    rule_args: &RuleArgs,
+    out: &mut dyn Write,
+) -> u8 {
+    let mut run = Run::default();
+    let rules = load_rules(rule_args, &mut run);
+    let paths = if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths
+    };
+    let unknown: Vec<&String> = force
+        .iter()
+        .filter(|p| !rules.packs.iter().any(|k| k.id.eq_ignore_ascii_case(p)))
+        .collect();
+    if !unknown.is_empty() {
+        let known: Vec<&str> = rules.packs.iter().map(|p| p.id.as_str()).collect();
+        eprintln!(
+            "error: unknown pack `{}` (known packs: {})",
+            unknown[0],
+            known.join(", ")
+        );
+        return exit::TROUBLE;
+    }
+    let found = document::discover(&paths);
+    run.input_errors.extend(found.errors);
+    let opts = Options { force_packs: force };
+    run.results = found
+        .tenders
+        .into_iter()
+        .map(|t| engine::check_tender(&rules, t, &opts))
+        .collect();
+    report_input_errors(&run);
+    let rendered = match format {
+        Format::Human => Human::new(color, terminal_width()).render(&run, out),
+        Format::Json => Json.render(&run, out),
+    };
+    if rendered.is_err() {
+        return exit::TROUBLE;
+    }
+    if run.has_input_errors() {
+        exit::TROUBLE
+    } else if run.summary().errors > 0 {
+        exit::FINDINGS
+    } else {
+        exit::CLEAN
+    }
+}
+
+fn explain(id: &str, rule_args: &RuleArgs, out: &mut dyn Write) -> u8 {
+    let mut run = Run::default();
+    let rules = load_rules(rule_args, &mut run);
+    report_input_errors(&run);
+    let Some((pack, rule)) = rules.rule(id) else {
+        let ids: Vec<&str> = rules.rules().map(|(_, r)| r.id.as_str()).collect();
+        match tenderlint::suggest(id, ids) {
+            Some(s) => eprintln!("error: unknown rule `{id}` (did you mean `{s}`?)"),
+            None => eprintln!("error: unknown rule `{id}`; `tenderlint rules` lists them"),
+        }
+        return exit::TROUBLE;
+    };
+    let _ = out.write_all(catalogue::explain(pack, rule, terminal_width()).as_bytes());
+    if run.has_input_errors() {
+        exit::TROUBLE
+    } else {
+        exit::CLEAN
+    }
+}
+
+fn list_rules(format: Format, pack: Option<&str>, rule_args: &RuleArgs, out: &mut dyn Write) -> u8 {
+    let mut run = Run::default();
+    let rules = load_rules(rule_args, &mut run);
+    report_input_errors(&run);
+    if let Some(p) = pack {
+        if !rules.packs.iter().any(|k| k.id.eq_ignore_ascii_case(p)) {
+            eprintln!("error: unknown pack `{p}`");
+            return exit::TROUBLE;
+        }
+    }
+    let selected: Vec<_> = rules
+        .rules()
+        .filter(|(p, _)| pack.is_none_or(|n| p.id.eq_ignore_ascii_case(n)))
+        .collect();
+    let text = match format {
+        Format::Human => catalogue::rules_table(&selected),
+        Format::Json => catalogue::rules_json(&selected),
+    };
+    let _ = out.write_all(text.as_bytes());
+    if run.has_input_errors() {
+        exit::TROUBLE
+    } else {
+        exit::CLEAN
+    }
+}
+
+fn test_examples(rule_args: &RuleArgs, out: &mut dyn Write) -> u8 {
+    let mut run = Run::default();
+    let rules = load_rules(rule_args, &mut run);
+    report_input_errors(&run);
+    let human = Human::new(use_color(Color::Auto), terminal_width());
+    let failures = tenderlint::examples::run_all(&rules);
+    let total: usize = rules.rules().map(|(_, r)| r.examples.len()).sum();
+    for f in &failures {
+        let _ = write!(out, "{}", human.diagnostic(f));
+    }
+    let _ = writeln!(
+        out,
+        "{} passed, {} failed",
+        total - failures.len(),
+        failures.len()
+    );
+    if run.has_input_errors() {
+        exit::TROUBLE
+    } else if !failures.is_empty() {
+        exit::FINDINGS
+    } else {
+        exit::CLEAN
+    }
+}

@@ -1,0 +1,161 @@
+//! The human format: miette's graphical report for each finding, grouped by tender, with a
+//! summary line. French for the facilitator who reads it.
+
+use std::fmt;
+use std::io::{self, Write};
+use std::sync::Arc;
+
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity,
+    SourceCode,
+};
+
+use super::{Renderer, Run, Summary};
+use crate::compile::Level;
+use crate::engine::Finding;
+
+/// A finding seen as a miette diagnostic.
+#[derive(Debug)]
+pub struct FindingDiagnostic<'a> {
+    finding: &'a Finding,
+    src: NamedSource<Arc<str>>,
+    help: String,
+}
+
+impl<'a> FindingDiagnostic<'a> {
+    pub fn new(finding: &'a Finding) -> Self {
+        let mut help = format!("Pourquoi : {}\nCorriger : {}", finding.why, finding.fix);
+        if !finding.see.is_empty() {
+            help.push_str(&format!("\nRéférences : {}", finding.see.join(" ; ")));
+        }
+        help.push_str(&format!("\nPilier : {}", finding.tags.join(", ")));
+        FindingDiagnostic {
+            finding,
+            src: NamedSource::new(finding.file.clone(), finding.source.clone()),
+            help,
+        }
+    }
+}
+
+impl fmt::Display for FindingDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.finding.message)
+    }
+}
+
+impl std::error::Error for FindingDiagnostic<'_> {}
+
+impl Diagnostic for FindingDiagnostic<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(&self.finding.rule))
+    }
+    fn severity(&self) -> Option<Severity> {
+        Some(match self.finding.level {
+            Level::Error => Severity::Error,
+            Level::Warning => Severity::Warning,
+            Level::Info => Severity::Advice,
+        })
+    }
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(&self.help))
+    }
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.src)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(self.finding.labels.iter().enumerate().map(
+            |(i, l)| {
+                let span = (l.span.start, l.span.len());
+                if i == 0 {
+                    LabeledSpan::new_primary_with_span(Some(l.text.clone()), span)
+                } else {
+                    LabeledSpan::new_with_span(Some(l.text.clone()), span)
+                }
+            },
+        )))
+    }
+}
+
+/// Renders diagnostics with miette's graphical handler.
+pub struct Human {
+    handler: GraphicalReportHandler,
+}
+
+impl Human {
+    pub fn new(color: bool, width: usize) -> Self {
+        let theme = if color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        Human {
+            handler: GraphicalReportHandler::new_themed(theme)
+                .with_width(width)
+                .with_links(false),
+        }
+    }
+
+    /// Renders any diagnostic (findings, rule-file errors, read errors).
+    pub fn diagnostic(&self, d: &dyn Diagnostic) -> String {
+        let mut s = String::new();
+        if self.handler.render_report(&mut s, d).is_err() {
+            s = format!("{d}\n");
+        }
+        s
+    }
+
+    /// Renders the errors of a run's inputs (for standard error).
+    pub fn input_errors(&self, run: &Run) -> String {
+        let mut s = String::new();
+        for e in &run.rule_errors {
+            s.push_str(&self.diagnostic(e));
+            s.push('\n');
+        }
+        for e in &run.input_errors {
+            s.push_str(&self.diagnostic(e));
+            s.push('\n');
+        }
+        s
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n > 1 { many } else { one })
+}
+
+pub fn summary_line(s: &Summary) -> String {
+    format!(
+        "{}, {}, {} dans {} ({}).",
+        plural(s.errors, "erreur", "erreurs"),
+        plural(s.warnings, "avertissement", "avertissements"),
+        plural(s.infos, "information", "informations"),
+        plural(s.tenders, "dossier", "dossiers"),
+        plural(s.documents, "document", "documents"),
+    )
+}
+
+impl Renderer for Human {
+    fn render(&self, run: &Run, out: &mut dyn Write) -> io::Result<()> {
+        for r in &run.results {
+            let docs: Vec<String> = r
+                .tender
+                .documents
+                .iter()
+                .map(|d| format!("{} ({})", d.display, d.kind))
+                .collect();
+            writeln!(out, "Dossier {} : {}", r.tender.display, docs.join(", "))?;
+            for p in &r.packs {
+                writeln!(out, "  pack {} {}", p.id, p.reason)?;
+            }
+            for u in &r.unchecked {
+                writeln!(out, "  règle {} non vérifiée : {}", u.rule, u.reason)?;
+            }
+            writeln!(out)?;
+            for f in &r.findings {
+                write!(out, "{}", self.diagnostic(&FindingDiagnostic::new(f)))?;
+                writeln!(out)?;
+            }
+        }
+        writeln!(out, "{}", summary_line(&run.summary()))
+    }
+}

@@ -1,0 +1,62 @@
+//! Renderers: each output format is a view of the same run, behind one trait.
+
+pub mod catalogue;
+pub mod human;
+pub mod json;
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::compile::Level;
+use crate::document::ReadError;
+use crate::engine::TenderResult;
+use crate::lang::RuleFileError;
+
+/// Everything one `check` produced: results per tender and the inputs that could not be used.
+#[derive(Debug, Default)]
+pub struct Run {
+    pub results: Vec<TenderResult>,
+    pub input_errors: Vec<ReadError>,
+    pub rule_errors: Vec<RuleFileError>,
+}
+
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct Summary {
+    pub tenders: usize,
+    pub documents: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+impl Run {
+    pub fn summary(&self) -> Summary {
+        let mut s = Summary {
+            tenders: self.results.len(),
+            ..Default::default()
+        };
+        for r in &self.results {
+            s.documents += r.tender.documents.len();
+            for f in &r.findings {
+                match f.level {
+                    Level::Error => s.errors += 1,
+                    Level::Warning => s.warnings += 1,
+                    Level::Info => s.infos += 1,
+                }
+            }
+        }
+        s
+    }
+
+    /// Whether some input (document or rule file) could not be used.
+    pub fn has_input_errors(&self) -> bool {
+        !self.input_errors.is_empty() || !self.rule_errors.is_empty()
+    }
+}
+
+/// One output format.
+pub trait Renderer {
+    /// Writes the run's findings to `out` (standard output).
+    fn render(&self, run: &Run, out: &mut dyn Write) -> io::Result<()>;
+}
