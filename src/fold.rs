@@ -102,10 +102,11 @@ pub fn fold(src: &str, ranges: &[Range<usize>]) -> Folded {
     };
     let mut prev_end: Option<usize> = None;
     for r in ranges {
-        if let Some(p) = prev_end {
-            if p < r.start && src[p..r.start].contains(char::is_whitespace) {
-                push_space(&mut out, p);
-            }
+        if let Some(p) = prev_end
+            && p < r.start
+            && src[p..r.start].contains(char::is_whitespace)
+        {
+            push_space(&mut out, p);
         }
         fold_range(src, r.clone(), &mut out);
         prev_end = Some(r.end);
@@ -163,7 +164,7 @@ fn fold_range(src: &str, r: Range<usize>, out: &mut Folded) {
 
 /// Folds a short string on its own (for headings and tests).
 pub fn fold_str(s: &str) -> String {
-    fold(s, &[0..s.len()]).text
+    fold(s, std::slice::from_ref(&(0..s.len()))).text
 }
 
 /// Escapes a folded string for a regex.
@@ -361,7 +362,7 @@ mod tests {
     #[test]
     fn map_points_back_to_original() {
         let src = "Œuvre  é";
-        let f = fold(src, &[0..src.len()]);
+        let f = fold(src, std::slice::from_ref(&(0..src.len())));
         assert_eq!(f.text, "oeuvre e");
         assert_eq!(f.map.len(), f.text.len() + 1);
         assert_eq!(&src[f.original(0..6)], "Œuvre");

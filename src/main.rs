@@ -254,11 +254,11 @@ fn list_rules(format: Format, pack: Option<&str>, rule_args: &RuleArgs, out: &mu
     let mut run = Run::default();
     let rules = load_rules(rule_args, &mut run);
     report_input_errors(&run);
-    if let Some(p) = pack {
-        if !rules.packs.iter().any(|k| k.id.eq_ignore_ascii_case(p)) {
-            eprintln!("error: unknown pack `{p}`");
-            return exit::TROUBLE;
-        }
+    if let Some(p) = pack
+        && !rules.packs.iter().any(|k| k.id.eq_ignore_ascii_case(p))
+    {
+        eprintln!("error: unknown pack `{p}`");
+        return exit::TROUBLE;
     }
     let selected: Vec<_> = rules
         .rules()

@@ -556,7 +556,7 @@ fn regexes_and_duplicates() {
         "`value` needs a regex with a capture group, and « x » has none"
     );
     let e = one_error("terms a = \"x\"\nterms a = \"y\"");
-    assert_eq!((e.0.as_str(), e.3), ("`a` is defined twice".into(), 2));
+    assert_eq!((e.0.as_str(), e.3), ("`a` is defined twice", 2));
     let errs = compile::compile(
         &[PackSource {
             default_id: "t".into(),

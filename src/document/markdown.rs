@@ -25,11 +25,11 @@ pub fn structure(text: &str) -> (Vec<Range<usize>>, Vec<Heading>, Vec<Block>) {
                 }
                 push_range(&mut content, range);
             }
-            Event::InlineHtml(html) | Event::Html(html) => {
-                // A `<br>` left in the text separates words; other HTML is markup.
-                if html.trim_start().to_ascii_lowercase().starts_with("<br") {
-                    push_range(&mut content, range);
-                }
+            // A `<br>` left in the text separates words; other HTML is markup.
+            Event::InlineHtml(html) | Event::Html(html)
+                if html.trim_start().to_ascii_lowercase().starts_with("<br") =>
+            {
+                push_range(&mut content, range);
             }
             Event::Start(tag) => {
                 let kind = match tag {

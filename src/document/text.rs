@@ -23,7 +23,7 @@ static LIST_ITEM: LazyLock<Regex> =
 pub fn heading_level(line: &str) -> Option<u8> {
     let line = line.trim();
     let chars = line.chars().count();
-    if chars < 2 || chars > 120 {
+    if !(2..=120).contains(&chars) {
         return None;
     }
     if let Some(c) = ARTICLE.captures(line) {
@@ -103,7 +103,8 @@ pub fn structure(text: &str) -> (Vec<Range<usize>>, Vec<Heading>, Vec<Block>) {
     }
     blocks.extend(open);
     close_sections(&mut headings, text.len());
-    (vec![0..text.len()], headings, blocks)
+    let whole = 0..text.len();
+    (vec![whole], headings, blocks)
 }
 
 #[cfg(test)]

@@ -315,10 +315,10 @@ impl<'a> Evaluator<'a> {
                 let mut occs = Vec::new();
                 for (da, ma) in &ams {
                     let next = bms.iter().find(|(db, mb)| db == da && mb.start >= ma.end);
-                    if let Some((_, mb)) = next {
-                        if within.is_none_or(|w| self.words_between(*da, ma, mb) <= w) {
-                            occs.push(occ(*da, &[ma, mb]));
-                        }
+                    if let Some((_, mb)) = next
+                        && within.is_none_or(|w| self.words_between(*da, ma, mb) <= w)
+                    {
+                        occs.push(occ(*da, &[ma, mb]));
                     }
                 }
                 Outcome::new(!occs.is_empty(), occs)
@@ -502,10 +502,10 @@ impl<'a> Evaluator<'a> {
                 continue;
             }
             checked = true;
-            if let Some(when) = &rule.when {
-                if !self.eval(&when.cond, &whole).holds {
-                    continue;
-                }
+            if let Some(when) = &rule.when
+                && !self.eval(&when.cond, &whole).holds
+            {
+                continue;
             }
             if rule.scope.is_tender() {
                 let rd = self.report_doc(unit);

@@ -308,13 +308,13 @@ pub struct RuleDecl {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Item {
-    Pack(PackDecl),
+    Pack(Box<PackDecl>),
     Tag(TagDecl),
     Param(ParamDecl),
     Terms(TermsDecl),
     Regex(RegexDecl),
     Section(SectionDecl),
-    Rule(RuleDecl),
+    Rule(Box<RuleDecl>),
 }
 
 /// A parsed rule file: its items in order.

@@ -558,8 +558,8 @@ impl Ctx {
     }
 
     fn primary<'a>(&self, i: &'a str) -> Res<'a, Cond> {
-        if i.starts_with('(') {
-            let (r, inner) = self.cond(ws(&i[1..]))?;
+        if let Some(after) = i.strip_prefix('(') {
+            let (r, inner) = self.cond(ws(after))?;
             let (rest, _) = self.punct(ws(r), ')', Some("close the group with `)`"))?;
             return Ok((
                 rest,
@@ -918,14 +918,11 @@ impl Ctx {
             span: Span::default(),
         };
         let mut dups = Vec::new();
-        let rest = self.fields(ws(r), PACK_FIELDS, errors, |kw, v| {
-            let slot_taken = match kw.name.as_str() {
-                "name" => set_once(&mut decl.name, self.string(v), kw, &mut dups),
-                "version" => set_once(&mut decl.version, self.string(v), kw, &mut dups),
-                "description" => set_once(&mut decl.description, self.string(v), kw, &mut dups),
-                _ => set_once(&mut decl.applies, self.cond(v), kw, &mut dups),
-            };
-            slot_taken
+        let rest = self.fields(ws(r), PACK_FIELDS, errors, |kw, v| match kw.name.as_str() {
+            "name" => set_once(&mut decl.name, self.string(v), kw, &mut dups),
+            "version" => set_once(&mut decl.version, self.string(v), kw, &mut dups),
+            "description" => set_once(&mut decl.description, self.string(v), kw, &mut dups),
+            _ => set_once(&mut decl.applies, self.cond(v), kw, &mut dups),
         });
         errors.extend(dups);
         decl.span = self.span(i, rest);
@@ -1003,8 +1000,8 @@ impl Ctx {
 
     fn item<'a>(&self, i: &'a str, errors: &mut Vec<SyntaxError>) -> Res<'a, Item> {
         match self.peek_word(i) {
-            Some("pack") => self.pack_decl(i, errors).map(|(r, d)| (r, Item::Pack(d))),
-            Some("rule") => self.rule_decl(i, errors).map(|(r, d)| (r, Item::Rule(d))),
+            Some("pack") => self.pack_decl(i, errors).map(|(r, d)| (r, Item::Pack(Box::new(d)))),
+            Some("rule") => self.rule_decl(i, errors).map(|(r, d)| (r, Item::Rule(Box::new(d)))),
             Some("terms") => self.terms_decl(i).map(|(r, d)| (r, Item::Terms(d))),
             Some("regex") => self.regex_decl(i).map(|(r, d)| (r, Item::Regex(d))),
             Some("section") => self.section_decl(i).map(|(r, d)| (r, Item::Section(d))),
