@@ -705,6 +705,7 @@ pub fn compile_pack(
     if !b.errors.is_empty() {
         return Err(b.errors);
     }
+    pack.rules.sort_by(|a, b| a.id.cmp(&b.id));
     pack.atoms = b.atoms;
     pack.sections = b.sections;
     pack.tags = b.tags;

@@ -269,7 +269,21 @@ impl Document {
         self.text.lines().map(str::trim).find(|l| !l.is_empty())
     }
 
-    /// The byte range of the first non-empty line (where findings about the whole document go).
+    /// Where findings about the whole document go: the words of its title when the document
+    /// opens with a heading, else its first non-empty line.
+    pub fn anchor(&self) -> Range<usize> {
+        let first = self.first_line();
+        match self.headings.first() {
+            Some(h)
+                if h.section.start <= first.start && first.start < h.text.end.max(first.end) =>
+            {
+                h.text.clone()
+            }
+            _ => first,
+        }
+    }
+
+    /// The byte range of the first non-empty line.
     pub fn first_line(&self) -> Range<usize> {
         let mut start = 0;
         for line in self.text.split_inclusive('\n') {

@@ -200,7 +200,7 @@ impl<'a> Evaluator<'a> {
             doc,
             start: 0,
             end: d.folded.text.len(),
-            anchor: d.doc.first_line(),
+            anchor: d.doc.anchor(),
         }
     }
 
@@ -395,29 +395,25 @@ impl<'a> Evaluator<'a> {
         )
     }
 
-    /// Why a condition does not hold, in French (for pack applicability).
-    fn why_not(&self, c: &Condition, regions: &[Region]) -> String {
+    /// Occurrences of what the negated parts of a condition exclude (for pack applicability):
+    /// every `not X` whose `X` is found, wherever it stands in the condition.
+    fn exclusions(&self, c: &Condition, regions: &[Region], out: &mut Vec<String>) {
         match c {
-            Condition::Atom(a) => format!("aucune occurrence de « {} »", self.pack.atoms[*a].label),
             Condition::Not(inner) => {
-                let o = self.eval(inner, regions);
-                match o.occs.first() {
-                    Some(occ) => format!("{} trouvé", self.quote(occ)),
-                    None => "une condition exclut ce dossier".into(),
+                if let Some(occ) = self.eval(inner, regions).occs.first() {
+                    let q = self.quote(occ);
+                    if !out.contains(&q) {
+                        out.push(q);
+                    }
                 }
             }
-            Condition::And(items) => items
-                .iter()
-                .find(|i| !self.eval(i, regions).holds)
-                .map(|i| self.why_not(i, regions))
-                .unwrap_or_default(),
-            Condition::Or(items) => items
-                .iter()
-                .map(|i| self.why_not(i, regions))
-                .collect::<Vec<_>>()
-                .join(" ; "),
-            Condition::In(inner, scope) => self.why_not(inner, &self.resolve(scope, regions)),
-            _ => "condition non remplie".into(),
+            Condition::And(items) | Condition::Or(items) => {
+                items.iter().for_each(|i| self.exclusions(i, regions, out))
+            }
+            Condition::In(inner, scope) => {
+                self.exclusions(inner, &self.resolve(scope, regions), out)
+            }
+            _ => {}
         }
     }
 
@@ -436,10 +432,26 @@ impl<'a> Evaluator<'a> {
                 .unwrap_or_default();
             (true, format!("appliqué{because}"))
         } else {
-            (
-                false,
-                format!("non appliqué : {}", self.why_not(&check.cond, &regions)),
-            )
+            {
+                let mut excluded = Vec::new();
+                self.exclusions(&check.cond, &regions, &mut excluded);
+                excluded.truncate(3);
+                let found = if excluded.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        " ; le dossier relève d’autre chose : {}",
+                        excluded.join(", ")
+                    )
+                };
+                (
+                    false,
+                    format!(
+                        "non appliqué : le dossier ne se présente pas comme relevant du pack « {} » (sa condition d’application n’est pas remplie){found}",
+                        self.pack.name
+                    ),
+                )
+            }
         }
     }
 
@@ -511,10 +523,14 @@ impl<'a> Evaluator<'a> {
                 let rd = self.report_doc(unit);
                 regions.sort_by_key(|r| r.doc != rd);
             }
-            for check in &rule.expects {
-                if !self.eval(&check.cond, &regions).holds {
-                    out.findings.push(self.missing(rule, check, &regions[0]));
-                }
+            // One finding per rule and place, however many of its expectations fail there.
+            let failed: Vec<&Check> = rule
+                .expects
+                .iter()
+                .filter(|c| !self.eval(&c.cond, &regions).holds)
+                .collect();
+            if !failed.is_empty() {
+                out.findings.push(self.missing(rule, &failed, &regions[0]));
             }
             for check in &rule.forbids {
                 let o = self.eval(&check.cond, &regions);
@@ -538,8 +554,8 @@ impl<'a> Evaluator<'a> {
         out
     }
 
-    fn missing(&self, rule: &Rule, check: &Check, region: &Region) -> Finding {
-        let is_doc = region.anchor == self.docs[region.doc].doc.first_line() && region.start == 0;
+    fn missing(&self, rule: &Rule, failed: &[&Check], region: &Region) -> Finding {
+        let is_doc = region.anchor == self.docs[region.doc].doc.anchor() && region.start == 0;
         let label = if is_doc {
             "élément attendu dans ce document"
         } else {
@@ -554,7 +570,13 @@ impl<'a> Evaluator<'a> {
                 span: region.anchor.clone(),
                 text: label.into(),
             }],
-            Some(check.text.clone()),
+            Some(
+                failed
+                    .iter()
+                    .map(|c| c.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ; "),
+            ),
         )
     }
 

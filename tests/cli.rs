@@ -1,0 +1,153 @@
+//! End-to-end tests of the `tenderlint` binary: exit codes, JSON shape, errors on bad inputs.
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn tl() -> Command {
+    let mut c = Command::cargo_bin("tenderlint").unwrap();
+    c.env("NO_COLOR", "1").env("COLUMNS", "100");
+    c
+}
+
+fn json(args: &[&str]) -> (Value, i32) {
+    let out = tl()
+        .args(["check", "--format", "json"])
+        .args(args)
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
+    (v, out.status.code().unwrap())
+}
+
+fn rule_ids(v: &Value) -> Vec<String> {
+    let mut ids: Vec<String> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap().to_string())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+#[test]
+fn rule_file_typo_gives_exit_2_and_points_at_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("local.tl");
+    std::fs::write(&rules, "rule LOC1 {\n  tags public\n  levle error\n  expect \"x\"\n  message \"m\"\n  why \"w\"\n  fix \"f\"\n}\n").unwrap();
+    let out = tl()
+        .args(["check", "fixtures/miq-complet", "--rules"])
+        .arg(&rules)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("unknown field `levle`"), "{err}");
+    assert!(err.contains("local.tl:3:3"), "{err}");
+    assert!(err.contains("help: did you mean `level`?"), "{err}");
+    // The documents were still checked.
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("Dossier fixtures/miq-complet"), "{stdout}");
+}
+
+#[test]
+fn unreadable_inputs_give_exit_2_and_the_others_are_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("binaire.md"),
+        b"PK\x03\x04\x00\x00\x00binary",
+    )
+    .unwrap();
+    let missing = dir.path().join("absent.md");
+    let out = tl()
+        .args(["check", "--format", "json", "fixtures/miq-bon-texte"])
+        .arg(dir.path())
+        .arg(&missing)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let errors = v["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 2);
+    assert!(errors[0]["file"].as_str().unwrap().ends_with("absent.md"));
+    assert!(errors[1]["file"].as_str().unwrap().ends_with("binaire.md"));
+    assert_eq!(
+        errors[1]["message"],
+        "this is not a text document (it contains binary data)"
+    );
+    assert_eq!(v["summary"]["tenders"], 1);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("binaire.md: this is not a text document"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    tl().args(["check", "--format", "xml"]).assert().code(2);
+    tl().args(["explode"]).assert().code(2);
+    tl().args(["check", "--pack", "nope", "fixtures/miq-complet"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("unknown pack `nope`"));
+    tl().args(["explain", "NOPE999"]).assert().code(2);
+}
+
+#[test]
+fn json_has_the_stable_shape() {
+    let (v, _) = json(&["fixtures/objet-activite"]);
+    assert_eq!(v["version"], 1);
+    let t = &v["tenders"][0];
+    assert_eq!(t["path"], "fixtures/objet-activite");
+    assert_eq!(t["documents"][0]["path"], "fixtures/objet-activite/CCTP.md");
+    assert_eq!(t["documents"][0]["kind"], "cctp");
+    assert_eq!(t["packs"][0]["id"], "miq");
+    assert_eq!(t["packs"][0]["applied"], true);
+    let d = &v["diagnostics"][0];
+    for key in [
+        "rule", "level", "tags", "message", "file", "line", "column", "span", "why", "fix", "see",
+    ] {
+        assert!(d.get(key).is_some(), "missing {key} in {d}");
+    }
+    assert!(d["span"]["offset"].is_u64() && d["span"]["length"].is_u64());
+    for key in ["tenders", "documents", "errors", "warnings", "infos"] {
+        assert!(v["summary"][key].is_u64(), "summary.{key}");
+    }
+}
+
+#[test]
+fn windows_1252_and_utf16_read_like_utf8() {
+    let src = std::fs::read_to_string("fixtures/objet-activite/CCTP.md").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (cp1252, _, lossy) = encoding_rs::WINDOWS_1252.encode(&src);
+    assert!(!lossy, "fixture has characters outside Windows-1252");
+    let d1 = dir.path().join("cp1252");
+    std::fs::create_dir(&d1).unwrap();
+    std::fs::write(d1.join("CCTP.md"), &cp1252).unwrap();
+    let d2 = dir.path().join("utf16");
+    std::fs::create_dir(&d2).unwrap();
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(
+        src.replace('\n', "\r\n")
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes()),
+    );
+    std::fs::write(d2.join("CCTP.md"), &utf16).unwrap();
+    let (reference, _) = json(&["fixtures/objet-activite"]);
+    for d in [&d1, &d2] {
+        let (v, _) = json(&[d.to_str().unwrap()]);
+        assert_eq!(rule_ids(&v), rule_ids(&reference), "{}", d.display());
+        let lines = |v: &Value| {
+            v["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d["line"].as_u64().unwrap())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(lines(&v), lines(&reference));
+    }
+}

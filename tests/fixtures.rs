@@ -1,0 +1,307 @@
+//! The shipped fixtures, checked by the binary: exact rule ids, levels and places, pack
+//! decisions, and snapshots of the human output (a change in rendering shows in review).
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+const FIXTURES: &[&str] = &[
+    "accompagnement-rsa",
+    "encadrement-absent",
+    "miq-bon-texte",
+    "miq-complet",
+    "objet-activite",
+    "public-vague",
+    "requalification-place",
+    "support-absent",
+    "travaux-clause-sociale",
+];
+
+fn tl() -> Command {
+    let mut c = Command::cargo_bin("tenderlint").unwrap();
+    c.env("NO_COLOR", "1").env("COLUMNS", "100");
+    c
+}
+
+fn check_json(fixture: &str) -> (Value, i32) {
+    let out = tl()
+        .args(["check", "--format", "json"])
+        .arg(format!("fixtures/{fixture}"))
+        .output()
+        .unwrap();
+    (
+        serde_json::from_slice(&out.stdout).unwrap(),
+        out.status.code().unwrap(),
+    )
+}
+
+/// (rule, level, file name, line, column, quoted text) of every diagnostic.
+fn findings(v: &Value) -> Vec<(String, String, String, u64, u64, String)> {
+    v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let file = d["file"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_string();
+            (
+                d["rule"].as_str().unwrap().to_string(),
+                d["level"].as_str().unwrap().to_string(),
+                file,
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+                d["quote"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn f(
+    rule: &str,
+    level: &str,
+    file: &str,
+    line: u64,
+    column: u64,
+    quote: &str,
+) -> (String, String, String, u64, u64, String) {
+    (
+        rule.into(),
+        level.into(),
+        file.into(),
+        line,
+        column,
+        quote.into(),
+    )
+}
+
+fn pack(v: &Value) -> (bool, String) {
+    let p = &v["tenders"][0]["packs"][0];
+    assert_eq!(p["id"], "miq");
+    (
+        p["applied"].as_bool().unwrap(),
+        p["reason"].as_str().unwrap().to_string(),
+    )
+}
+
+#[test]
+fn good_miqs_have_no_finding() {
+    for fixture in ["miq-complet", "miq-bon-texte"] {
+        let (v, code) = check_json(fixture);
+        assert!(pack(&v).0, "{fixture}");
+        assert_eq!(findings(&v), [], "{fixture}");
+        assert_eq!(code, 0);
+    }
+    // The split tender is one tender of three documents, each with its kind.
+    let (v, _) = check_json("miq-complet");
+    let kinds: Vec<&str> = v["tenders"][0]["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["ccap", "cctp", "rc"]);
+}
+
+#[test]
+fn activity_object_with_an_hours_clause_is_an_objet_error() {
+    let (v, code) = check_json("objet-activite");
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&v),
+        [
+            f(
+                "MIQ102",
+                "error",
+                "CCTP.md",
+                8,
+                36,
+                "prestations de nettoyage"
+            ),
+            f(
+                "MIQ104",
+                "warning",
+                "CCTP.md",
+                10,
+                4,
+                "titulaire réserve 10 % des heures travaillées à une action d’insertion."
+            ),
+            f("MIQ103", "warning", "CCTP.md", 10, 22, "10 % des heures"),
+            f("MIQ103", "warning", "CCTP.md", 55, 21, "heures d’insertion"),
+        ]
+    );
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["tags"], serde_json::json!(["objet"]));
+    assert_eq!(d["kind"], "found");
+    assert_eq!(
+        d["message"],
+        "L’objet commence par l’activité ; l’insertion n’y vient qu’après, ou comme simple modalité."
+    );
+    assert!(d["see"][0].as_str().unwrap().contains("R2123-1 3°"));
+    // The human output quotes the object sentence and says why.
+    let out = tl()
+        .args(["check", "fixtures/objet-activite"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Le présent marché a pour objet des prestations de nettoyage des locaux administratifs de la commune."));
+    assert!(text.contains("Pourquoi : Quand la phrase d’objet commence par"));
+}
+
+#[test]
+fn vague_public_is_a_public_finding() {
+    let (v, code) = check_json("public-vague");
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&v),
+        [
+            f(
+                "MIQ301",
+                "error",
+                "CCTP.md",
+                1,
+                3,
+                "Cahier des clauses techniques particulières (CCTP)"
+            ),
+            f(
+                "MIQ303",
+                "warning",
+                "CCTP.md",
+                1,
+                3,
+                "Cahier des clauses techniques particulières (CCTP)"
+            ),
+            f(
+                "MIQ304",
+                "warning",
+                "CCTP.md",
+                1,
+                3,
+                "Cahier des clauses techniques particulières (CCTP)"
+            ),
+            f(
+                "MIQ305",
+                "warning",
+                "CCTP.md",
+                1,
+                3,
+                "Cahier des clauses techniques particulières (CCTP)"
+            ),
+            f("MIQ302", "warning", "CCTP.md", 18, 27, "tout public"),
+            f(
+                "MIQ302",
+                "warning",
+                "CCTP.md",
+                18,
+                57,
+                "personnes en difficulté"
+            ),
+        ]
+    );
+    assert!(
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["tags"] == serde_json::json!(["public"]))
+    );
+}
+
+#[test]
+fn missing_supervision_is_an_encadrement_error() {
+    let (v, code) = check_json("encadrement-absent");
+    assert_eq!(code, 1);
+    let ids: Vec<(String, String)> = findings(&v).into_iter().map(|x| (x.0, x.1)).collect();
+    assert_eq!(
+        ids,
+        [
+            ("MIQ401".into(), "error".into()),
+            ("MIQ402".into(), "error".into()),
+            ("MIQ405".into(), "warning".into()),
+            ("MIQ403".into(), "info".into()),
+        ]
+    );
+    assert_eq!(findings(&v)[3].5, "accompagnement renforcé");
+}
+
+#[test]
+fn missing_support_is_a_support_finding() {
+    let (v, code) = check_json("support-absent");
+    assert_eq!(code, 0, "support findings are warnings");
+    let ids: Vec<String> = findings(&v).into_iter().map(|x| x.0).collect();
+    assert_eq!(ids, ["MIQ201", "MIQ202", "MIQ203", "MIQ204", "MIQ205"]);
+}
+
+#[test]
+fn non_miq_tenders_do_not_get_the_pack_and_say_why() {
+    for fixture in [
+        "travaux-clause-sociale",
+        "requalification-place",
+        "accompagnement-rsa",
+    ] {
+        let (v, code) = check_json(fixture);
+        let (applied, reason) = pack(&v);
+        assert!(!applied, "{fixture}");
+        assert!(reason.starts_with("non appliqué : le dossier ne se présente pas comme relevant du pack « Marché d’insertion et de qualification (MIQ) »"), "{reason}");
+        assert_eq!(findings(&v), [], "{fixture}");
+        assert_eq!(code, 0);
+    }
+    let (v, _) = check_json("travaux-clause-sociale");
+    assert!(pack(&v).1.ends_with("le dossier relève d’autre chose : « Clause sociale d'insertion » (fixtures/travaux-clause-sociale/CCAP.md, ligne 40)"), "{}", pack(&v).1);
+}
+
+#[test]
+fn forcing_the_pack_applies_it() {
+    let out = tl()
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--pack",
+            "miq",
+            "fixtures/travaux-clause-sociale",
+        ])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        pack(&v),
+        (true, "appliqué : forcé par --pack miq".to_string())
+    );
+    assert!(!findings(&v).is_empty());
+}
+
+#[test]
+fn human_output_snapshots() {
+    for fixture in FIXTURES {
+        let out = tl()
+            .args(["check"])
+            .arg(format!("fixtures/{fixture}"))
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        insta::assert_snapshot!(format!("human_{fixture}"), text);
+    }
+}
+
+#[test]
+fn checking_the_whole_folder_finds_every_tender() {
+    let (v, code) = {
+        let out = tl()
+            .args(["check", "--format", "json", "fixtures/"])
+            .output()
+            .unwrap();
+        (
+            serde_json::from_slice::<Value>(&out.stdout).unwrap(),
+            out.status.code().unwrap(),
+        )
+    };
+    assert_eq!(code, 1);
+    assert_eq!(
+        v["summary"]["tenders"].as_u64().unwrap() as usize,
+        FIXTURES.len()
+    );
+}
