@@ -616,3 +616,25 @@ fn no_input_panics_the_parser() {
         let _ = errors(g);
     }
 }
+
+#[test]
+fn count_distinct_parses_and_compiles() {
+    assert!(matches!(
+        cond("count distinct a > 1"),
+        Cond::Count { distinct: true, .. }
+    ));
+    assert!(matches!(
+        cond("count a > 1"),
+        Cond::Count {
+            distinct: false,
+            ..
+        }
+    ));
+    let pack = compile_ok(&format!(
+        "regex nb = /(\\d+) postes/\nrule R1 {{\n  tags public\n  level error\n  in tender\n  forbid count distinct nb > 1{RULE_TAIL}"
+    ));
+    assert!(matches!(
+        pack.rules[0].forbids[0].cond,
+        Condition::Count { distinct: true, .. }
+    ));
+}

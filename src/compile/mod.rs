@@ -149,6 +149,7 @@ pub enum Condition {
         atom: AtomId,
         cmp: Cmp,
         n: f64,
+        distinct: bool,
     },
     Value {
         atom: AtomId,

@@ -427,12 +427,19 @@ impl<'a> Builder<'a> {
                     within,
                 }
             }
-            ast::Cond::Count { atom, cmp, n, .. } => {
+            ast::Cond::Count {
+                atom,
+                cmp,
+                n,
+                distinct,
+                ..
+            } => {
                 let (a, n) = (self.atom(file, atom), self.number(file, n, params));
                 Condition::Count {
                     atom: a?,
                     cmp: *cmp,
                     n: n?,
+                    distinct: *distinct,
                 }
             }
             ast::Cond::Value { atom, cmp, n, .. } => {

@@ -16,6 +16,8 @@ struct Match {
     start: usize,
     end: usize,
     value: Option<f64>,
+    /// The folded range of the captured group, for regexes that have one.
+    group: Option<(usize, usize)>,
 }
 
 /// A document prepared for evaluation: folded once, with its word starts and matches cached.
@@ -126,10 +128,15 @@ impl<'a> Evaluator<'a> {
                     .captures_iter(hay)
                     .map(|c| {
                         let m = c.get(0).expect("group 0");
+                        let group = a
+                            .value_group
+                            .and_then(|g| c.get(g))
+                            .map(|g| (to_folded(g.start()), to_folded(g.end())));
                         Match {
                             start: to_folded(m.start()),
                             end: to_folded(m.end()),
                             value: value(&c),
+                            group,
                         }
                     })
                     .collect()
@@ -140,6 +147,7 @@ impl<'a> Evaluator<'a> {
                         start: to_folded(m.start()),
                         end: to_folded(m.end()),
                         value: None,
+                        group: None,
                     })
                     .collect()
             }
@@ -267,6 +275,16 @@ impl<'a> Evaluator<'a> {
         out
     }
 
+    /// What `count distinct` compares: the captured number, else the captured (or matched)
+    /// folded text with its spaces trimmed.
+    fn match_key(&self, doc: usize, m: &Match) -> String {
+        if let Some(v) = m.value {
+            return format!("{v}");
+        }
+        let (s, e) = m.group.unwrap_or((m.start, m.end));
+        self.docs[doc].folded.text[s..e].trim().to_string()
+    }
+
     /// Words strictly between two matches (0 when they touch or overlap).
     fn words_between(&self, doc: usize, a: &Match, b: &Match) -> usize {
         let (lo, hi) = if a.start <= b.start {
@@ -323,9 +341,23 @@ impl<'a> Evaluator<'a> {
                 }
                 Outcome::new(!occs.is_empty(), occs)
             }
-            Condition::Count { atom, cmp, n } => {
+            Condition::Count {
+                atom,
+                cmp,
+                n,
+                distinct,
+            } => {
                 let ms = self.matches_in(*atom, regions);
-                let holds = cmp.holds(ms.len() as f64, *n);
+                let count = if *distinct {
+                    let mut keys: Vec<String> =
+                        ms.iter().map(|(d, m)| self.match_key(*d, m)).collect();
+                    keys.sort();
+                    keys.dedup();
+                    keys.len()
+                } else {
+                    ms.len()
+                };
+                let holds = cmp.holds(count as f64, *n);
                 Outcome::new(
                     holds,
                     if holds {

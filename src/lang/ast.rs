@@ -149,6 +149,8 @@ pub enum Cond {
         span: Span,
     },
     Count {
+        /// `count distinct A`: counts different values (captured numbers, or texts).
+        distinct: bool,
         atom: Atom,
         cmp: Cmp,
         n: Number,

@@ -71,7 +71,7 @@ pub const PACK_FIELDS: &[&str] = &["name", "version", "description", "applies"];
 /// Words that cannot be used as names inside conditions and scopes.
 pub const RESERVED: &[&str] = &[
     "and", "or", "not", "near", "within", "words", "before", "count", "value", "all", "any", "in",
-    "first", "of", "heading", "block",
+    "first", "of", "heading", "block", "distinct",
 ];
 
 fn fail<'a, T>(
@@ -590,13 +590,23 @@ impl Ctx {
                 return Ok((rest, c));
             }
             Some(w @ ("count" | "value")) => {
-                let (r, _) = self.keyword(i, w)?;
+                let (mut r, _) = self.keyword(i, w)?;
+                let distinct = w == "count" && self.peek_word(ws(r)) == Some("distinct");
+                if distinct {
+                    r = self.keyword(ws(r), "distinct")?.0;
+                }
                 let (r, atom) = self.atom(ws(r))?;
                 let (r, cmp) = self.cmp(ws(r))?;
                 let (rest, n) = self.number(ws(r))?;
                 let span = self.span(i, rest);
                 let c = if w == "count" {
-                    Cond::Count { atom, cmp, n, span }
+                    Cond::Count {
+                        distinct,
+                        atom,
+                        cmp,
+                        n,
+                        span,
+                    }
                 } else {
                     Cond::Value { atom, cmp, n, span }
                 };
