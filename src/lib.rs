@@ -7,6 +7,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod atomic;
 pub mod compile;
 pub mod document;
 pub mod engine;

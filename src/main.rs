@@ -97,9 +97,23 @@ enum Command {
     },
     /// Run the `example` texts of every rule: `fail` examples must trigger their rule, `pass`
     /// examples must not.
+    ///
+    /// Also runs test documents: `.md`/`.txt` files under the given folders with
+    /// `<!-- expect: RULE -->` / `<!-- expect-not: RULE -->` markers (`tenderlint: expect RULE`
+    /// in plain text) on the line above where a finding must (not) start.
     Test {
+        /// Rule files or pack folders to test (default: the embedded packs and --rules).
+        paths: Vec<PathBuf>,
         #[command(flatten)]
         rules: RuleArgs,
+    },
+    /// Format rule files in the canonical layout (comments are kept).
+    Fmt {
+        /// Rule files or folders (default: the current folder).
+        paths: Vec<PathBuf>,
+        /// Do not write: show a diff and exit 1 when a file is not formatted.
+        #[arg(long)]
+        check: bool,
     },
 }
 
@@ -162,7 +176,8 @@ fn main() -> ExitCode {
             pack,
             rules,
         } => list_rules(format, pack.as_deref(), &rules, &mut out),
-        Command::Test { rules } => test_examples(&rules, &mut out),
+        Command::Test { paths, rules } => test_rules(&paths, &rules, &mut out),
+        Command::Fmt { paths, check } => fmt(&paths, check, &mut out),
     };
     let _ = out.flush();
     ExitCode::from(code)
@@ -276,25 +291,152 @@ fn list_rules(format: Format, pack: Option<&str>, rule_args: &RuleArgs, out: &mu
     }
 }
 
-fn test_examples(rule_args: &RuleArgs, out: &mut dyn Write) -> u8 {
+fn test_rules(paths: &[PathBuf], rule_args: &RuleArgs, out: &mut dyn Write) -> u8 {
     let mut run = Run::default();
-    let rules = load_rules(rule_args, &mut run);
+    let rules = if paths.is_empty() {
+        load_rules(rule_args, &mut run)
+    } else {
+        let args = RuleArgs {
+            rules: paths.iter().chain(&rule_args.rules).cloned().collect(),
+            no_default_rules: true,
+        };
+        load_rules(&args, &mut run)
+    };
+    let mut failures = tenderlint::examples::run_all(&rules);
+    let mut total: usize = rules.rules().map(|(_, r)| r.examples.len()).sum();
+    // Test documents beside the rule files.
+    for dir in paths.iter().filter(|p| p.is_dir()) {
+        let docs = walkdir::WalkDir::new(dir)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_file() && document::is_supported(e.path()));
+        for entry in docs {
+            let display = entry.path().to_string_lossy().replace('\\', "/");
+            match document::Document::read(entry.path(), &display) {
+                Ok(doc) if tenderlint::examples::is_test_document(&doc.text) => {
+                    let f = tenderlint::examples::check_document(&rules, doc);
+                    total += 1;
+                    failures.extend(f);
+                }
+                Ok(_) => {}
+                Err(e) => run.input_errors.push(e),
+            }
+        }
+    }
     report_input_errors(&run);
     let human = Human::new(use_color(Color::Auto), terminal_width());
-    let failures = tenderlint::examples::run_all(&rules);
-    let total: usize = rules.rules().map(|(_, r)| r.examples.len()).sum();
     for f in &failures {
         let _ = write!(out, "{}", human.diagnostic(f));
     }
+    let failed_units = failures.len().min(total);
     let _ = writeln!(
         out,
         "{} passed, {} failed",
-        total - failures.len(),
+        total - failed_units,
         failures.len()
     );
     if run.has_input_errors() {
         exit::TROUBLE
     } else if !failures.is_empty() {
+        exit::FINDINGS
+    } else {
+        exit::CLEAN
+    }
+}
+
+/// Rule files under `paths` (default: the current folder).
+fn rule_files(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let roots = if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    };
+    let mut files = Vec::new();
+    for root in roots {
+        if root.is_file() {
+            files.push(root);
+            continue;
+        }
+        let walker = walkdir::WalkDir::new(&root)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| {
+                e.depth() == 0
+                    || !(e.file_type().is_dir()
+                        && (e.file_name().to_string_lossy().starts_with('.')
+                            || e.file_name() == "target"))
+            });
+        files.extend(
+            walker
+                .flatten()
+                .filter(|e| {
+                    e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "tl")
+                })
+                .map(|e| e.into_path()),
+        );
+    }
+    files
+}
+
+fn fmt(paths: &[PathBuf], check: bool, out: &mut dyn Write) -> u8 {
+    let human = Human::new(
+        use_color(Color::Auto) && std::io::stderr().is_terminal(),
+        terminal_width(),
+    );
+    let (mut trouble, mut unformatted) = (false, 0);
+    for path in rule_files(paths) {
+        let display = path.to_string_lossy().replace('\\', "/");
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("error: {display}: cannot read: {e}");
+                trouble = true;
+                continue;
+            }
+        };
+        let formatted = match tenderlint::lang::format::format(&text) {
+            Ok(f) => f,
+            Err(errors) => {
+                // A file that does not parse is never rewritten.
+                let file = tenderlint::lang::SourceFile::new(display.clone(), text.clone());
+                for e in errors {
+                    eprint!(
+                        "{}",
+                        human.diagnostic(&tenderlint::lang::RuleFileError::from_syntax(&file, e))
+                    );
+                }
+                trouble = true;
+                continue;
+            }
+        };
+        if formatted == text {
+            continue;
+        }
+        unformatted += 1;
+        if check {
+            let diff = similar::TextDiff::from_lines(&text, &formatted);
+            let _ = write!(
+                out,
+                "{}",
+                diff.unified_diff()
+                    .context_radius(2)
+                    .header(&display, &format!("{display} (formatted)"))
+            );
+        } else if let Err(e) = tenderlint::atomic::write(&path, formatted.as_bytes()) {
+            eprintln!("error: {display}: cannot write: {e}");
+            trouble = true;
+        } else {
+            let _ = writeln!(out, "formatted {display}");
+        }
+    }
+    if trouble {
+        exit::TROUBLE
+    } else if check && unformatted > 0 {
+        let _ = writeln!(
+            out,
+            "{unformatted} file(s) not formatted; run `tenderlint fmt`"
+        );
         exit::FINDINGS
     } else {
         exit::CLEAN

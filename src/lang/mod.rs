@@ -1,6 +1,7 @@
 //! The rule language: syntax tree, parser and the diagnostics for rule files.
 
 pub mod ast;
+pub mod format;
 pub mod parser;
 
 use std::sync::Arc;
