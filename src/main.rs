@@ -228,6 +228,7 @@ fn check(
         .into_iter()
         .map(|t| engine::check_tender(&rules, t, &opts))
         .collect();
+    run.rules = rules;
     report_input_errors(&run);
     let rendered = match format {
         Format::Human => Human::new(color, terminal_width()).render(&run, out),

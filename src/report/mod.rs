@@ -8,7 +8,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::compile::Level;
+use crate::compile::{Level, RuleSet};
 use crate::document::ReadError;
 use crate::engine::TenderResult;
 use crate::lang::RuleFileError;
@@ -16,6 +16,8 @@ use crate::lang::RuleFileError;
 /// Everything one `check` produced: results per tender and the inputs that could not be used.
 #[derive(Debug, Default)]
 pub struct Run {
+    /// The rules the run checked with (for formats that describe rules, like SARIF).
+    pub rules: RuleSet,
     pub results: Vec<TenderResult>,
     pub input_errors: Vec<ReadError>,
     pub rule_errors: Vec<RuleFileError>,
