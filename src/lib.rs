@@ -8,7 +8,9 @@
 #![forbid(unsafe_code)]
 
 pub mod atomic;
+pub mod baseline;
 pub mod compile;
+pub mod config;
 pub mod document;
 pub mod engine;
 pub mod examples;
