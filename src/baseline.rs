@@ -26,7 +26,12 @@ struct File {
 
 /// The words a finding points at, with white space folded (so that reflowing does not matter).
 pub fn quote(f: &Finding) -> String {
-    f.source.get(f.span.clone()).unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ")
+    f.source
+        .get(f.span.clone())
+        .unwrap_or("")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The keys of findings, in order.
@@ -36,25 +41,47 @@ pub fn keys<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Vec<Key> {
         .into_iter()
         .map(|f| {
             let q = quote(f);
-            let n = seen.entry((f.rule.clone(), f.file.clone(), q.clone())).or_insert(0);
+            let n = seen
+                .entry((f.rule.clone(), f.file.clone(), q.clone()))
+                .or_insert(0);
             *n += 1;
-            Key { rule: f.rule.clone(), file: f.file.clone(), quote: q, occurrence: *n }
+            Key {
+                rule: f.rule.clone(),
+                file: f.file.clone(),
+                quote: q,
+                occurrence: *n,
+            }
         })
         .collect()
 }
 
 /// Writes a baseline file (atomically).
-pub fn write<'a>(path: &Path, findings: impl IntoIterator<Item = &'a Finding>) -> std::io::Result<()> {
+pub fn write<'a>(
+    path: &Path,
+    findings: impl IntoIterator<Item = &'a Finding>,
+) -> std::io::Result<()> {
     let mut list = keys(findings);
     list.sort();
-    let text = serde_json::to_string_pretty(&File { version: 1, findings: list }).map_err(std::io::Error::other)? + "\n";
+    let text = serde_json::to_string_pretty(&File {
+        version: 1,
+        findings: list,
+    })
+    .map_err(std::io::Error::other)?
+        + "\n";
     crate::atomic::write(path, text.as_bytes())
 }
 
 /// Reads a baseline file.
 pub fn read(path: &Path) -> Result<BTreeSet<Key>, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read the baseline: {e}"))?;
-    let file: File = serde_json::from_str(&text).map_err(|e| format!("invalid baseline (line {}, column {}): {e}", e.line(), e.column()))?;
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read the baseline: {e}"))?;
+    let file: File = serde_json::from_str(&text).map_err(|e| {
+        format!(
+            "invalid baseline (line {}, column {}): {e}",
+            e.line(),
+            e.column()
+        )
+    })?;
     if file.version != 1 {
         return Err(format!("unsupported baseline version {}", file.version));
     }

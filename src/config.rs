@@ -125,17 +125,33 @@ impl Config {
     /// nearest parent folder.
     pub fn find(path: &Path) -> Option<PathBuf> {
         let abs = std::path::absolute(path).ok()?;
-        let start = if abs.is_dir() { abs.as_path() } else { abs.parent()? };
-        start.ancestors().map(|d| d.join(FILE_NAME)).find(|f| f.is_file())
+        let start = if abs.is_dir() {
+            abs.as_path()
+        } else {
+            abs.parent()?
+        };
+        start
+            .ancestors()
+            .map(|d| d.join(FILE_NAME))
+            .find(|f| f.is_file())
     }
 
     /// Reads and checks a configuration file.
     pub fn load(path: &Path) -> Result<Config, Vec<RuleFileError>> {
         let display = path.to_string_lossy().replace('\\', "/");
         let text = std::fs::read_to_string(path).map_err(|e| {
-            vec![RuleFileError::new(&SourceFile::new(display.clone(), ""), Span::default(), format!("cannot read the configuration: {e}"), "", None)]
+            vec![RuleFileError::new(
+                &SourceFile::new(display.clone(), ""),
+                Span::default(),
+                format!("cannot read the configuration: {e}"),
+                "",
+                None,
+            )]
         })?;
-        let root = path.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
+        let root = path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
         Config::parse(&display, &text, root)
     }
 
@@ -153,25 +169,60 @@ impl Config {
             vec![RuleFileError::new(&file, sp, format!("invalid configuration: {msg}"), "here", help)]
         })?;
         let mut errors = Vec::new();
-        let mut err = |sp: Span, message: String, help: String| errors.push(RuleFileError::new(&file, sp, message, "here", Some(help)));
-        let items = |v: Option<Vec<Spanned<String>>>| -> Vec<Item<String>> { v.unwrap_or_default().into_iter().map(|s| Item { span: span(&s), value: s.into_inner() }).collect() };
-        let mut config = Config { file: Some(name.to_string()), root: root.clone(), source: Some(file.clone()), ..Default::default() };
+        let mut err = |sp: Span, message: String, help: String| {
+            errors.push(RuleFileError::new(&file, sp, message, "here", Some(help)))
+        };
+        let items = |v: Option<Vec<Spanned<String>>>| -> Vec<Item<String>> {
+            v.unwrap_or_default()
+                .into_iter()
+                .map(|s| Item {
+                    span: span(&s),
+                    value: s.into_inner(),
+                })
+                .collect()
+        };
+        let mut config = Config {
+            file: Some(name.to_string()),
+            root: root.clone(),
+            source: Some(file.clone()),
+            ..Default::default()
+        };
         config.select = items(raw.select);
         config.ignore = items(raw.ignore);
         config.exclude = items(raw.exclude);
-        config.rules = items(raw.rules).into_iter().map(|i| Item { value: root.join(&i.value), span: i.span }).collect();
+        config.rules = items(raw.rules)
+            .into_iter()
+            .map(|i| Item {
+                value: root.join(&i.value),
+                span: i.span,
+            })
+            .collect();
         if let Some(f) = raw.fail_on {
             match FailOn::parse(f.get_ref()) {
                 Some(v) => config.fail_on = v,
-                None => err(span(&f), format!("unknown fail-on value `{}`", f.get_ref()), "use error, warning, info or never".into()),
+                None => err(
+                    span(&f),
+                    format!("unknown fail-on value `{}`", f.get_ref()),
+                    "use error, warning, info or never".into(),
+                ),
             }
         }
         for (rule, level) in raw.levels.unwrap_or_default() {
             match Level::parse(level.get_ref()) {
                 Some(l) => {
-                    config.levels.insert(rule.get_ref().clone(), Item { value: l, span: span(&rule) });
+                    config.levels.insert(
+                        rule.get_ref().clone(),
+                        Item {
+                            value: l,
+                            span: span(&rule),
+                        },
+                    );
                 }
-                None => err(span(&level), format!("unknown level `{}`", level.get_ref()), "use error, warning or info".into()),
+                None => err(
+                    span(&level),
+                    format!("unknown level `{}`", level.get_ref()),
+                    "use error, warning or info".into(),
+                ),
             }
         }
         for (pack, mode) in raw.packs.unwrap_or_default() {
@@ -180,20 +231,45 @@ impl Config {
                 "off" => PackMode::Off,
                 "auto" => PackMode::Auto,
                 other => {
-                    err(span(&mode), format!("unknown pack mode `{other}`"), "use on (always), off (never) or auto (when the pack's condition holds)".into());
+                    err(
+                        span(&mode),
+                        format!("unknown pack mode `{other}`"),
+                        "use on (always), off (never) or auto (when the pack's condition holds)"
+                            .into(),
+                    );
                     continue;
                 }
             };
-            config.packs.insert(pack.get_ref().clone(), Item { value: m, span: span(&pack) });
+            config.packs.insert(
+                pack.get_ref().clone(),
+                Item {
+                    value: m,
+                    span: span(&pack),
+                },
+            );
         }
         for (glob, kind) in raw.kinds.unwrap_or_default() {
             if let Err(e) = globset::Glob::new(glob.get_ref()) {
-                err(span(&glob), format!("invalid path pattern: {e}"), "use a glob such as \"**/*cahier*\"".into());
+                err(
+                    span(&glob),
+                    format!("invalid path pattern: {e}"),
+                    "use a glob such as \"**/*cahier*\"".into(),
+                );
                 continue;
             }
             match Kind::parse(&kind.get_ref().to_lowercase()) {
-                Some(k) => config.kinds.push((Item { value: glob.get_ref().clone(), span: span(&glob) }, k)),
-                None => err(span(&kind), format!("unknown document kind `{}`", kind.get_ref()), "the kinds are rc, ccap, cctp, ae, avis, bpu and other".into()),
+                Some(k) => config.kinds.push((
+                    Item {
+                        value: glob.get_ref().clone(),
+                        span: span(&glob),
+                    },
+                    k,
+                )),
+                None => err(
+                    span(&kind),
+                    format!("unknown document kind `{}`", kind.get_ref()),
+                    "the kinds are rc, ccap, cctp, ae, avis, bpu and other".into(),
+                ),
             }
         }
         for (name, value) in raw.params.unwrap_or_default() {
@@ -201,41 +277,78 @@ impl Config {
                 toml::Value::Integer(i) => *i as f64,
                 toml::Value::Float(f) => *f,
                 _ => {
-                    err(span(&value), format!("param `{}` must be a number", name.get_ref()), "write a number, e.g. 60".into());
+                    err(
+                        span(&value),
+                        format!("param `{}` must be a number", name.get_ref()),
+                        "write a number, e.g. 60".into(),
+                    );
                     continue;
                 }
             };
-            config.params.insert(name.get_ref().clone(), Item { value: v, span: span(&name) });
+            config.params.insert(
+                name.get_ref().clone(),
+                Item {
+                    value: v,
+                    span: span(&name),
+                },
+            );
         }
         for e in &config.exclude {
             if let Err(x) = globset::Glob::new(&e.value) {
-                err(e.span, format!("invalid exclude pattern: {x}"), "use a gitignore-style pattern such as \"archives/\"".into());
+                err(
+                    e.span,
+                    format!("invalid exclude pattern: {x}"),
+                    "use a gitignore-style pattern such as \"archives/\"".into(),
+                );
             }
         }
-        if errors.is_empty() { Ok(config) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(config)
+        } else {
+            Err(errors)
+        }
     }
 
     /// Checks the names the configuration uses against the rule set: rule ids, tags, packs and
     /// params must exist.
     pub fn validate(&self, rules: &RuleSet) -> Vec<RuleFileError> {
-        let Some(file) = &self.source else { return Vec::new() };
+        let Some(file) = &self.source else {
+            return Vec::new();
+        };
         let ids: Vec<&str> = rules.rules().map(|(_, r)| r.id.as_str()).collect();
         let mut selectors: Vec<&str> = ids.clone();
-        let tags: Vec<&str> = rules.packs.iter().flat_map(|p| p.tags.iter().map(|t| t.name.as_str())).collect();
+        let tags: Vec<&str> = rules
+            .packs
+            .iter()
+            .flat_map(|p| p.tags.iter().map(|t| t.name.as_str()))
+            .collect();
         selectors.extend(&tags);
         let packs: Vec<&str> = rules.packs.iter().map(|p| p.id.as_str()).collect();
         selectors.extend(&packs);
-        let params: Vec<&str> = rules.packs.iter().flat_map(|p| p.params.keys().map(String::as_str)).collect();
+        let params: Vec<&str> = rules
+            .packs
+            .iter()
+            .flat_map(|p| p.params.keys().map(String::as_str))
+            .collect();
         let mut errors = Vec::new();
         let mut unknown = |what: &str, value: &str, sp: Span, candidates: &[&str]| {
             let help = match crate::suggest(value, candidates.iter().copied()) {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => format!("`tenderlint rules` lists the {what}s"),
             };
-            errors.push(RuleFileError::new(file, sp, format!("unknown {what} `{value}`"), "not found in the loaded packs", Some(help)));
+            errors.push(RuleFileError::new(
+                file,
+                sp,
+                format!("unknown {what} `{value}`"),
+                "not found in the loaded packs",
+                Some(help),
+            ));
         };
         for s in self.select.iter().chain(&self.ignore) {
-            if !selectors.iter().any(|x| x.eq_ignore_ascii_case(&s.value) || x.starts_with(&s.value)) {
+            if !selectors
+                .iter()
+                .any(|x| x.eq_ignore_ascii_case(&s.value) || x.starts_with(&s.value))
+            {
                 unknown("rule, tag or pack", &s.value, s.span, &selectors);
             }
         }
@@ -259,23 +372,40 @@ impl Config {
 
     /// The params to compile the packs with.
     pub fn param_values(&self) -> std::collections::HashMap<String, f64> {
-        self.params.iter().map(|(k, v)| (k.clone(), v.value)).collect()
+        self.params
+            .iter()
+            .map(|(k, v)| (k.clone(), v.value))
+            .collect()
     }
 
     /// Whether a selector (`select`/`ignore` entry) matches a rule.
     fn matches(selector: &str, rule: &str, tags: &[String], pack: &str) -> bool {
-        rule.eq_ignore_ascii_case(selector) || rule.starts_with(selector) || tags.iter().any(|t| t == selector) || pack == selector
+        rule.eq_ignore_ascii_case(selector)
+            || rule.starts_with(selector)
+            || tags.iter().any(|t| t == selector)
+            || pack == selector
     }
 
     /// Whether findings of this rule are reported.
     pub fn selects(&self, rule: &str, tags: &[String], pack: &str) -> bool {
-        (self.select.is_empty() || self.select.iter().any(|s| Self::matches(&s.value, rule, tags, pack)))
-            && !self.ignore.iter().any(|s| Self::matches(&s.value, rule, tags, pack))
+        (self.select.is_empty()
+            || self
+                .select
+                .iter()
+                .any(|s| Self::matches(&s.value, rule, tags, pack)))
+            && !self
+                .ignore
+                .iter()
+                .any(|s| Self::matches(&s.value, rule, tags, pack))
     }
 
     /// The level of a rule after overrides.
     pub fn level(&self, rule: &str, default: Level) -> Level {
-        self.levels.iter().find(|(k, _)| k.eq_ignore_ascii_case(rule)).map(|(_, v)| v.value).unwrap_or(default)
+        self.levels
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(rule))
+            .map(|(_, v)| v.value)
+            .unwrap_or(default)
     }
 
     /// The document kind forced by a `[kinds]` pattern for this path, if any.
@@ -283,27 +413,65 @@ impl Config {
         let abs = std::path::absolute(path).ok()?;
         let root = std::path::absolute(&self.root).ok()?;
         let rel = abs.strip_prefix(&root).unwrap_or(&abs);
-        self.kinds.iter().find(|(g, _)| globset::Glob::new(&g.value).is_ok_and(|g| g.compile_matcher().is_match(rel))).map(|(_, k)| *k)
+        self.kinds
+            .iter()
+            .find(|(g, _)| {
+                globset::Glob::new(&g.value).is_ok_and(|g| g.compile_matcher().is_match(rel))
+            })
+            .map(|(_, k)| *k)
     }
 
     /// The effective configuration as TOML (for `tenderlint config`).
     pub fn to_toml(&self) -> String {
         let mut s = String::new();
-        s.push_str(&format!("# {}\n", self.file.as_deref().map(|f| format!("from {f}")).unwrap_or_else(|| "no tenderlint.toml found: defaults".into())));
-        let list = |v: &[Item<String>]| format!("[{}]", v.iter().map(|i| format!("{:?}", i.value)).collect::<Vec<_>>().join(", "));
+        s.push_str(&format!(
+            "# {}\n",
+            self.file
+                .as_deref()
+                .map(|f| format!("from {f}"))
+                .unwrap_or_else(|| "no tenderlint.toml found: defaults".into())
+        ));
+        let list = |v: &[Item<String>]| {
+            format!(
+                "[{}]",
+                v.iter()
+                    .map(|i| format!("{:?}", i.value))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
         s.push_str(&format!("select = {}\n", list(&self.select)));
         s.push_str(&format!("ignore = {}\n", list(&self.ignore)));
         s.push_str(&format!("exclude = {}\n", list(&self.exclude)));
-        let rules: Vec<Item<String>> = self.rules.iter().map(|r| Item { value: r.value.to_string_lossy().into_owned(), span: r.span }).collect();
+        let rules: Vec<Item<String>> = self
+            .rules
+            .iter()
+            .map(|r| Item {
+                value: r.value.to_string_lossy().into_owned(),
+                span: r.span,
+            })
+            .collect();
         s.push_str(&format!("rules = {}\n", list(&rules)));
-        s.push_str(&format!("fail-on = \"{}\"\n", serde_json::to_value(self.fail_on).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()));
+        s.push_str(&format!(
+            "fail-on = \"{}\"\n",
+            serde_json::to_value(self.fail_on)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default()
+        ));
         s.push_str("\n[levels]\n");
         for (k, v) in &self.levels {
             s.push_str(&format!("{k} = \"{}\"\n", v.value));
         }
         s.push_str("\n[packs]\n");
         for (k, v) in &self.packs {
-            s.push_str(&format!("{k} = \"{}\"\n", serde_json::to_value(v.value).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()));
+            s.push_str(&format!(
+                "{k} = \"{}\"\n",
+                serde_json::to_value(v.value)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default()
+            ));
         }
         s.push_str("\n[kinds]\n");
         for (g, k) in &self.kinds {
@@ -322,7 +490,17 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> Result<Config, Vec<(String, String, Option<String>)>> {
-        Config::parse("tenderlint.toml", text, PathBuf::from(".")).map_err(|errs| errs.into_iter().map(|e| (e.message.clone(), e.labelled_text().to_string(), e.help.clone())).collect())
+        Config::parse("tenderlint.toml", text, PathBuf::from(".")).map_err(|errs| {
+            errs.into_iter()
+                .map(|e| {
+                    (
+                        e.message.clone(),
+                        e.labelled_text().to_string(),
+                        e.help.clone(),
+                    )
+                })
+                .collect()
+        })
     }
 
     #[test]
@@ -342,10 +520,17 @@ mod tests {
     #[test]
     fn errors_point_into_the_toml() {
         let e = parse("selct = [\"x\"]\n").unwrap_err();
-        assert!(e[0].0.starts_with("invalid configuration: unknown field `selct`"), "{e:?}");
+        assert!(
+            e[0].0
+                .starts_with("invalid configuration: unknown field `selct`"),
+            "{e:?}"
+        );
         assert_eq!(e[0].1, "selct");
         let e = parse("[levels]\nMIQ101 = \"eror\"\n").unwrap_err();
-        assert_eq!((e[0].0.as_str(), e[0].1.as_str()), ("unknown level `eror`", "\"eror\""));
+        assert_eq!(
+            (e[0].0.as_str(), e[0].1.as_str()),
+            ("unknown level `eror`", "\"eror\"")
+        );
         let e = parse("fail-on = \"sometimes\"\n").unwrap_err();
         assert_eq!(e[0].0, "unknown fail-on value `sometimes`");
         let e = parse("[params]\nseuil = \"beaucoup\"\n").unwrap_err();

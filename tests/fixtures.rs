@@ -88,13 +88,26 @@ fn pack(v: &Value) -> (bool, String) {
 }
 
 #[test]
-fn good_miqs_have_no_finding() {
-    for fixture in ["miq-complet", "miq-bon-texte"] {
-        let (v, code) = check_json(fixture);
-        assert!(pack(&v).0, "{fixture}");
-        assert_eq!(findings(&v), [], "{fixture}");
-        assert_eq!(code, 0);
-    }
+fn good_miqs_have_no_error_or_warning() {
+    let (v, code) = check_json("miq-complet");
+    assert!(pack(&v).0);
+    assert_eq!(findings(&v), []);
+    assert_eq!(code, 0);
+    // The one-document draft states no contract duration: an information, nothing more.
+    let (v, code) = check_json("miq-bon-texte");
+    assert!(pack(&v).0);
+    assert_eq!(
+        findings(&v),
+        [f(
+            "MIQ712",
+            "info",
+            "CCTP.txt",
+            1,
+            1,
+            "COMMUNAUTÉ D'AGGLOMÉRATION DU GRAND LAUZET"
+        )]
+    );
+    assert_eq!(code, 0);
     // The split tender is one tender of three documents, each with its kind.
     let (v, _) = check_json("miq-complet");
     let kinds: Vec<&str> = v["tenders"][0]["documents"]
@@ -113,6 +126,22 @@ fn activity_object_with_an_hours_clause_is_an_objet_error() {
     assert_eq!(
         findings(&v),
         [
+            f(
+                "MIQ504",
+                "warning",
+                "CCTP.md",
+                1,
+                3,
+                "Cahier des clauses techniques particulières (CCTP)"
+            ),
+            f(
+                "MIQ602",
+                "warning",
+                "CCTP.md",
+                1,
+                3,
+                "Cahier des clauses techniques particulières (CCTP)"
+            ),
             f(
                 "MIQ102",
                 "error",
@@ -133,7 +162,7 @@ fn activity_object_with_an_hours_clause_is_an_objet_error() {
             f("MIQ103", "warning", "CCTP.md", 55, 21, "heures d’insertion"),
         ]
     );
-    let d = &v["diagnostics"][0];
+    let d = &v["diagnostics"][2];
     assert_eq!(d["tags"], serde_json::json!(["objet"]));
     assert_eq!(d["kind"], "found");
     assert_eq!(
@@ -190,6 +219,30 @@ fn vague_public_is_a_public_finding() {
                 3,
                 "Cahier des clauses techniques particulières (CCTP)"
             ),
+            f(
+                "MIQ504",
+                "warning",
+                "CCTP.md",
+                1,
+                3,
+                "Cahier des clauses techniques particulières (CCTP)"
+            ),
+            f(
+                "MIQ602",
+                "warning",
+                "CCTP.md",
+                1,
+                3,
+                "Cahier des clauses techniques particulières (CCTP)"
+            ),
+            f(
+                "MIQ712",
+                "info",
+                "CCTP.md",
+                1,
+                3,
+                "Cahier des clauses techniques particulières (CCTP)"
+            ),
             f("MIQ302", "warning", "CCTP.md", 18, 27, "tout public"),
             f(
                 "MIQ302",
@@ -201,10 +254,16 @@ fn vague_public_is_a_public_finding() {
             ),
         ]
     );
+    // Every public rule carries the `public` pillar.
+    let public: Vec<&Value> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"].as_str().unwrap().starts_with("MIQ3"))
+        .collect();
+    assert_eq!(public.len(), 6);
     assert!(
-        v["diagnostics"]
-            .as_array()
-            .unwrap()
+        public
             .iter()
             .all(|d| d["tags"] == serde_json::json!(["public"]))
     );
@@ -221,10 +280,11 @@ fn missing_supervision_is_an_encadrement_error() {
             ("MIQ401".into(), "error".into()),
             ("MIQ402".into(), "error".into()),
             ("MIQ405".into(), "warning".into()),
+            ("MIQ712".into(), "info".into()),
             ("MIQ403".into(), "info".into()),
         ]
     );
-    assert_eq!(findings(&v)[3].5, "accompagnement renforcé");
+    assert_eq!(findings(&v)[4].5, "accompagnement renforcé");
 }
 
 #[test]
@@ -232,16 +292,15 @@ fn missing_support_is_a_support_finding() {
     let (v, code) = check_json("support-absent");
     assert_eq!(code, 0, "support findings are warnings");
     let ids: Vec<String> = findings(&v).into_iter().map(|x| x.0).collect();
-    assert_eq!(ids, ["MIQ201", "MIQ202", "MIQ203", "MIQ204", "MIQ205"]);
+    assert_eq!(
+        ids,
+        ["MIQ201", "MIQ202", "MIQ203", "MIQ204", "MIQ205", "MIQ712"]
+    );
 }
 
 #[test]
 fn non_miq_tenders_do_not_get_the_pack_and_say_why() {
-    for fixture in [
-        "travaux-clause-sociale",
-        "requalification-place",
-        "accompagnement-rsa",
-    ] {
+    for fixture in ["travaux-clause-sociale", "requalification-place"] {
         let (v, code) = check_json(fixture);
         let (applied, reason) = pack(&v);
         assert!(!applied, "{fixture}");
@@ -251,6 +310,43 @@ fn non_miq_tenders_do_not_get_the_pack_and_say_why() {
     }
     let (v, _) = check_json("travaux-clause-sociale");
     assert!(pack(&v).1.ends_with("le dossier relève d’autre chose : « Clause sociale d'insertion » (fixtures/travaux-clause-sociale/CCAP.md, ligne 40)"), "{}", pack(&v).1);
+}
+
+#[test]
+fn an_rsa_accompaniment_service_gets_a_support_finding() {
+    let (v, code) = check_json("accompagnement-rsa");
+    assert!(pack(&v).0);
+    assert_eq!(
+        findings(&v),
+        [
+            f(
+                "MIQ201",
+                "warning",
+                "CCTP.md",
+                1,
+                3,
+                "Cahier des clauses techniques particulières (CCTP)"
+            ),
+            f(
+                "MIQ403",
+                "info",
+                "CCTP.md",
+                18,
+                327,
+                "accompagnement renforcé"
+            ),
+        ]
+    );
+    assert_eq!(v["diagnostics"][0]["tags"], serde_json::json!(["support"]));
+    // Rules about the RC cannot be checked on a tender without one: said, not hidden.
+    let unchecked: Vec<&str> = v["tenders"][0]["unchecked"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(unchecked, ["MIQ706", "MIQ711"]);
+    assert_eq!(code, 0);
 }
 
 #[test]
@@ -300,8 +396,16 @@ fn checking_the_whole_folder_finds_every_tender() {
         )
     };
     assert_eq!(code, 1);
+    // Every folder that directly holds documents is a tender.
+    let folders: std::collections::BTreeSet<_> = walkdir::WalkDir::new("fixtures")
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file() && tenderlint::document::is_supported(e.path()))
+        .map(|e| e.path().parent().unwrap().to_path_buf())
+        .collect();
+    assert!(folders.len() > FIXTURES.len());
     assert_eq!(
         v["summary"]["tenders"].as_u64().unwrap() as usize,
-        FIXTURES.len()
+        folders.len()
     );
 }

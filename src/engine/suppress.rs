@@ -17,8 +17,12 @@ use crate::document::Document;
 static HTML: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"<!--\s*tenderlint-(disable-next-line|disable|enable)\b\s*(.*?)\s*-->").unwrap()
 });
-static TEXT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?m)^[ \t]*tenderlint:[ \t]*(disable-next-line|disable|enable)\b[ \t]*(.*?)[ \t]*\r?$").unwrap());
+static TEXT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?m)^[ \t]*tenderlint:[ \t]*(disable-next-line|disable|enable)\b[ \t]*(.*?)[ \t]*\r?$",
+    )
+    .unwrap()
+});
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -60,22 +64,41 @@ fn parse_markers(doc: &Document) -> Vec<Marker> {
                 Some((ids, r)) => (ids, Some(r.trim().to_string()).filter(|r| !r.is_empty())),
                 None => (&c[2], None),
             };
-            let rules = ids.split([',', ' ']).filter(|s| !s.is_empty()).map(str::to_string).collect();
-            markers.push(Marker { kind, rules, reason, span: m.start()..m.end(), covers: 0..0, used: false });
+            let rules = ids
+                .split([',', ' '])
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect();
+            markers.push(Marker {
+                kind,
+                rules,
+                reason,
+                span: m.start()..m.end(),
+                covers: 0..0,
+                used: false,
+            });
         }
     }
     markers.sort_by_key(|m| m.span.start);
     // What each marker covers: the next non-blank line, or up to the matching `enable`.
     for i in 0..markers.len() {
-        let end_of_marker_line = text[markers[i].span.end..].find('\n').map(|n| markers[i].span.end + n + 1).unwrap_or(text.len());
+        let end_of_marker_line = text[markers[i].span.end..]
+            .find('\n')
+            .map(|n| markers[i].span.end + n + 1)
+            .unwrap_or(text.len());
         markers[i].covers = match markers[i].kind {
             Kind::NextLine => {
                 let mut start = end_of_marker_line;
                 // Skip blank lines and other markers.
                 loop {
-                    let line_end = text[start..].find('\n').map(|n| start + n + 1).unwrap_or(text.len());
+                    let line_end = text[start..]
+                        .find('\n')
+                        .map(|n| start + n + 1)
+                        .unwrap_or(text.len());
                     let line = &text[start..line_end];
-                    let is_marker = markers.iter().any(|m| m.span.start >= start && m.span.start < line_end);
+                    let is_marker = markers
+                        .iter()
+                        .any(|m| m.span.start >= start && m.span.start < line_end);
                     if (line.trim().is_empty() || is_marker) && line_end < text.len() {
                         start = line_end;
                     } else {
@@ -87,7 +110,10 @@ fn parse_markers(doc: &Document) -> Vec<Marker> {
                 let rules = markers[i].rules.clone();
                 let end = markers[i + 1..]
                     .iter()
-                    .find(|m| m.kind == Kind::Enable && (m.rules.is_empty() || m.rules.iter().any(|r| rules.contains(r))))
+                    .find(|m| {
+                        m.kind == Kind::Enable
+                            && (m.rules.is_empty() || m.rules.iter().any(|r| rules.contains(r)))
+                    })
                     .map(|m| m.span.start)
                     .unwrap_or(text.len());
                 markers[i].span.end..end
@@ -121,12 +147,18 @@ fn meta(doc: &Document, id: &str, span: Range<usize>, message: String, fix: &str
 }
 
 fn matches(rule: &str, f: &Finding) -> bool {
-    rule.eq_ignore_ascii_case(&f.rule) || rule.eq_ignore_ascii_case("all") || f.tags.iter().any(|t| t == rule)
+    rule.eq_ignore_ascii_case(&f.rule)
+        || rule.eq_ignore_ascii_case("all")
+        || f.tags.iter().any(|t| t == rule)
 }
 
 /// Applies the suppressions written in `doc` to its findings. Returns the findings kept
 /// (including reports about the suppressions themselves) and the findings suppressed.
-pub fn apply(doc: &Document, findings: Vec<Finding>, rules: &RuleSet) -> (Vec<Finding>, Vec<Suppressed>) {
+pub fn apply(
+    doc: &Document,
+    findings: Vec<Finding>,
+    rules: &RuleSet,
+) -> (Vec<Finding>, Vec<Suppressed>) {
     let mut markers = parse_markers(doc);
     if markers.is_empty() {
         return (findings, Vec::new());
@@ -134,11 +166,18 @@ pub fn apply(doc: &Document, findings: Vec<Finding>, rules: &RuleSet) -> (Vec<Fi
     let mut kept = Vec::new();
     let mut suppressed = Vec::new();
     for f in findings {
-        let hit = markers.iter_mut().find(|m| m.kind != Kind::Enable && m.covers.contains(&f.span.start) && m.rules.iter().any(|r| matches(r, &f)));
+        let hit = markers.iter_mut().find(|m| {
+            m.kind != Kind::Enable
+                && m.covers.contains(&f.span.start)
+                && m.rules.iter().any(|r| matches(r, &f))
+        });
         match hit {
             Some(m) => {
                 m.used = true;
-                suppressed.push(Suppressed { reason: m.reason.clone().unwrap_or_default(), finding: f });
+                suppressed.push(Suppressed {
+                    reason: m.reason.clone().unwrap_or_default(),
+                    finding: f,
+                });
             }
             None => kept.push(f),
         }
@@ -150,16 +189,39 @@ pub fn apply(doc: &Document, findings: Vec<Finding>, rules: &RuleSet) -> (Vec<Fi
             kept.push(meta(doc, "TL003", sp, "Désactivation sans règle : indiquez la règle à désactiver.".into(), "Écrivez par exemple <!-- tenderlint-disable-next-line MIQ301 -- public défini en annexe 2 -->."));
             continue;
         }
-        let unknown: Vec<&String> = m.rules.iter().filter(|r| !r.eq_ignore_ascii_case("all") && rules.rule(r).is_none() && !rules.packs.iter().any(|p| p.tags.iter().any(|t| &t.name == *r))).collect();
+        let unknown: Vec<&String> = m
+            .rules
+            .iter()
+            .filter(|r| {
+                !r.eq_ignore_ascii_case("all")
+                    && rules.rule(r).is_none()
+                    && !rules
+                        .packs
+                        .iter()
+                        .any(|p| p.tags.iter().any(|t| &t.name == *r))
+            })
+            .collect();
         if !unknown.is_empty() {
             let list: Vec<&str> = unknown.iter().map(|s| s.as_str()).collect();
-            kept.push(meta(doc, "TL003", sp.clone(), format!("Désactivation d’une règle inconnue : {}.", list.join(", ")), "Vérifiez l’identifiant de la règle avec « tenderlint rules »."));
+            kept.push(meta(
+                doc,
+                "TL003",
+                sp.clone(),
+                format!("Désactivation d’une règle inconnue : {}.", list.join(", ")),
+                "Vérifiez l’identifiant de la règle avec « tenderlint rules ».",
+            ));
         }
         if m.reason.is_none() {
             kept.push(meta(doc, "TL001", sp.clone(), format!("Désactivation de {names} sans justification."), "Donnez la raison après « -- » : <!-- tenderlint-disable-next-line MIQ301 -- public défini en annexe 2 -->."));
         }
         if !m.used && unknown.is_empty() {
-            kept.push(meta(doc, "TL002", sp, format!("Désactivation inutile : {names} ne signale rien à cet endroit."), "Supprimez cette désactivation."));
+            kept.push(meta(
+                doc,
+                "TL002",
+                sp,
+                format!("Désactivation inutile : {names} ne signale rien à cet endroit."),
+                "Supprimez cette désactivation.",
+            ));
         }
     }
     kept.sort_by_key(|f| f.span.start);
