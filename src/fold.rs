@@ -239,8 +239,10 @@ pub fn term_regex(term: &str) -> String {
                     push_term_char(oc, &mut out);
                 }
                 out.push_str(")?");
+                // An optional ending that is itself a plural (`(s)`, `(x)`) handles the word's
+                // ending; any other (`(le)`) still takes the automatic plural.
+                ending_handled = matches!(chars[close - 1], 's' | 'x');
                 i = close;
-                ending_handled = true;
                 word_open = true;
             } else {
                 push_term_char(c, &mut out);
@@ -405,6 +407,14 @@ mod tests {
             "insertion professionnel"
         ));
         assert!(term_matches("qualifi*", "qualifiante"));
+        assert!(term_matches(
+            "socio-professionnel(le)",
+            "socioprofessionnels"
+        ));
+        assert!(term_matches(
+            "socio-professionnel(le)",
+            "socio-professionnelles"
+        ));
         assert!(term_matches("cœur", "coeur"));
         assert!(!term_matches("insertion", "réinsertion"));
         assert!(!term_matches("ACI", "spacieux"));

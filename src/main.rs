@@ -304,7 +304,9 @@ fn test_rules(paths: &[PathBuf], rule_args: &RuleArgs, out: &mut dyn Write) -> u
         load_rules(&args, &mut run)
     };
     let mut failures = tenderlint::examples::run_all(&rules);
+    // Units: every example, and every test document.
     let mut total: usize = rules.rules().map(|(_, r)| r.examples.len()).sum();
+    let mut failed_units = failures.len();
     // Test documents beside the rule files.
     for dir in paths.iter().filter(|p| p.is_dir()) {
         let docs = walkdir::WalkDir::new(dir)
@@ -318,6 +320,7 @@ fn test_rules(paths: &[PathBuf], rule_args: &RuleArgs, out: &mut dyn Write) -> u
                 Ok(doc) if tenderlint::examples::is_test_document(&doc.text) => {
                     let f = tenderlint::examples::check_document(&rules, doc);
                     total += 1;
+                    failed_units += usize::from(!f.is_empty());
                     failures.extend(f);
                 }
                 Ok(_) => {}
@@ -330,12 +333,11 @@ fn test_rules(paths: &[PathBuf], rule_args: &RuleArgs, out: &mut dyn Write) -> u
     for f in &failures {
         let _ = write!(out, "{}", human.diagnostic(f));
     }
-    let failed_units = failures.len().min(total);
     let _ = writeln!(
         out,
         "{} passed, {} failed",
         total - failed_units,
-        failures.len()
+        failed_units
     );
     if run.has_input_errors() {
         exit::TROUBLE

@@ -283,18 +283,26 @@ impl Document {
         }
     }
 
-    /// The byte range of the first non-empty line.
+    /// The byte range of the first line with text (HTML comments and `tenderlint:` marker
+    /// lines are skipped), or of the first non-empty line.
     pub fn first_line(&self) -> Range<usize> {
         let mut start = 0;
+        let mut first_nonempty = None;
         for line in self.text.split_inclusive('\n') {
             let trimmed = line.trim();
             if !trimmed.is_empty() {
                 let lead = line.len() - line.trim_start().len();
-                return start + lead..start + lead + trimmed.len();
+                let range = start + lead..start + lead + trimmed.len();
+                let marker = (trimmed.starts_with("<!--") && trimmed.ends_with("-->"))
+                    || trimmed.starts_with("tenderlint:");
+                if !marker {
+                    return range;
+                }
+                first_nonempty.get_or_insert(range);
             }
             start += line.len();
         }
-        0..0
+        first_nonempty.unwrap_or(0..0)
     }
 
     /// 1-based line and column (in characters) of a byte offset.

@@ -61,12 +61,21 @@ impl Outcome {
 
 /// Parses a number as written in French text: `12,5`, `1 200`, `60`.
 fn parse_number(s: &str) -> Option<f64> {
-    let cleaned: String = s
+    let compact: String = s
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '\u{a0}' && *c != '\u{202f}')
-        .map(|c| if c == ',' { '.' } else { c })
         .collect();
-    cleaned.trim_end_matches('.').parse().ok()
+    let compact = compact.trim_end_matches(['.', ',']);
+    // « 1.200 » and « 12.500.000 » use dots between thousands; « 12,5 » a decimal comma.
+    let thousands = compact.contains('.')
+        && !compact.contains(',')
+        && compact.split('.').skip(1).all(|g| g.len() == 3);
+    let cleaned: String = if thousands {
+        compact.replace('.', "")
+    } else {
+        compact.replace(',', ".")
+    };
+    cleaned.parse().ok()
 }
 
 /// Evaluates the rules of one pack on the documents of one tender.
@@ -218,7 +227,9 @@ impl<'a> Evaluator<'a> {
 
     fn resolve(&self, scope: &Scope, within: &[Region]) -> Vec<Region> {
         match scope {
-            Scope::Document | Scope::Tender => within.to_vec(),
+            Scope::Document => within.to_vec(),
+            // `in tender` widens to every document of the tender.
+            Scope::Tender => self.all_docs(),
             Scope::Kind(k) => within
                 .iter()
                 .filter(|r| self.kind_ok(r.doc, *k))
@@ -318,7 +329,7 @@ impl<'a> Evaluator<'a> {
                 for (da, ma) in &ams {
                     let best = bms
                         .iter()
-                        .filter(|(db, _)| db == da)
+                        .filter(|(db, mb)| db == da && (mb.start, mb.end) != (ma.start, ma.end))
                         .map(|(_, mb)| (self.words_between(*da, ma, mb), mb))
                         .filter(|(d, _)| d <= within)
                         .min_by_key(|(d, _)| *d);
@@ -566,6 +577,11 @@ impl<'a> Evaluator<'a> {
             }
             for check in &rule.forbids {
                 let o = self.eval(&check.cond, &regions);
+                if o.holds && o.occs.is_empty() {
+                    // Nothing to point at (`forbid not X`, `forbid count A < 1`): the finding
+                    // goes where the rule looked.
+                    out.findings.push(self.missing(rule, &[check], &regions[0]));
+                }
                 if o.holds {
                     for occ in &o.occs {
                         let f = self.found(rule, occ);
@@ -668,5 +684,8 @@ mod tests {
         assert_eq!(parse_number("1 200"), Some(1200.0));
         assert_eq!(parse_number("60"), Some(60.0));
         assert_eq!(parse_number("abc"), None);
+        assert_eq!(parse_number("1.200"), Some(1200.0));
+        assert_eq!(parse_number("750.000"), Some(750000.0));
+        assert_eq!(parse_number("12.5"), Some(12.5));
     }
 }

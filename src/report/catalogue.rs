@@ -108,7 +108,11 @@ pub fn rules_table(rules: &[(&Pack, &Rule)]) -> String {
             r.message
         ));
     }
-    s.push_str(&format!("{} rules\n", rules.len()));
+    s.push_str(&format!(
+        "{} rule{}\n",
+        rules.len(),
+        if rules.len() == 1 { "" } else { "s" }
+    ));
     s
 }
 
