@@ -16,9 +16,10 @@ use crate::lang::{RuleFileError, SourceFile};
 pub const FILE_NAME: &str = "tenderlint.toml";
 
 /// When `check` exits with status 1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FailOn {
+    #[default]
     Error,
     Warning,
     Info,

@@ -123,6 +123,7 @@ pub fn check_document(rules: &RuleSet, doc: crate::document::Document) -> Vec<Ex
     let file = crate::lang::SourceFile::new(doc.display.clone(), doc.text.clone());
     let opts = crate::engine::Options {
         force_packs: rules.packs.iter().map(|p| p.id.clone()).collect(),
+        ..Default::default()
     };
     let result = crate::engine::check_tender(
         rules,

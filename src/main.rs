@@ -222,7 +222,10 @@ fn check(
     }
     let found = document::discover(&paths);
     run.input_errors.extend(found.errors);
-    let opts = Options { force_packs: force };
+    let opts = Options {
+        force_packs: force,
+        ..Default::default()
+    };
     run.results = found
         .tenders
         .into_iter()

@@ -33,6 +33,7 @@ fn check_bytes(name: &str, bytes: &[u8]) {
     if let Ok(doc) = Document::from_bytes(Path::new(name), name, bytes) {
         let opts = Options {
             force_packs: vec!["miq".into()],
+            ..Default::default()
         };
         let result = check_tender(rules, Tender::from_documents("t", vec![doc]), &opts);
         for f in &result.findings {

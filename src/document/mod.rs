@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-pub use tender::{Tender, discover};
+pub use tender::{Excludes, Tender, discover, discover_with};
 
 /// The kind of a consultation document, inferred from its file name and title.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]

@@ -30,12 +30,35 @@ fn skipped_dir(name: &str) -> bool {
     name.starts_with('.') || name == "target" || name == "node_modules"
 }
 
+/// Paths to leave out of discovery: gitignore-style patterns relative to a folder (the folder
+/// of the configuration file that lists them).
+#[derive(Debug, Clone, Default)]
+pub struct Excludes {
+    pub root: PathBuf,
+    pub patterns: Vec<String>,
+}
+
 /// Finds and reads the tenders under `paths`.
 pub fn discover(paths: &[PathBuf]) -> Discovery {
+    discover_with(paths, &Excludes::default())
+}
+
+/// Finds and reads the tenders under `paths`: folders are walked respecting `.gitignore`,
+/// `.ignore` and the excludes; a file named explicitly is always read.
+pub fn discover_with(paths: &[PathBuf], excludes: &Excludes) -> Discovery {
     let mut found = Discovery::default();
     // Folder -> documents directly in it.
     let mut groups: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
     let mut singles: Vec<PathBuf> = Vec::new();
+    let overrides = {
+        let mut b = ignore::overrides::OverrideBuilder::new(&excludes.root);
+        for p in &excludes.patterns {
+            // Patterns are checked when the configuration is read.
+            let _ = b.add(&format!("!{p}"));
+        }
+        b.build()
+            .unwrap_or_else(|_| ignore::overrides::Override::empty())
+    };
     for path in paths {
         let meta = match std::fs::metadata(path) {
             Ok(m) => m,
@@ -63,20 +86,21 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
             }
             continue;
         }
-        let walker = walkdir::WalkDir::new(path)
-            .sort_by_file_name()
-            .into_iter()
+        let walker = ignore::WalkBuilder::new(path)
+            .overrides(overrides.clone())
+            .hidden(true)
+            .parents(true)
+            .follow_links(false)
+            .sort_by_file_name(|a, b| a.cmp(b))
             .filter_entry(|e| {
-                e.depth() == 0
-                    || !(e.file_type().is_dir() && skipped_dir(&e.file_name().to_string_lossy()))
-            });
+                !(e.file_type().is_some_and(|t| t.is_dir())
+                    && e.depth() > 0
+                    && skipped_dir(&e.file_name().to_string_lossy()))
+            })
+            .build();
         for entry in walker {
             match entry {
-                Ok(e)
-                    if e.file_type().is_file()
-                        && is_supported(e.path())
-                        && !e.file_name().to_string_lossy().starts_with('.') =>
-                {
+                Ok(e) if e.file_type().is_some_and(|t| t.is_file()) && is_supported(e.path()) => {
                     let parent = e.path().parent().map(Path::to_path_buf).unwrap_or_default();
                     groups
                         .entry(parent)
@@ -85,13 +109,8 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
                 }
                 Ok(_) => {}
                 Err(err) => found.errors.push(ReadError {
-                    path: err.path().map(display).unwrap_or_else(|| display(path)),
-                    reason: format!(
-                        "cannot read: {}",
-                        err.io_error()
-                            .map(|e| e.to_string())
-                            .unwrap_or_else(|| err.to_string())
-                    ),
+                    path: display(path),
+                    reason: format!("cannot read: {err}"),
                     help: None,
                 }),
             }

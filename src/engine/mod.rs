@@ -83,6 +83,8 @@ pub struct TenderResult {
 pub struct Options {
     /// Packs applied whatever their applicability condition says.
     pub force_packs: Vec<String>,
+    /// Packs never applied.
+    pub disabled_packs: Vec<String>,
 }
 
 /// Checks one tender with every pack of the rule set.
@@ -97,7 +99,16 @@ pub fn check_tender(rules: &RuleSet, tender: Tender, opts: &Options) -> TenderRe
             .iter()
             .any(|p| p.eq_ignore_ascii_case(&pack.id));
         let (applies, reason) = ev.applicability();
-        let (applied, reason) = if forced {
+        let disabled = opts
+            .disabled_packs
+            .iter()
+            .any(|p| p.eq_ignore_ascii_case(&pack.id));
+        let (applied, reason) = if disabled {
+            (
+                false,
+                "non appliqué : désactivé par la configuration".to_string(),
+            )
+        } else if forced {
             (true, format!("appliqué : forcé par --pack {}", pack.id))
         } else {
             (applies, reason)

@@ -21,6 +21,12 @@ pub struct Run {
     pub results: Vec<TenderResult>,
     pub input_errors: Vec<ReadError>,
     pub rule_errors: Vec<RuleFileError>,
+    /// Findings silenced by inline suppressions, with their reasons.
+    pub suppressed: Vec<crate::engine::suppress::Suppressed>,
+    /// Findings left out because the baseline knows them.
+    pub baseline_hidden: usize,
+    /// The exit policy of the configuration.
+    pub fail_on: crate::config::FailOn,
 }
 
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]

@@ -1,0 +1,252 @@
+//! One `check`, from a request to a [`Run`]: configuration, rules, discovery, the engine,
+//! suppressions, selection, level overrides and the baseline. Returns data; prints nothing.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use crate::baseline;
+use crate::compile::{self, RuleSet};
+use crate::config::{Config, FailOn, PackMode};
+use crate::document::{self, Document, Excludes, ReadError, Tender};
+use crate::engine::{self, Options, suppress};
+use crate::packs;
+use crate::report::Run;
+
+/// A document read from standard input.
+#[derive(Debug, Clone)]
+pub struct Stdin {
+    /// The name it is checked under (it chooses the reader and the document kind).
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// What to check, and how.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    pub paths: Vec<PathBuf>,
+    /// Extra rule files or pack folders (`--rules`).
+    pub rules: Vec<PathBuf>,
+    pub no_default_rules: bool,
+    /// Packs applied whatever their condition (`--pack`).
+    pub force_packs: Vec<String>,
+    /// `--config FILE`: one configuration for every path.
+    pub config: Option<PathBuf>,
+    pub stdin: Option<Stdin>,
+    /// Only the tenders with a document changed since this git reference.
+    pub changed_since: Option<String>,
+    /// Report only the findings that are not in this baseline.
+    pub baseline: Option<PathBuf>,
+}
+
+/// The configuration that applies to `path` (or the one given), with its errors.
+pub fn config_for(path: &Path, given: Option<&Path>) -> (Config, Vec<crate::lang::RuleFileError>) {
+    let file = given.map(Path::to_path_buf).or_else(|| Config::find(path));
+    match file {
+        Some(f) => match Config::load(&f) {
+            Ok(c) => (c, Vec::new()),
+            Err(e) => (Config::default(), e),
+        },
+        None => (Config::default(), Vec::new()),
+    }
+}
+
+/// Loads and compiles the rules a configuration asks for.
+pub fn rules_for(config: &Config, req: &Request, run: &mut Run) -> RuleSet {
+    let mut sources = if req.no_default_rules {
+        Vec::new()
+    } else {
+        packs::builtin()
+    };
+    let extra: Vec<PathBuf> = config
+        .rules
+        .iter()
+        .map(|r| r.value.clone())
+        .chain(req.rules.iter().cloned())
+        .collect();
+    let (loaded, errors) = packs::load(&extra);
+    sources.extend(loaded);
+    run.input_errors.extend(errors);
+    let (set, errors) = compile::compile(&sources, &config.param_values());
+    run.rule_errors.extend(errors);
+    run.rule_errors.extend(config.validate(&set));
+    set
+}
+
+/// Files changed since a git reference (and untracked files), as absolute paths.
+fn changed_files(reference: &str) -> Result<BTreeSet<PathBuf>, String> {
+    let git = |args: &[&str]| -> Result<String, String> {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .output()
+            .map_err(|e| format!("cannot run git: {e}"))?;
+        if !out.status.success() {
+            return Err(String::from_utf8_lossy(&out.stderr).trim().to_string());
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let top = git(&["rev-parse", "--show-toplevel"])?;
+    let top = PathBuf::from(top.trim());
+    let mut files = BTreeSet::new();
+    for list in [
+        git(&["diff", "--name-only", reference, "--"])?,
+        git(&["ls-files", "--others", "--exclude-standard", "--full-name"])?,
+    ] {
+        for line in list.lines().filter(|l| !l.is_empty()) {
+            files.insert(top.join(line));
+        }
+    }
+    Ok(files)
+}
+
+fn absolute(p: &Path) -> PathBuf {
+    std::fs::canonicalize(p)
+        .or_else(|_| std::path::absolute(p))
+        .unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// Runs a whole check.
+pub fn run(req: &Request) -> Run {
+    let mut run = Run::default();
+    // Group the paths by the configuration that applies to them.
+    let paths: Vec<PathBuf> = if req.paths.is_empty() && req.stdin.is_none() {
+        vec![PathBuf::from(".")]
+    } else {
+        req.paths.clone()
+    };
+    let mut groups: BTreeMap<Option<PathBuf>, Vec<PathBuf>> = BTreeMap::new();
+    for p in &paths {
+        let key = req.config.clone().or_else(|| Config::find(p));
+        groups.entry(key).or_default().push(p.clone());
+    }
+    if let Some(stdin) = &req.stdin {
+        let key = req.config.clone().or_else(|| Config::find(Path::new(".")));
+        groups.entry(key).or_default();
+        let _ = stdin;
+    }
+    let changed = match &req.changed_since {
+        Some(r) => match changed_files(r) {
+            Ok(files) => Some(files),
+            Err(e) => {
+                run.input_errors.push(ReadError { path: format!("--changed-since {r}"), reason: format!("git could not list the changes: {e}"), help: Some("give a reference git knows (a branch, a tag or a commit), inside a git repository".into()) });
+                None
+            }
+        },
+        None => None,
+    };
+    let known_baseline = match &req.baseline {
+        Some(b) => match baseline::read(b) {
+            Ok(keys) => Some(keys),
+            Err(e) => {
+                run.input_errors.push(ReadError {
+                    path: b.to_string_lossy().into_owned(),
+                    reason: e,
+                    help: Some("write one with `tenderlint check --write-baseline FILE`".into()),
+                });
+                None
+            }
+        },
+        None => None,
+    };
+    let mut first = true;
+    for (config_file, paths) in groups {
+        let (config, errors) = match &config_file {
+            Some(f) => match Config::load(f) {
+                Ok(c) => (c, Vec::new()),
+                Err(e) => (Config::default(), e),
+            },
+            None => (Config::default(), Vec::new()),
+        };
+        run.rule_errors.extend(errors);
+        let rules = rules_for(&config, req, &mut run);
+        let excludes = Excludes {
+            root: config.root.clone(),
+            patterns: config.exclude.iter().map(|e| e.value.clone()).collect(),
+        };
+        let mut found = document::discover_with(&paths, &excludes);
+        if let Some(stdin) = req.stdin.as_ref().filter(|_| first) {
+            match Document::from_bytes(Path::new(&stdin.name), &stdin.name, &stdin.bytes) {
+                Ok(d) => found
+                    .tenders
+                    .push(Tender::from_documents(&stdin.name, vec![d])),
+                Err(e) => found.errors.push(e),
+            }
+        }
+        run.input_errors.extend(found.errors);
+        let mut opts = Options {
+            force_packs: req.force_packs.clone(),
+            ..Default::default()
+        };
+        for (pack, mode) in &config.packs {
+            match mode.value {
+                PackMode::On => opts.force_packs.push(pack.clone()),
+                PackMode::Off => opts.disabled_packs.push(pack.clone()),
+                PackMode::Auto => {}
+            }
+        }
+        for mut tender in found.tenders {
+            for d in &mut tender.documents {
+                if let Some(k) = config.kind_for(&d.path) {
+                    d.kind = k;
+                }
+            }
+            if let Some(changed) = &changed
+                && !tender
+                    .documents
+                    .iter()
+                    .any(|d| changed.contains(&absolute(&d.path)))
+            {
+                continue;
+            }
+            let mut result = engine::check_tender(&rules, tender, &opts);
+            // Suppressions, document by document.
+            let mut findings = Vec::new();
+            let mut by_file: HashMap<String, Vec<engine::Finding>> = HashMap::new();
+            for f in std::mem::take(&mut result.findings) {
+                by_file.entry(f.file.clone()).or_default().push(f);
+            }
+            for doc in &result.tender.documents {
+                let fs = by_file.remove(&doc.display).unwrap_or_default();
+                let (kept, suppressed) = suppress::apply(doc, fs, &rules);
+                findings.extend(kept);
+                run.suppressed.extend(suppressed);
+            }
+            // Selection and level overrides.
+            findings.retain(|f| config.selects(&f.rule, &f.tags, &f.pack));
+            for f in &mut findings {
+                f.level = config.level(&f.rule, f.level);
+            }
+            if let Some(known) = &known_baseline {
+                let keys = baseline::keys(&findings);
+                let before = findings.len();
+                let mut keep = keys.iter().map(|k| !known.contains(k));
+                findings.retain(|_| keep.next().unwrap_or(true));
+                run.baseline_hidden += before - findings.len();
+            }
+            let docs = &result.tender.documents;
+            let doc_index = |f: &engine::Finding| {
+                docs.iter()
+                    .position(|d| d.display == f.file)
+                    .unwrap_or(usize::MAX)
+            };
+            findings.sort_by(|a, b| {
+                (doc_index(a), a.span.start, &a.rule).cmp(&(doc_index(b), b.span.start, &b.rule))
+            });
+            result.findings = findings;
+            run.results.push(result);
+        }
+        if first {
+            run.fail_on = config.fail_on;
+            run.rules = rules;
+        }
+        first = false;
+    }
+    run
+}
+
+/// Whether the run fails under a policy.
+pub fn fails(run: &Run, policy: FailOn) -> bool {
+    run.results
+        .iter()
+        .flat_map(|r| &r.findings)
+        .any(|f| policy.fails(f.level))
+}
