@@ -12,7 +12,7 @@ use super::extract::Failure;
 /// The most entries a document's zip may hold.
 pub const MAX_ENTRIES: usize = 10_000;
 /// The most bytes read out of one document's zip, all entries together.
-pub const MAX_UNCOMPRESSED: u64 = 256 * 1024 * 1024;
+pub const MAX_UNCOMPRESSED: u64 = 64 * 1024 * 1024;
 
 pub struct Archive<'a> {
     zip: ZipArchive<Cursor<&'a [u8]>>,

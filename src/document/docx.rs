@@ -11,7 +11,7 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::archive::Archive;
 use super::extract::{Builder, Failure};
-use super::xml::{attr, local, malformed, reader, text};
+use super::xml::{attr, local, malformed, reader, text, unclosed};
 use super::{BlockKind, Extracted};
 
 /// A paragraph read from a part, before it is laid out.
@@ -261,6 +261,7 @@ fn paragraphs(xml: &str, part: &str, styles: &Styles) -> Result<Vec<Para>, Failu
                     _ => {}
                 }
             }
+            Event::Eof if depth > 0 => return Err(unclosed(part)),
             Event::Eof => break,
             _ => {
                 if skip_from.is_none()

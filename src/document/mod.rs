@@ -19,6 +19,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+pub use archive::{MAX_ENTRIES as MAX_ZIP_ENTRIES, MAX_UNCOMPRESSED as MAX_ZIP_UNCOMPRESSED};
 pub use tender::{Tender, discover};
 
 /// The kind of a consultation document, inferred from its file name and title.

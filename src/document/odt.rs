@@ -10,7 +10,7 @@ use quick_xml::events::Event;
 use super::archive::Archive;
 use super::docx::Para;
 use super::extract::{Builder, Failure};
-use super::xml::{attr, local, malformed, reader, text};
+use super::xml::{attr, local, malformed, reader, text, unclosed};
 use super::{BlockKind, Extracted};
 
 /// Elements whose content is not part of the text.
@@ -161,6 +161,7 @@ fn paragraphs(
                     _ => {}
                 }
             }
+            Event::Eof if depth > 0 => return Err(unclosed(part)),
             Event::Eof => break,
             _ => {
                 if skip_from.is_none()

@@ -53,7 +53,7 @@ pub fn reader(xml: &str) -> Reader<&[u8]> {
     let mut r = Reader::from_reader(xml.as_bytes());
     let c = r.config_mut();
     c.trim_text(false);
-    c.check_end_names = false;
+    c.check_end_names = true;
     c.expand_empty_elements = false;
     r
 }
@@ -73,6 +73,11 @@ pub fn text<'a>(ev: &'a Event<'a>) -> Option<Cow<'a, str>> {
         }
         _ => None,
     }
+}
+
+/// The error for an XML part that ends with elements still open (a truncated part).
+pub fn unclosed(part: &str) -> Failure {
+    malformed(part, &"it ends before its elements are closed")
 }
 
 /// The error for an XML part that cannot be parsed.
