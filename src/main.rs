@@ -148,6 +148,14 @@ fn terminal_width() -> usize {
 }
 
 fn main() -> ExitCode {
+    // A panic inside the PDF library is caught and reported as an unreadable file; keep the
+    // default hook quiet about it.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !tenderlint::document::pdf::reading() {
+            default_hook(info);
+        }
+    }));
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

@@ -1,9 +1,16 @@
 //! The document model: what every reader produces, whatever the format.
 
+mod archive;
 pub mod decode;
+pub mod docx;
+pub mod extract;
+pub mod html;
 pub mod markdown;
+pub mod odt;
+pub mod pdf;
 pub mod tender;
 pub mod text;
+mod xml;
 
 use std::fmt;
 use std::ops::Range;
@@ -12,6 +19,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+pub use archive::{MAX_ENTRIES as MAX_ZIP_ENTRIES, MAX_UNCOMPRESSED as MAX_ZIP_UNCOMPRESSED};
 pub use tender::{Excludes, Tender, discover, discover_with};
 
 /// The kind of a consultation document, inferred from its file name and title.
@@ -146,6 +154,43 @@ pub struct Block {
 pub enum Format {
     Markdown,
     Text,
+    Docx,
+    Odt,
+    Pdf,
+    Html,
+}
+
+impl Format {
+    /// The format read for a file extension (lower case), if tenderlint reads it.
+    pub fn from_extension(ext: &str) -> Option<Format> {
+        Some(match ext {
+            "md" | "markdown" => Format::Markdown,
+            "txt" => Format::Text,
+            "docx" => Format::Docx,
+            "odt" => Format::Odt,
+            "pdf" => Format::Pdf,
+            "html" | "htm" => Format::Html,
+            _ => return None,
+        })
+    }
+
+    /// Whether the document's text was extracted from a file a person does not read as text
+    /// (Word, LibreOffice, PDF, HTML): its places are then given as paragraph and page.
+    pub fn is_extracted(self) -> bool {
+        !matches!(self, Format::Markdown | Format::Text)
+    }
+}
+
+/// Where a place of a document is, in terms a person can follow in the original file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Location {
+    /// 1-based index of the block (paragraph, heading, list item or table cell).
+    pub paragraph: usize,
+    /// 1-based page, for formats with pages (PDF).
+    pub page: Option<usize>,
+    /// Whether the document's text was extracted (see [`Format::is_extracted`]).
+    #[serde(skip)]
+    pub extracted: bool,
 }
 
 /// A document read from a file: its text (after decoding), kind, outline and blocks.
@@ -161,6 +206,19 @@ pub struct Document {
     pub content: Vec<Range<usize>>,
     pub headings: Vec<Heading>,
     pub blocks: Vec<Block>,
+    /// Byte offsets where the pages after the first begin (empty for formats without pages).
+    pub page_starts: Vec<usize>,
+}
+
+/// What a reader of an extracted format returns: the text, with `"\n\n"` between blocks, and
+/// its structure (see [`extract::Builder`]).
+#[derive(Debug, Clone, Default)]
+pub struct Extracted {
+    pub text: String,
+    pub content: Vec<Range<usize>>,
+    pub headings: Vec<Heading>,
+    pub blocks: Vec<Block>,
+    pub page_starts: Vec<usize>,
 }
 
 /// A document that could not be read.
@@ -178,12 +236,19 @@ pub struct ReadError {
 pub const MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
 
 /// The file extensions tenderlint reads.
-pub const EXTENSIONS: &[&str] = &["md", "markdown", "txt"];
+pub const EXTENSIONS: &[&str] = &["md", "markdown", "txt", "docx", "odt", "pdf", "html", "htm"];
 
 pub fn is_supported(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+}
+
+fn extension(path: &Path) -> String {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase()
 }
 
 impl Document {
@@ -216,34 +281,94 @@ impl Document {
 
     /// Reads a document from bytes; the path's extension chooses the reader.
     pub fn from_bytes(path: &Path, display: &str, bytes: &[u8]) -> Result<Document, ReadError> {
-        let text = decode::decode(bytes).map_err(|reason| ReadError {
+        let err = |reason: String, help: Option<String>| ReadError {
             path: display.to_string(),
             reason,
-            help: Some(
-                "tenderlint reads UTF-8, UTF-16 (with a byte-order mark) and Windows-1252 text"
-                    .into(),
-            ),
-        })?;
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        let format = if ext == "txt" {
-            Format::Text
-        } else {
-            Format::Markdown
+            help,
         };
-        Ok(Document::from_text(path, display, format, text))
+        let format = Format::from_extension(&extension(path)).unwrap_or(Format::Markdown);
+        let extracted = match format {
+            Format::Markdown | Format::Text => {
+                let text = decode::decode(bytes).map_err(|reason| {
+                    err(
+                        reason,
+                        Some(
+                            "tenderlint reads UTF-8, UTF-16 (with a byte-order mark) and \
+                             Windows-1252 text"
+                                .into(),
+                        ),
+                    )
+                })?;
+                return Ok(Document::from_text(path, display, format, text));
+            }
+            _ if bytes.iter().all(u8::is_ascii_whitespace) => {
+                return Err(err(
+                    "the file is empty".into(),
+                    Some("save the document again from its editor".into()),
+                ));
+            }
+            Format::Docx => docx::read(bytes),
+            Format::Odt => odt::read(bytes),
+            Format::Pdf => pdf::read(bytes),
+            Format::Html => html::read(bytes),
+        };
+        let extracted = extracted.map_err(|e| err(e.reason, e.help))?;
+        if extracted.text.trim().is_empty() {
+            let help = match format {
+                Format::Pdf => {
+                    "the PDF has no text layer (a scanned image?): tenderlint does not do OCR; \
+                     check the document saved from its word processor, or run OCR first"
+                }
+                _ => "the document has no text: check that it is the right file",
+            };
+            return Err(err("no text could be read".into(), Some(help.into())));
+        }
+        Ok(Document::from_extracted(path, display, format, extracted))
+    }
+
+    /// Builds a document from the text and structure a reader extracted.
+    pub fn from_extracted(
+        path: &Path,
+        display: &str,
+        format: Format,
+        extracted: Extracted,
+    ) -> Document {
+        let Extracted {
+            text,
+            content,
+            headings,
+            blocks,
+            page_starts,
+        } = extracted;
+        Document::assemble(
+            path,
+            display,
+            format,
+            text.into(),
+            (content, headings, blocks),
+            page_starts,
+        )
     }
 
     /// Builds a document from already decoded text.
     pub fn from_text(path: &Path, display: &str, format: Format, text: String) -> Document {
         let text: Arc<str> = text.into();
-        let (content, headings, blocks) = match format {
+        let structure = match format {
             Format::Markdown => markdown::structure(&text),
-            Format::Text => text::structure(&text),
+            // Text extracted from other formats has blank lines between its paragraphs.
+            _ => text::structure(&text),
         };
+        Document::assemble(path, display, format, text, structure, Vec::new())
+    }
+
+    fn assemble(
+        path: &Path,
+        display: &str,
+        format: Format,
+        text: Arc<str>,
+        (content, headings, blocks): (Vec<Range<usize>>, Vec<Heading>, Vec<Block>),
+        page_starts: Vec<usize>,
+    ) -> Document {
         let mut doc = Document {
             path: path.to_path_buf(),
             display: display.to_string(),
@@ -253,6 +378,7 @@ impl Document {
             content,
             headings,
             blocks,
+            page_starts,
         };
         let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
         doc.kind = Kind::from_file_name(file_name)
@@ -303,6 +429,22 @@ impl Document {
             start += line.len();
         }
         first_nonempty.unwrap_or(0..0)
+    }
+
+    /// The paragraph (1-based index of the block where the offset falls, or of the last block
+    /// before it) and, for PDF, the page of a byte offset.
+    pub fn location(&self, offset: usize) -> Location {
+        let paragraph = self
+            .blocks
+            .partition_point(|b| b.span.start <= offset)
+            .max(1);
+        let page = (self.format == Format::Pdf)
+            .then(|| self.page_starts.partition_point(|&p| p <= offset) + 1);
+        Location {
+            paragraph,
+            page,
+            extracted: self.format.is_extracted(),
+        }
     }
 
     /// 1-based line and column (in characters) of a byte offset.

@@ -19,6 +19,18 @@ static ROMAN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[IVX]+\s*[.)–-]
 static LIST_ITEM: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:[-*•–·]|[a-z]\)|[0-9]+\))\s+").unwrap());
 
+/// The heading level of a numbered article title (`Article 3`, `ARTICLE 3.2 – Public`), the
+/// one shape of heading that readers of styled formats recognise in unstyled paragraphs.
+pub fn article_level(line: &str) -> Option<u8> {
+    let line = line.trim();
+    if !(2..=120).contains(&line.chars().count()) || line.ends_with(['.', ';', ',']) {
+        return None;
+    }
+    ARTICLE
+        .captures(line)
+        .map(|c| 2 + c[1].matches('.').count() as u8)
+}
+
 /// The heading level of a line, if the line is a heading by its shape.
 pub fn heading_level(line: &str) -> Option<u8> {
     let line = line.trim();

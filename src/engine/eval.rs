@@ -429,12 +429,19 @@ impl<'a> Evaluator<'a> {
         let d = &self.docs[o.doc];
         let (s, e) = o.spans[0];
         let orig = d.folded.original(s..e);
-        let (line, _) = d.doc.line_col(orig.start);
+        let loc = d.doc.location(orig.start);
+        let place = if loc.extracted {
+            match loc.page {
+                Some(p) => format!("page {p}, paragraphe {}", loc.paragraph),
+                None => format!("paragraphe {}", loc.paragraph),
+            }
+        } else {
+            format!("ligne {}", d.doc.line_col(orig.start).0)
+        };
         format!(
-            "« {} » ({}, ligne {})",
+            "« {} » ({}, {place})",
             d.doc.text[orig].trim(),
-            d.doc.display,
-            line
+            d.doc.display
         )
     }
 
@@ -509,6 +516,7 @@ impl<'a> Evaluator<'a> {
     ) -> Finding {
         let d = self.docs[doc].doc;
         let (line, column) = d.line_col(span.start);
+        let location = d.location(span.start);
         Finding {
             rule: rule.id.clone(),
             pack: rule.pack.clone(),
@@ -523,6 +531,7 @@ impl<'a> Evaluator<'a> {
             span,
             line,
             column,
+            location,
             labels,
             expected,
             source: d.text.clone(),

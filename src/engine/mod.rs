@@ -9,7 +9,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::compile::{Level, Pack, Rule, RuleSet};
-use crate::document::{Document, Tender};
+use crate::document::{Document, Location, Tender};
 
 pub use eval::Evaluator;
 
@@ -47,6 +47,8 @@ pub struct Finding {
     pub span: Range<usize>,
     pub line: usize,
     pub column: usize,
+    /// The paragraph (and page, for PDF) of the main place, for a person to find it.
+    pub location: Location,
     pub labels: Vec<Label>,
     /// For a missing element: the condition that was not met, as written in the rule.
     pub expected: Option<String>,

@@ -138,6 +138,7 @@ fn meta(doc: &Document, id: &str, span: Range<usize>, message: String, fix: &str
         see: Vec::new(),
         file: doc.display.clone(),
         labels: vec![Label { span: span.clone(), text: "cette désactivation".into() }],
+        location: doc.location(span.start),
         span,
         line,
         column,

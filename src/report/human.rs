@@ -29,9 +29,23 @@ impl<'a> FindingDiagnostic<'a> {
             help.push_str(&format!("\nRéférences : {}", finding.see.join(" ; ")));
         }
         help.push_str(&format!("\nPilier : {}", finding.tags.join(", ")));
+        // Line and column of a text extracted from Word, LibreOffice, PDF or HTML mean nothing
+        // to a person: name the paragraph and page instead.
+        let loc = finding.location;
+        let name = if loc.extracted {
+            match loc.page {
+                Some(page) => format!(
+                    "{} (page {page}, paragraphe {})",
+                    finding.file, loc.paragraph
+                ),
+                None => format!("{} (paragraphe {})", finding.file, loc.paragraph),
+            }
+        } else {
+            finding.file.clone()
+        };
         FindingDiagnostic {
             finding,
-            src: NamedSource::new(finding.file.clone(), finding.source.clone()),
+            src: NamedSource::new(name, finding.source.clone()),
             help,
         }
     }

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::{Renderer, Run, Summary};
 use crate::compile::Level;
+use crate::document::Location;
 use crate::engine::{Finding, FindingKind, PackDecision, Unchecked};
 
 #[derive(Serialize)]
@@ -48,6 +49,7 @@ struct DiagnosticOut<'a> {
     file: &'a str,
     line: usize,
     column: usize,
+    location: Location,
     span: SpanOut,
     quote: &'a str,
     why: &'a str,
@@ -77,6 +79,7 @@ fn diagnostic(f: &Finding) -> DiagnosticOut<'_> {
         file: &f.file,
         line: f.line,
         column: f.column,
+        location: f.location,
         span: SpanOut {
             offset: f.span.start,
             length: f.span.len(),

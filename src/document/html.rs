@@ -1,0 +1,164 @@
+//! HTML pages (.html, .htm), parsed by html5ever through scraper as a browser would: headings
+//! `h1`–`h6`, paragraphs, list items and table cells in reading order, and numbered "Article N"
+//! paragraphs as headings. Scripts, styles, templates and the page's head are left out. The
+//! tree is walked without recursion, so deep nesting cannot exhaust the stack.
+
+use ego_tree::iter::Edge;
+use scraper::{Html, Node};
+
+use super::extract::{Builder, Failure};
+use super::{BlockKind, Extracted, decode};
+
+/// Elements whose content is never text of the document.
+fn skipped(name: &str) -> bool {
+    matches!(
+        name,
+        "script"
+            | "style"
+            | "noscript"
+            | "template"
+            | "head"
+            | "svg"
+            | "math"
+            | "iframe"
+            | "object"
+            | "canvas"
+            | "select"
+            | "datalist"
+    )
+}
+
+/// What a block-level element makes of its text, or `None` for inline elements.
+fn block(name: &str) -> Option<(BlockKind, Option<u8>)> {
+    Some(match name {
+        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
+            (BlockKind::Paragraph, Some(name.as_bytes()[1] - b'0'))
+        }
+        "li" | "dt" | "dd" => (BlockKind::ListItem, None),
+        "td" | "th" => (BlockKind::TableCell, None),
+        "p" | "div" | "blockquote" | "pre" | "section" | "article" | "header" | "footer"
+        | "nav" | "aside" | "main" | "address" | "figure" | "figcaption" | "caption" | "table"
+        | "tr" | "thead" | "tbody" | "tfoot" | "ul" | "ol" | "dl" | "form" | "fieldset"
+        | "legend" | "hr" | "body" | "html" | "details" | "summary" => (BlockKind::Paragraph, None),
+        _ => return None,
+    })
+}
+
+/// Reads an HTML page.
+pub fn read(bytes: &[u8]) -> Result<Extracted, Failure> {
+    let text = decode::decode(bytes).map_err(|reason| {
+        Failure::new(format!("this is not an HTML page: {reason}"))
+            .help("save the page as HTML, or give the file its real extension")
+    })?;
+    let head = text.trim_start().get(..1).unwrap_or("");
+    if head != "<" && !text.to_ascii_lowercase().contains("<html") {
+        return Err(Failure::new("this is not an HTML page: it has no markup")
+            .help("give a plain text file the .txt extension"));
+    }
+    let page = Html::parse_document(&text);
+    let mut b = Builder::new();
+    // Open block elements: what each makes of its text.
+    let mut blocks: Vec<(BlockKind, Option<u8>)> = Vec::new();
+    let mut buf = String::new();
+    let mut skip_depth = 0usize;
+    let mut pre = 0usize;
+    let flush = |b: &mut Builder, buf: &mut String, ctx: &[(BlockKind, Option<u8>)]| {
+        // A block takes the kind of its nearest list item or cell, and its own level.
+        let level = ctx.last().and_then(|c| c.1);
+        let kind = ctx
+            .iter()
+            .rev()
+            .map(|c| c.0)
+            .find(|k| *k != BlockKind::Paragraph)
+            .unwrap_or(BlockKind::Paragraph);
+        b.block(kind, level, buf);
+        buf.clear();
+    };
+    for edge in page.tree.root().traverse() {
+        match edge {
+            Edge::Open(node) => match node.value() {
+                Node::Element(el) => {
+                    let name = el.name();
+                    if skip_depth > 0 || skipped(name) {
+                        skip_depth += 1;
+                        continue;
+                    }
+                    if name == "br" {
+                        buf.push('\n');
+                    } else if let Some(kind) = block(name) {
+                        flush(&mut b, &mut buf, &blocks);
+                        blocks.push(kind);
+                        if name == "pre" {
+                            pre += 1;
+                        }
+                    }
+                }
+                Node::Text(t) if skip_depth == 0 => {
+                    if pre > 0 {
+                        buf.push_str(t);
+                    } else {
+                        for (i, w) in t.split(|c: char| c.is_ascii_whitespace()).enumerate() {
+                            if i > 0 && !buf.ends_with([' ', '\n']) {
+                                buf.push(' ');
+                            }
+                            buf.push_str(w);
+                        }
+                    }
+                }
+                _ => {}
+            },
+            Edge::Close(node) => {
+                if let Node::Element(el) = node.value() {
+                    let name = el.name();
+                    if skip_depth > 0 {
+                        skip_depth -= 1;
+                        continue;
+                    }
+                    if block(name).is_some() {
+                        flush(&mut b, &mut buf, &blocks);
+                        blocks.pop();
+                        if name == "pre" {
+                            pre = pre.saturating_sub(1);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    flush(&mut b, &mut buf, &blocks);
+    Ok(b.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_paragraphs_lists_tables_and_no_scripts() {
+        let html = r#"<!doctype html><html><head><title>T</title><style>p{}</style></head>
+<body><script>var objet = "travaux";</script>
+<h2>Article 1 –
+ Objet</h2><p>Le marché a pour <b>objet</b><br>une prestation.</p>
+<ul><li><p>RSA</p></li><li>DELD</li></ul>
+<table><tr><th>Critère</th><td>Prix &amp; qualité</td></tr></table></body></html>"#;
+        let e = read(html.as_bytes()).unwrap();
+        assert_eq!(
+            e.text,
+            "Article 1 – Objet\n\nLe marché a pour objet\nune prestation.\n\nRSA\n\nDELD\n\nCritère\n\nPrix & qualité"
+        );
+        assert_eq!(e.headings.len(), 1);
+        assert_eq!(e.headings[0].level, 2);
+        let kinds: Vec<BlockKind> = e.blocks.iter().map(|b| b.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                BlockKind::Heading,
+                BlockKind::Paragraph,
+                BlockKind::ListItem,
+                BlockKind::ListItem,
+                BlockKind::TableCell,
+                BlockKind::TableCell
+            ]
+        );
+    }
+}

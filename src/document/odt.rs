@@ -1,0 +1,267 @@
+//! OpenDocument text (.odt, LibreOffice): `content.xml`'s headings (`text:h` with their outline
+//! level), paragraphs, list items and table cells in reading order, and numbered "Article N"
+//! paragraphs as headings; then notes (footnotes, endnotes); then the headers and footers of
+//! `styles.xml`'s master pages, kept apart from the body. Tracked changes read as accepted (the
+//! deleted text lives in `text:tracked-changes`, which is skipped); annotations (comments) and
+//! generated indexes (table of contents) are left out.
+
+use quick_xml::events::Event;
+
+use super::archive::Archive;
+use super::docx::Para;
+use super::extract::{Builder, Failure};
+use super::xml::{attr, local, malformed, reader, text, unclosed};
+use super::{BlockKind, Extracted};
+
+/// Elements whose content is not part of the text.
+fn skipped(name: &[u8]) -> bool {
+    matches!(
+        name,
+        b"tracked-changes"
+            | b"annotation"
+            | b"note-citation"
+            | b"table-of-content"
+            | b"alphabetical-index"
+            | b"illustration-index"
+            | b"table-index"
+            | b"object-index"
+            | b"user-index"
+            | b"bibliography"
+            | b"sequence-decls"
+            | b"variable-decls"
+            | b"user-field-decls"
+            | b"forms"
+            | b"scripts"
+            | b"automatic-styles"
+            | b"font-face-decls"
+            | b"styles"
+            | b"desc"
+            | b"title"
+            | b"page-number"
+            | b"page-count"
+    )
+}
+
+#[derive(Debug)]
+struct Open {
+    text: String,
+    level: Option<u8>,
+    /// Inside a note's body.
+    note: bool,
+}
+
+/// The paragraphs of an ODF XML part: the body's, and the notes' apart. With `gate`, only
+/// the paragraphs inside an element of that local name are read (headers and footers of
+/// `styles.xml` live in `office:master-styles`).
+fn paragraphs(
+    xml: &str,
+    part: &str,
+    gate: Option<&[u8]>,
+) -> Result<(Vec<Para>, Vec<Para>), Failure> {
+    let mut body = Vec::new();
+    let mut notes = Vec::new();
+    let mut r = reader(xml);
+    let mut stack: Vec<Open> = Vec::new();
+    let mut cells: Vec<Vec<String>> = Vec::new();
+    let mut lists = 0usize;
+    let mut note_bodies = 0usize;
+    let mut depth = 0usize;
+    let mut skip_from: Option<usize> = None;
+    let mut gate_depth: Option<usize> = None;
+    loop {
+        let ev = r.read_event().map_err(|e| malformed(part, &e))?;
+        match &ev {
+            Event::Start(e) => {
+                depth += 1;
+                if skip_from.is_some() {
+                    continue;
+                }
+                let name = e.name();
+                let name = local(name.0);
+                if gate == Some(name) && gate_depth.is_none() {
+                    gate_depth = Some(depth);
+                }
+                if gate.is_some() && gate_depth.is_none() {
+                    continue;
+                }
+                if skipped(name) {
+                    skip_from = Some(depth);
+                    continue;
+                }
+                match name {
+                    b"p" | b"h" => stack.push(Open {
+                        text: String::new(),
+                        level: (name == b"h").then(|| {
+                            attr(e, b"text:outline-level")
+                                .and_then(|l| l.parse::<u8>().ok())
+                                .unwrap_or(1)
+                        }),
+                        note: note_bodies > 0,
+                    }),
+                    b"list" => lists += 1,
+                    b"note-body" => note_bodies += 1,
+                    b"table-cell" => cells.push(Vec::new()),
+                    _ => inline(e, name, &mut stack),
+                }
+            }
+            Event::Empty(e) => {
+                if skip_from.is_none() && (gate.is_none() || gate_depth.is_some()) {
+                    let name = e.name();
+                    inline(e, local(name.0), &mut stack);
+                }
+            }
+            Event::End(e) => {
+                let name = e.name();
+                let name = local(name.0);
+                let at = depth;
+                depth = depth.saturating_sub(1);
+                if let Some(from) = skip_from {
+                    if at == from {
+                        skip_from = None;
+                    }
+                    continue;
+                }
+                if gate_depth == Some(at) {
+                    gate_depth = None;
+                }
+                match name {
+                    b"p" | b"h" => {
+                        let Some(p) = stack.pop() else { continue };
+                        if p.note {
+                            notes.push(Para {
+                                kind: BlockKind::Paragraph,
+                                level: None,
+                                text: p.text,
+                            });
+                        } else if let Some(cell) = cells.last_mut() {
+                            cell.push(p.text);
+                        } else {
+                            body.push(Para {
+                                kind: if p.level.is_none() && lists > 0 {
+                                    BlockKind::ListItem
+                                } else {
+                                    BlockKind::Paragraph
+                                },
+                                level: p.level,
+                                text: p.text,
+                            });
+                        }
+                    }
+                    b"list" => lists = lists.saturating_sub(1),
+                    b"note-body" => note_bodies = note_bodies.saturating_sub(1),
+                    b"table-cell" => {
+                        if let Some(cell) = cells.pop() {
+                            body.push(Para {
+                                kind: BlockKind::TableCell,
+                                level: None,
+                                text: cell.join("\n"),
+                            });
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Event::Eof if depth > 0 => return Err(unclosed(part)),
+            Event::Eof => break,
+            _ => {
+                if skip_from.is_none()
+                    && let Some(t) = text(&ev)
+                    && let Some(p) = stack.last_mut()
+                {
+                    // In ODF, a line break in the XML is a space; `text:line-break` breaks lines.
+                    p.text
+                        .extend(t.chars().map(|c| if c == '\n' { ' ' } else { c }));
+                }
+            }
+        }
+    }
+    Ok((body, notes))
+}
+
+/// Spaces, tabs and line breaks inside a paragraph.
+fn inline(e: &quick_xml::events::BytesStart<'_>, name: &[u8], stack: &mut [Open]) {
+    let Some(p) = stack.last_mut() else { return };
+    match name {
+        b"s" => {
+            let n = attr(e, b"text:c")
+                .and_then(|c| c.parse::<usize>().ok())
+                .unwrap_or(1)
+                .min(100);
+            p.text.extend(std::iter::repeat_n(' ', n));
+        }
+        b"tab" => p.text.push('\t'),
+        b"line-break" => p.text.push('\n'),
+        _ => {}
+    }
+}
+
+/// Reads a .odt file.
+pub fn read(bytes: &[u8]) -> Result<Extracted, Failure> {
+    let mut zip = Archive::open(bytes, "OpenDocument text", "an OpenDocument text (.odt)")?;
+    let Some(content) = zip.read("content.xml")? else {
+        let names = zip.names();
+        let what = if names.iter().any(|n| n.starts_with("word/")) {
+            "a Word document (give it the .docx extension)"
+        } else {
+            "a zip archive that holds no OpenDocument text"
+        };
+        return Err(Failure::new(format!("this is not an OpenDocument text: it is {what}"))
+            .help("save the document as an OpenDocument text (.odt), or give the file its real extension"));
+    };
+    let (body, notes) = paragraphs(&content, "content.xml", None)?;
+    let mut b = Builder::new();
+    for p in body {
+        b.block(p.kind, p.level, &p.text);
+    }
+    b.end_body();
+    for p in notes {
+        b.block(p.kind, None, &p.text);
+    }
+    if let Some(styles) = zip.read("styles.xml")? {
+        let (furniture, _) = paragraphs(&styles, "styles.xml", Some(b"master-styles"))?;
+        let mut seen: Vec<String> = Vec::new();
+        for p in furniture {
+            if !seen.contains(&p.text) {
+                b.block(BlockKind::Paragraph, None, &p.text);
+                seen.push(p.text);
+            }
+        }
+    }
+    Ok(b.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_lists_tables_notes_and_tracked_changes() {
+        let xml = r#"<office:document-content xmlns:office="o" xmlns:text="t" xmlns:table="tb"><office:body><office:text>
+<text:tracked-changes><text:changed-region text:id="c1"><text:deletion><text:p>des travaux</text:p></text:deletion></text:changed-region></text:tracked-changes>
+<text:table-of-content><text:index-body><text:p>Objet 1</text:p></text:index-body></text:table-of-content>
+<text:h text:outline-level="2">Article 1 –<text:s/>Objet</text:h>
+<text:p>Le marché a pour objet<text:change text:change-id="c1"/> une prestation<text:note text:note-class="footnote"><text:note-citation>1</text:note-citation><text:note-body><text:p>Au sens du code.</text:p></text:note-body></text:note> d'insertion.<office:annotation><text:p>À revoir</text:p></office:annotation></text:p>
+<text:list><text:list-item><text:p>RSA</text:p></text:list-item></text:list>
+<table:table><table:table-row><table:table-cell><text:p>Critère</text:p></table:table-cell></table:table-row></table:table>
+</office:text></office:body></office:document-content>"#;
+        let (body, notes) = paragraphs(xml, "content.xml", None).unwrap();
+        let got: Vec<(BlockKind, Option<u8>, &str)> = body
+            .iter()
+            .map(|p| (p.kind, p.level, p.text.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (BlockKind::Paragraph, Some(2), "Article 1 – Objet"),
+                (
+                    BlockKind::Paragraph,
+                    None,
+                    "Le marché a pour objet une prestation d'insertion."
+                ),
+                (BlockKind::ListItem, None, "RSA"),
+                (BlockKind::TableCell, None, "Critère"),
+            ]
+        );
+        assert_eq!(notes[0].text, "Au sens du code.");
+    }
+}
