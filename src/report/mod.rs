@@ -3,6 +3,7 @@
 pub mod catalogue;
 pub mod human;
 pub mod json;
+pub mod short;
 
 use std::io::{self, Write};
 
@@ -10,7 +11,7 @@ use serde::Serialize;
 
 use crate::compile::{Level, RuleSet};
 use crate::document::ReadError;
-use crate::engine::TenderResult;
+use crate::engine::{Finding, TenderResult};
 use crate::lang::RuleFileError;
 
 /// Everything one `check` produced: results per tender and the inputs that could not be used.
@@ -61,4 +62,20 @@ impl Run {
 pub trait Renderer {
     /// Writes the run's findings to `out` (standard output).
     fn render(&self, run: &Run, out: &mut dyn Write) -> io::Result<()>;
+}
+
+/// The text a finding points at (empty when its span is not in the text).
+pub fn quote(f: &Finding) -> &str {
+    f.source.get(f.span.clone()).unwrap_or("")
+}
+
+/// 1-based line and column (in characters) just after the end of a finding's span: the end is
+/// exclusive, so an empty span ends where it starts.
+pub fn end_position(f: &Finding) -> (usize, usize) {
+    crate::document::line_col(&f.source, f.span.end)
+}
+
+/// A text on one line: line breaks and tabs become spaces (for one-line-per-finding formats).
+pub fn one_line(text: &str) -> String {
+    text.replace("\r\n", " ").replace(['\r', '\n', '\t'], " ")
 }
