@@ -11,6 +11,7 @@ use tenderlint::compile::{self, RuleSet};
 use tenderlint::engine::{self, Options};
 use tenderlint::report::human::Human;
 use tenderlint::report::json::Json;
+use tenderlint::report::sarif::Sarif;
 use tenderlint::report::short::Short;
 use tenderlint::report::{Renderer, Run, catalogue};
 use tenderlint::{document, packs};
@@ -41,6 +42,7 @@ enum Format {
     Human,
     Json,
     Short,
+    Sarif,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -236,6 +238,7 @@ fn check(
         Format::Human => Human::new(color, terminal_width()).render(&run, out),
         Format::Json => Json.render(&run, out),
         Format::Short => Short.render(&run, out),
+        Format::Sarif => Sarif.render(&run, out),
     };
     if rendered.is_err() {
         return exit::TROUBLE;

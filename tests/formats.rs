@@ -6,6 +6,7 @@
 use std::path::Path;
 
 use assert_cmd::Command;
+use serde_json::Value;
 
 fn tl() -> Command {
     let mut c = Command::cargo_bin("tenderlint").unwrap();
@@ -64,4 +65,174 @@ fn short_prints_nothing_for_a_clean_tender_and_input_errors_go_to_stderr() {
 fn short_snapshot() {
     let (out, _) = check("short", &["fixtures/"]);
     insta::assert_snapshot!("short_all_fixtures", out);
+}
+
+// ---------------------------------------------------------------------------------------------
+// sarif
+
+/// The official SARIF 2.1.0 schema, as shipped in the serde-sarif 0.8.0 crate (no network).
+fn sarif_validator() -> jsonschema::Validator {
+    let text = include_str!("data/sarif-schema-2.1.0.json");
+    // The schema's `language` patterns have a stray `]`, a literal in ECMA-262 regexes but an
+    // error for the validator's regex engine, which checks the schema itself before using it:
+    // escape that character, and check everything else as published.
+    let stray = r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$""#;
+    assert!(text.contains(stray));
+    let text = text.replace(stray, r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}\\]?$""#);
+    let schema: Value = serde_json::from_str(&text).unwrap();
+    jsonschema::options()
+        .offline()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap()
+}
+
+fn assert_valid_sarif(text: &str) -> Value {
+    let v: Value = serde_json::from_str(text).unwrap();
+    let validator = sarif_validator();
+    let errors: Vec<String> = validator
+        .iter_errors(&v)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    v
+}
+
+#[test]
+fn sarif_validates_against_the_official_schema() {
+    for args in [
+        vec!["fixtures/objet-activite"],
+        vec!["fixtures/"],
+        // Unreadable inputs become notifications.
+        vec!["fixtures/miq-complet", "absent document.md"],
+    ] {
+        let (out, _) = check("sarif", &args);
+        assert_valid_sarif(&out);
+    }
+    // The validator is not vacuous: a 0 column or a wrong version is refused.
+    let (out, _) = check("sarif", &["fixtures/objet-activite"]);
+    let mut v: Value = serde_json::from_str(&out).unwrap();
+    v["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startColumn"] =
+        0.into();
+    assert!(!sarif_validator().is_valid(&v));
+    let mut v: Value = serde_json::from_str(&out).unwrap();
+    v["version"] = "2.0.0".into();
+    assert!(!sarif_validator().is_valid(&v));
+    // A rule-file error, and documents outside the current folder (absolute file: URIs).
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("local.tl");
+    std::fs::write(&rules, "rule LOC1 {\n  levle error\n}\n").unwrap();
+    let doc = dir.path().join("Cahier des clauses #1.md");
+    std::fs::copy("fixtures/objet-activite/CCTP.md", &doc).unwrap();
+    let (out, code) = check(
+        "sarif",
+        &[doc.to_str().unwrap(), "--rules", rules.to_str().unwrap()],
+    );
+    assert_eq!(code, 2);
+    let v = assert_valid_sarif(&out);
+    let run = &v["runs"][0];
+    assert_eq!(run["invocations"][0]["executionSuccessful"], false);
+    let notes = run["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    assert!(notes.iter().any(|n| {
+        n["message"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("unknown field `levle`")
+    }));
+    let uri = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        .as_str()
+        .unwrap();
+    assert!(uri.starts_with("file:///"), "{uri}");
+    assert!(uri.ends_with("/Cahier%20des%20clauses%20%231.md"), "{uri}");
+}
+
+#[test]
+fn sarif_describes_rules_and_points_at_findings() {
+    let (out, code) = check("sarif", &["fixtures/objet-activite"]);
+    assert_eq!(code, 1);
+    let v = assert_valid_sarif(&out);
+    assert_eq!(v["version"], "2.1.0");
+    let run = &v["runs"][0];
+    let driver = &run["tool"]["driver"];
+    assert_eq!(driver["name"], "tenderlint");
+    assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
+    let rules = driver["rules"].as_array().unwrap();
+    let miq102 = rules.iter().find(|r| r["id"] == "MIQ102").unwrap();
+    assert_eq!(miq102["defaultConfiguration"]["level"], "error");
+    assert_eq!(miq102["properties"]["tags"], serde_json::json!(["objet"]));
+    assert!(
+        miq102["fullDescription"]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Quand la phrase d’objet commence par")
+    );
+    assert!(
+        miq102["help"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("Références :\n- Code de la commande publique, art. R2123-1 3°")
+    );
+    // Info maps to note.
+    let infos: Vec<&Value> = rules.iter().filter(|r| r["id"] == "MIQ403").collect();
+    assert_eq!(infos[0]["defaultConfiguration"]["level"], "note");
+
+    let results = run["results"].as_array().unwrap();
+    let got: Vec<String> = results
+        .iter()
+        .map(|r| {
+            // ruleIndex points at the rule with the same id (GitHub code scanning needs it).
+            let i = r["ruleIndex"].as_u64().unwrap() as usize;
+            assert_eq!(rules[i]["id"], r["ruleId"]);
+            let loc = &r["locations"][0]["physicalLocation"];
+            assert_eq!(loc["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+            let reg = &loc["region"];
+            format!(
+                "{} {} {}:{}:{}-{}:{} «{}»",
+                r["ruleId"].as_str().unwrap(),
+                r["level"].as_str().unwrap(),
+                loc["artifactLocation"]["uri"].as_str().unwrap(),
+                reg["startLine"],
+                reg["startColumn"],
+                reg["endLine"],
+                reg["endColumn"],
+                reg["snippet"]["text"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "MIQ102 error fixtures/objet-activite/CCTP.md:8:36-8:60 «prestations de nettoyage»",
+            "MIQ104 warning fixtures/objet-activite/CCTP.md:10:4-10:75 «titulaire réserve 10 % des heures travaillées à une action d’insertion.»",
+            "MIQ103 warning fixtures/objet-activite/CCTP.md:10:22-10:37 «10 % des heures»",
+            "MIQ103 warning fixtures/objet-activite/CCTP.md:55:21-55:39 «heures d’insertion»",
+        ]
+    );
+    // Plain-text messages and distinct fingerprints.
+    assert_eq!(
+        results[0]["message"]["text"],
+        "L’objet commence par l’activité ; l’insertion n’y vient qu’après, ou comme simple modalité."
+    );
+    let mut prints: Vec<&str> = results
+        .iter()
+        .map(|r| r["partialFingerprints"]["tenderlint/v1"].as_str().unwrap())
+        .collect();
+    prints.sort();
+    prints.dedup();
+    assert_eq!(prints.len(), results.len());
+}
+
+#[test]
+fn sarif_snapshot() {
+    let (out, _) = check("sarif", &["fixtures/objet-activite"]);
+    let mut v: Value = serde_json::from_str(&out).unwrap();
+    // The version changes with every release; the rest must not change by accident.
+    v["runs"][0]["tool"]["driver"]["version"] = "[version]".into();
+    v["runs"][0]["tool"]["driver"]["semanticVersion"] = "[version]".into();
+    insta::assert_snapshot!(
+        "sarif_objet-activite",
+        serde_json::to_string_pretty(&v).unwrap()
+    );
 }

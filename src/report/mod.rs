@@ -1,8 +1,10 @@
 //! Renderers: each output format is a view of the same run, behind one trait.
 
 pub mod catalogue;
+pub mod fingerprint;
 pub mod human;
 pub mod json;
+pub mod sarif;
 pub mod short;
 
 use std::io::{self, Write};
