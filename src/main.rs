@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use tenderlint::compile::{self, RuleSet};
 use tenderlint::engine::{self, Options};
+use tenderlint::report::github::Github;
 use tenderlint::report::human::Human;
 use tenderlint::report::json::Json;
 use tenderlint::report::sarif::Sarif;
@@ -43,6 +44,7 @@ enum Format {
     Json,
     Short,
     Sarif,
+    Github,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -239,6 +241,7 @@ fn check(
         Format::Json => Json.render(&run, out),
         Format::Short => Short.render(&run, out),
         Format::Sarif => Sarif.render(&run, out),
+        Format::Github => Github.render(&run, out),
     };
     if rendered.is_err() {
         return exit::TROUBLE;

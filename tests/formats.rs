@@ -236,3 +236,64 @@ fn sarif_snapshot() {
         serde_json::to_string_pretty(&v).unwrap()
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// github
+
+#[test]
+fn github_lines_are_exact_with_a_summary() {
+    let (out, code) = check(
+        "github",
+        &["fixtures/objet-activite", "fixtures/miq-complet"],
+    );
+    assert_eq!(code, 1);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "::error file=fixtures/objet-activite/CCTP.md,line=8,col=36,endLine=8,endColumn=59,title=MIQ102::L’objet commence par l’activité ; l’insertion n’y vient qu’après, ou comme simple modalité.",
+            "::warning file=fixtures/objet-activite/CCTP.md,line=10,col=4,endLine=10,endColumn=74,title=MIQ104::L’objet fait de l’insertion une « action d’insertion » à la charge du titulaire, comme dans une clause sociale.",
+            "::warning file=fixtures/objet-activite/CCTP.md,line=10,col=22,endLine=10,endColumn=36,title=MIQ103::L’insertion est exprimée comme une clause sociale (heures d’insertion, %25 des heures) et non comme la prestation achetée.",
+            "::warning file=fixtures/objet-activite/CCTP.md,line=55,col=21,endLine=55,endColumn=38,title=MIQ103::L’insertion est exprimée comme une clause sociale (heures d’insertion, %25 des heures) et non comme la prestation achetée.",
+            "tenderlint: 1 error, 3 warnings, 0 infos in 2 tenders (4 documents)",
+        ]
+    );
+    // Infos are notices.
+    let (out, _) = check("github", &["fixtures/encadrement-absent"]);
+    assert!(
+        out.contains("::notice file=fixtures/encadrement-absent/CCTP.txt,line=34,col=186,"),
+        "{out}"
+    );
+}
+
+#[test]
+fn github_escapes_messages_and_properties() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("local.tl"),
+        "rule LOC1 {\n  tags public\n  level error\n  forbid \"nettoyage\"\n  message \"100 % sûr, vraiment : non\\nsuite\"\n  why \"w\"\n  fix \"f\"\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("lot 1, a:b.md"),
+        "# Objet\n\nPrestations de nettoyage.\n",
+    )
+    .unwrap();
+    let (out, err, code) = check_in(
+        Some(dir.path()),
+        "github",
+        &["--no-default-rules", "--rules", "local.tl", "lot 1, a:b.md"],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(
+        out,
+        "::error file=lot 1%2C a%3Ab.md,line=3,col=16,endLine=3,endColumn=24,title=LOC1::100 %25 sûr, vraiment : non%0Asuite\n\
+         tenderlint: 1 error, 0 warnings, 0 infos in 1 tender (1 document)\n"
+    );
+}
+
+#[test]
+fn github_snapshot() {
+    let (out, _) = check("github", &["fixtures/"]);
+    insta::assert_snapshot!("github_all_fixtures", out);
+}

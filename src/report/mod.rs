@@ -2,6 +2,7 @@
 
 pub mod catalogue;
 pub mod fingerprint;
+pub mod github;
 pub mod human;
 pub mod json;
 pub mod sarif;
