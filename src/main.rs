@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use tenderlint::compile::{self, RuleSet};
 use tenderlint::engine::{self, Options};
 use tenderlint::report::github::Github;
+use tenderlint::report::gitlab::Gitlab;
 use tenderlint::report::human::Human;
 use tenderlint::report::json::Json;
 use tenderlint::report::sarif::Sarif;
@@ -45,6 +46,7 @@ enum Format {
     Short,
     Sarif,
     Github,
+    Gitlab,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -242,6 +244,7 @@ fn check(
         Format::Short => Short.render(&run, out),
         Format::Sarif => Sarif.render(&run, out),
         Format::Github => Github.render(&run, out),
+        Format::Gitlab => Gitlab.render(&run, out),
     };
     if rendered.is_err() {
         return exit::TROUBLE;

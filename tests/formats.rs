@@ -297,3 +297,115 @@ fn github_snapshot() {
     let (out, _) = check("github", &["fixtures/"]);
     insta::assert_snapshot!("github_all_fixtures", out);
 }
+
+// ---------------------------------------------------------------------------------------------
+// gitlab
+
+fn gitlab(dir: Option<&Path>, args: &[&str]) -> Vec<Value> {
+    let (out, err, _) = check_in(dir, "gitlab", args);
+    let v: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}{err}"));
+    v.as_array().unwrap().clone()
+}
+
+fn prints(issues: &[Value]) -> Vec<String> {
+    issues
+        .iter()
+        .map(|i| i["fingerprint"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn gitlab_issues_have_the_code_quality_fields() {
+    let issues = gitlab(
+        None,
+        &["fixtures/objet-activite", "fixtures/encadrement-absent"],
+    );
+    let got: Vec<String> = issues
+        .iter()
+        .map(|i| {
+            format!(
+                "{} {} {}:{}",
+                i["check_name"].as_str().unwrap(),
+                i["severity"].as_str().unwrap(),
+                i["location"]["path"].as_str().unwrap(),
+                i["location"]["lines"]["begin"],
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "MIQ401 major fixtures/encadrement-absent/CCTP.txt:1",
+            "MIQ402 major fixtures/encadrement-absent/CCTP.txt:1",
+            "MIQ405 minor fixtures/encadrement-absent/CCTP.txt:1",
+            "MIQ403 info fixtures/encadrement-absent/CCTP.txt:34",
+            "MIQ102 major fixtures/objet-activite/CCTP.md:8",
+            "MIQ104 minor fixtures/objet-activite/CCTP.md:10",
+            "MIQ103 minor fixtures/objet-activite/CCTP.md:10",
+            "MIQ103 minor fixtures/objet-activite/CCTP.md:55",
+        ]
+    );
+    assert_eq!(
+        issues[4]["description"],
+        "L’objet commence par l’activité ; l’insertion n’y vient qu’après, ou comme simple modalité."
+    );
+    for i in &issues {
+        let fp = i["fingerprint"].as_str().unwrap();
+        assert_eq!(fp.len(), 64);
+        assert!(fp.bytes().all(|b| b.is_ascii_hexdigit()));
+    }
+}
+
+#[test]
+fn gitlab_fingerprints_are_stable_and_distinct() {
+    let first = prints(&gitlab(None, &["fixtures/"]));
+    let second = prints(&gitlab(None, &["fixtures/"]));
+    assert!(first.len() > 10);
+    assert_eq!(first, second);
+    let mut unique = first.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), first.len(), "fingerprints must be distinct");
+}
+
+#[test]
+fn gitlab_fingerprints_survive_an_inserted_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let tender = dir.path().join("objet-activite");
+    std::fs::create_dir(&tender).unwrap();
+    let original = std::fs::read_to_string("fixtures/objet-activite/CCTP.md").unwrap();
+    std::fs::write(tender.join("CCTP.md"), &original).unwrap();
+    let before = gitlab(Some(dir.path()), &["objet-activite"]);
+
+    // An unrelated line above every finding.
+    std::fs::write(
+        tender.join("CCTP.md"),
+        format!("Version de travail du 3 mars, relue par le service juridique.\n\n{original}"),
+    )
+    .unwrap();
+    let after = gitlab(Some(dir.path()), &["objet-activite"]);
+
+    let lines = |issues: &[Value]| -> Vec<u64> {
+        issues
+            .iter()
+            .map(|i| i["location"]["lines"]["begin"].as_u64().unwrap())
+            .collect()
+    };
+    assert_eq!(lines(&before), [8, 10, 10, 55]);
+    assert_eq!(lines(&after), [10, 12, 12, 57], "the findings moved down");
+    assert_eq!(prints(&before), prints(&after));
+    // The same document under the fixtures' path gives other fingerprints (the path counts).
+    assert_ne!(
+        prints(&before),
+        prints(&gitlab(None, &["fixtures/objet-activite"]))
+    );
+}
+
+#[test]
+fn gitlab_snapshot() {
+    let issues = gitlab(None, &["fixtures/public-vague"]);
+    insta::assert_snapshot!(
+        "gitlab_public-vague",
+        serde_json::to_string_pretty(&issues).unwrap()
+    );
+}

@@ -3,6 +3,7 @@
 pub mod catalogue;
 pub mod fingerprint;
 pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
 pub mod sarif;
@@ -81,4 +82,17 @@ pub fn end_position(f: &Finding) -> (usize, usize) {
 /// A text on one line: line breaks and tabs become spaces (for one-line-per-finding formats).
 pub fn one_line(text: &str) -> String {
     text.replace("\r\n", " ").replace(['\r', '\n', '\t'], " ")
+}
+
+/// A document's path with forward slashes, relative to the current folder when it is below it
+/// (CI systems want paths relative to the repository's root, where tenderlint runs).
+pub fn relative_path(display: &str) -> String {
+    let path = std::path::Path::new(display);
+    if path.is_absolute()
+        && let Ok(cwd) = std::env::current_dir()
+        && let Ok(rel) = path.strip_prefix(&cwd)
+    {
+        return rel.to_string_lossy().replace('\\', "/");
+    }
+    display.replace('\\', "/")
 }

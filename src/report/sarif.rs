@@ -14,7 +14,7 @@ use std::path::Path;
 use serde_json::{Value, json};
 
 use super::fingerprint::fingerprints;
-use super::{Renderer, Run, end_position, quote};
+use super::{Renderer, Run, end_position, quote, relative_path};
 use crate::compile::Level;
 
 pub struct Sarif;
@@ -49,13 +49,7 @@ fn encode_path(path: &str, keep_colon: bool) -> String {
 /// The artifact location of a path as shown to the user: relative to `%SRCROOT%` (the current
 /// folder) when it can be, else an absolute `file:` URI.
 pub fn artifact_location(display: &str) -> Value {
-    let mut path = display.replace('\\', "/");
-    if Path::new(display).is_absolute()
-        && let Ok(cwd) = std::env::current_dir()
-        && let Ok(rel) = Path::new(display).strip_prefix(&cwd)
-    {
-        path = rel.to_string_lossy().replace('\\', "/");
-    }
+    let path = relative_path(display);
     if Path::new(&path).is_absolute() || path.starts_with('/') {
         let sep = if path.starts_with('/') { "" } else { "/" };
         json!({ "uri": format!("file://{sep}{}", encode_path(&path, true)) })
