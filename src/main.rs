@@ -13,6 +13,7 @@ use tenderlint::report::github::Github;
 use tenderlint::report::gitlab::Gitlab;
 use tenderlint::report::human::Human;
 use tenderlint::report::json::Json;
+use tenderlint::report::junit::Junit;
 use tenderlint::report::sarif::Sarif;
 use tenderlint::report::short::Short;
 use tenderlint::report::{Renderer, Run, catalogue};
@@ -47,6 +48,7 @@ enum Format {
     Sarif,
     Github,
     Gitlab,
+    Junit,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -245,6 +247,7 @@ fn check(
         Format::Sarif => Sarif.render(&run, out),
         Format::Github => Github.render(&run, out),
         Format::Gitlab => Gitlab.render(&run, out),
+        Format::Junit => Junit.render(&run, out),
     };
     if rendered.is_err() {
         return exit::TROUBLE;

@@ -409,3 +409,202 @@ fn gitlab_snapshot() {
         serde_json::to_string_pretty(&issues).unwrap()
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// junit
+
+/// An element of the parsed report: name, attributes, text, children.
+#[derive(Debug, Default)]
+struct Node {
+    name: String,
+    attrs: Vec<(String, String)>,
+    text: String,
+    children: Vec<Node>,
+}
+
+impl Node {
+    fn attr(&self, key: &str) -> &str {
+        self.attrs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or_else(|| panic!("no attribute {key} on {}", self.name))
+    }
+    fn all(&self, name: &str) -> Vec<&Node> {
+        self.children.iter().filter(|c| c.name == name).collect()
+    }
+    fn one(&self, name: &str) -> Option<&Node> {
+        self.children.iter().find(|c| c.name == name)
+    }
+}
+
+/// Parses the report with quick-xml's reader (well-formedness and escaping are checked).
+fn parse_xml(text: &str) -> Node {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(text);
+    reader.config_mut().check_end_names = true;
+    let mut stack = vec![Node::default()];
+    let node = |e: &quick_xml::events::BytesStart| Node {
+        name: e.name().as_ref().to_string(),
+        attrs: e
+            .attributes()
+            .map(|a| {
+                let a = a.unwrap();
+                (
+                    a.key.as_ref().to_string(),
+                    a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                        .unwrap()
+                        .into_owned(),
+                )
+            })
+            .collect(),
+        ..Default::default()
+    };
+    loop {
+        match reader.read_event().unwrap() {
+            Event::Start(e) => stack.push(node(&e)),
+            Event::Empty(e) => stack.last_mut().unwrap().children.push(node(&e)),
+            Event::End(_) => {
+                let done = stack.pop().unwrap();
+                stack.last_mut().unwrap().children.push(done);
+            }
+            Event::Text(t) => stack.last_mut().unwrap().text.push_str(&t.xml10_content()),
+            Event::GeneralRef(r) => {
+                let name = r.into_inner();
+                let c = match name.as_ref() {
+                    "lt" => '<',
+                    "gt" => '>',
+                    "amp" => '&',
+                    "quot" => '"',
+                    "apos" => '\'',
+                    other => other
+                        .strip_prefix("#x")
+                        .map(|h| u32::from_str_radix(h, 16).unwrap())
+                        .or_else(|| other.strip_prefix('#').map(|d| d.parse().unwrap()))
+                        .and_then(char::from_u32)
+                        .unwrap_or_else(|| panic!("unexpected entity {other}")),
+                };
+                stack.last_mut().unwrap().text.push(c);
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    assert_eq!(stack.len(), 1, "unclosed elements");
+    let mut root = stack.pop().unwrap();
+    assert_eq!(root.children.len(), 1);
+    root.children.pop().unwrap()
+}
+
+#[test]
+fn junit_has_a_suite_per_tender_and_a_case_per_rule() {
+    let (out, code) = check(
+        "junit",
+        &[
+            "fixtures/objet-activite",
+            "fixtures/encadrement-absent",
+            "fixtures/requalification-place",
+        ],
+    );
+    assert_eq!(code, 1);
+    let root = parse_xml(&out);
+    assert_eq!(root.name, "testsuites");
+    let suites = root.all("testsuite");
+    let names: Vec<&str> = suites.iter().map(|s| s.attr("name")).collect();
+    assert_eq!(
+        names,
+        [
+            "fixtures/encadrement-absent",
+            "fixtures/objet-activite",
+            "fixtures/requalification-place"
+        ]
+    );
+    // The MIQ pack's 22 rules on the two MIQ tenders; none on the tender it does not apply to.
+    let counts: Vec<(usize, usize, usize)> = suites
+        .iter()
+        .map(|s| {
+            let cases = s.all("testcase");
+            assert_eq!(s.attr("tests"), cases.len().to_string());
+            let failures = cases.iter().filter(|c| c.one("failure").is_some()).count();
+            assert_eq!(s.attr("failures"), failures.to_string());
+            let outs = cases
+                .iter()
+                .filter(|c| c.one("system-out").is_some())
+                .count();
+            (cases.len(), failures, outs)
+        })
+        .collect();
+    assert_eq!(counts, [(22, 3, 1), (22, 3, 0), (0, 0, 0)]);
+    assert_eq!(root.attr("tests"), "44");
+    assert_eq!(root.attr("failures"), "6");
+    assert!(
+        suites[2].all("properties")[0].all("property")[0]
+            .attr("value")
+            .starts_with("non appliqué")
+    );
+
+    let objet = suites[1];
+    let miq103 = objet
+        .all("testcase")
+        .into_iter()
+        .find(|c| c.attr("name").starts_with("MIQ103 "))
+        .unwrap();
+    assert_eq!(miq103.attr("classname"), "fixtures/objet-activite");
+    let failure = miq103.one("failure").unwrap();
+    assert_eq!(failure.attr("type"), "warning");
+    assert!(
+        failure
+            .attr("message")
+            .starts_with("L’insertion est exprimée")
+    );
+    assert!(failure.text.starts_with(
+        "fixtures/objet-activite/CCTP.md:10:22: « 10 % des heures »\n\
+         fixtures/objet-activite/CCTP.md:55:21: « heures d’insertion »\n\nCorriger : "
+    ));
+    // The info passes, with its finding in system-out.
+    let miq403 = suites[0]
+        .all("testcase")
+        .into_iter()
+        .find(|c| c.attr("name").starts_with("MIQ403 "))
+        .unwrap();
+    assert!(miq403.one("failure").is_none());
+    assert!(miq403.one("system-out").unwrap().text.starts_with(
+        "fixtures/encadrement-absent/CCTP.txt:34:186: info[MIQ403] « Accompagnement renforcé »"
+    ));
+}
+
+#[test]
+fn junit_escapes_markup_in_messages_and_quotes() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("local.tl"),
+        "rule LOC1 {\n  tags public\n  level warning\n  forbid /<b>de<.b> & nettoyage/\n  message \"a < b & \\\"c\\\" > d\"\n  why \"w\"\n  fix \"<fix> & co\"\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("doc.txt"),
+        "Objet\n\nPrestations <b>de</b> & nettoyage.\n",
+    )
+    .unwrap();
+    let (out, err, code) = check_in(
+        Some(dir.path()),
+        "junit",
+        &["--no-default-rules", "--rules", "local.tl", "doc.txt"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let root = parse_xml(&out);
+    let case = &root.all("testsuite")[0].all("testcase")[0];
+    assert_eq!(case.attr("name"), "LOC1 a < b & \"c\" > d");
+    let failure = case.one("failure").unwrap();
+    assert_eq!(failure.attr("message"), "a < b & \"c\" > d");
+    assert_eq!(
+        failure.text,
+        "doc.txt:3:13: « <b>de</b> & nettoyage »\n\nCorriger : <fix> & co"
+    );
+}
+
+#[test]
+fn junit_snapshot() {
+    let (out, _) = check("junit", &["fixtures/objet-activite"]);
+    insta::assert_snapshot!("junit_objet-activite", out);
+}
