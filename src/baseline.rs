@@ -3,56 +3,18 @@
 //! rank among findings with the same three, never by line or offset: it survives unrelated
 //! edits that move lines.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
 use crate::engine::Finding;
-
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct Key {
-    pub rule: String,
-    pub file: String,
-    pub quote: String,
-    pub occurrence: usize,
-}
+pub use crate::report::fingerprint::{Key, keys};
 
 #[derive(Debug, Serialize, Deserialize)]
 struct File {
     version: u32,
     findings: Vec<Key>,
-}
-
-/// The words a finding points at, with white space folded (so that reflowing does not matter).
-pub fn quote(f: &Finding) -> String {
-    f.source
-        .get(f.span.clone())
-        .unwrap_or("")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// The keys of findings, in order.
-pub fn keys<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Vec<Key> {
-    let mut seen: HashMap<(String, String, String), usize> = HashMap::new();
-    findings
-        .into_iter()
-        .map(|f| {
-            let q = quote(f);
-            let n = seen
-                .entry((f.rule.clone(), f.file.clone(), q.clone()))
-                .or_insert(0);
-            *n += 1;
-            Key {
-                rule: f.rule.clone(),
-                file: f.file.clone(),
-                quote: q,
-                occurrence: *n,
-            }
-        })
-        .collect()
 }
 
 /// Writes a baseline file (atomically).

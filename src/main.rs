@@ -9,8 +9,13 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use tenderlint::compile::{self, RuleSet};
 use tenderlint::engine::{self, Options};
+use tenderlint::report::github::Github;
+use tenderlint::report::gitlab::Gitlab;
 use tenderlint::report::human::Human;
 use tenderlint::report::json::Json;
+use tenderlint::report::junit::Junit;
+use tenderlint::report::sarif::Sarif;
+use tenderlint::report::short::Short;
 use tenderlint::report::{Renderer, Run, catalogue};
 use tenderlint::{document, packs};
 
@@ -39,6 +44,11 @@ struct Cli {
 enum Format {
     Human,
     Json,
+    Short,
+    Sarif,
+    Github,
+    Gitlab,
+    Junit,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -244,6 +254,11 @@ fn check(
     let rendered = match format {
         Format::Human => Human::new(color, terminal_width()).render(&run, out),
         Format::Json => Json.render(&run, out),
+        Format::Short => Short.render(&run, out),
+        Format::Sarif => Sarif.render(&run, out),
+        Format::Github => Github.render(&run, out),
+        Format::Gitlab => Gitlab.render(&run, out),
+        Format::Junit => Junit.render(&run, out),
     };
     if rendered.is_err() {
         return exit::TROUBLE;
@@ -294,6 +309,11 @@ fn list_rules(format: Format, pack: Option<&str>, rule_args: &RuleArgs, out: &mu
     let text = match format {
         Format::Human => catalogue::rules_table(&selected),
         Format::Json => catalogue::rules_json(&selected),
+        // The other formats are views of findings, for `check`.
+        _ => {
+            eprintln!("error: `tenderlint rules` prints `--format human` or `--format json`");
+            return exit::TROUBLE;
+        }
     };
     let _ = out.write_all(text.as_bytes());
     if run.has_input_errors() {
