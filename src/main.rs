@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use tenderlint::compile::{self, RuleSet};
-use tenderlint::engine::{self, Options};
+use tenderlint::config::FailOn;
 use tenderlint::report::github::Github;
 use tenderlint::report::gitlab::Gitlab;
 use tenderlint::report::human::Human;
@@ -58,6 +58,66 @@ enum Color {
     Never,
 }
 
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum FailOnArg {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// Files or folders to check (default: the current folder).
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Apply this pack whatever its applicability condition says (repeatable).
+    #[arg(long = "pack", value_name = "NAME")]
+    packs: Vec<String>,
+    /// When to use colours in the human format (NO_COLOR is respected).
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+    /// Use this configuration file instead of the nearest tenderlint.toml.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Read one document from standard input (name it with --stdin-filename).
+    #[arg(long)]
+    stdin: bool,
+    /// The file name the standard input is checked under (chooses the reader and the kind).
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "stdin.md",
+        requires = "stdin"
+    )]
+    stdin_filename: String,
+    /// Report only the findings that are not in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Record the current findings in this baseline file (and exit 0).
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    write_baseline: Option<PathBuf>,
+    /// The lowest level that makes the exit status 1 (default: the configuration's, or error).
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOnArg>,
+    /// Print the findings only: no tender headers, no summary.
+    #[arg(long, short)]
+    quiet: bool,
+    /// Print how many findings each rule has, instead of the findings.
+    #[arg(long)]
+    statistics: bool,
+    /// Check only the tenders with a document changed since this git reference.
+    #[arg(long, value_name = "GIT_REF")]
+    changed_since: Option<String>,
+    /// Also list the findings silenced by inline suppressions, with their reasons.
+    #[arg(long)]
+    show_suppressed: bool,
+    #[command(flatten)]
+    rules: RuleArgs,
+}
+
 /// Where rules come from; shared by every subcommand.
 #[derive(clap::Args)]
 struct RuleArgs {
@@ -72,20 +132,14 @@ struct RuleArgs {
 #[derive(Subcommand)]
 enum Command {
     /// Check documents: each folder that directly holds documents is one tender.
-    Check {
-        /// Files or folders to check (default: the current folder).
-        paths: Vec<PathBuf>,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
-        /// Apply this pack whatever its applicability condition says (repeatable).
-        #[arg(long = "pack", value_name = "NAME")]
-        packs: Vec<String>,
-        /// When to use colours in the human format.
-        #[arg(long, value_enum, default_value_t = Color::Auto)]
-        color: Color,
-        #[command(flatten)]
-        rules: RuleArgs,
+    Check(CheckArgs),
+    /// Print the effective configuration for a path (the nearest tenderlint.toml).
+    Config {
+        /// The file or folder whose configuration to show (default: the current folder).
+        path: Option<PathBuf>,
+        /// Use this configuration file.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
     },
     /// Explain a rule: why it matters, how to fix it, the legal references (in French).
     Explain {
@@ -181,13 +235,8 @@ fn main() -> ExitCode {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let code = match cli.command {
-        Command::Check {
-            paths,
-            format,
-            packs,
-            color,
-            rules,
-        } => check(paths, format, packs, use_color(color), &rules, &mut out),
+        Command::Check(args) => check(args, &mut out),
+        Command::Config { path, config } => show_config(path, config, &mut out),
         Command::Explain { rule, rules } => explain(&rule, &rules, &mut out),
         Command::Rules {
             format,
@@ -210,63 +259,115 @@ fn report_input_errors(run: &Run) {
     eprint!("{errors}");
 }
 
-fn check(
-    paths: Vec<PathBuf>,
-    format: Format,
-    force: Vec<String>,
-    color: bool,
-    rule_args: &RuleArgs,
-    out: &mut dyn Write,
-) -> u8 {
-    let mut run = Run::default();
-    let rules = load_rules(rule_args, &mut run);
-    let paths = if paths.is_empty() {
-        vec![PathBuf::from(".")]
+fn check(args: CheckArgs, out: &mut dyn Write) -> u8 {
+    let stdin = if args.stdin {
+        let mut bytes = Vec::new();
+        if let Err(e) = std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes) {
+            eprintln!("error: cannot read standard input: {e}");
+            return exit::TROUBLE;
+        }
+        Some(tenderlint::lint::Stdin {
+            name: args.stdin_filename.clone(),
+            bytes,
+        })
     } else {
-        paths
+        None
     };
-    let unknown: Vec<&String> = force
+    let request = tenderlint::lint::Request {
+        paths: args.paths.clone(),
+        rules: args.rules.rules.clone(),
+        no_default_rules: args.rules.no_default_rules,
+        force_packs: args.packs.clone(),
+        config: args.config.clone(),
+        stdin,
+        changed_since: args.changed_since.clone(),
+        baseline: args.baseline.clone(),
+    };
+    let run = tenderlint::lint::run(&request);
+    let unknown: Vec<&String> = args
+        .packs
         .iter()
-        .filter(|p| !rules.packs.iter().any(|k| k.id.eq_ignore_ascii_case(p)))
+        .filter(|p| !run.rules.packs.iter().any(|k| k.id.eq_ignore_ascii_case(p)))
         .collect();
-    if !unknown.is_empty() {
-        let known: Vec<&str> = rules.packs.iter().map(|p| p.id.as_str()).collect();
+    if let Some(p) = unknown.first() {
+        let known: Vec<&str> = run.rules.packs.iter().map(|p| p.id.as_str()).collect();
         eprintln!(
-            "error: unknown pack `{}` (known packs: {})",
-            unknown[0],
+            "error: unknown pack `{p}` (known packs: {})",
             known.join(", ")
         );
         return exit::TROUBLE;
     }
-    let found = document::discover(&paths);
-    run.input_errors.extend(found.errors);
-    let opts = Options {
-        force_packs: force,
-        ..Default::default()
-    };
-    run.results = found
-        .tenders
-        .into_iter()
-        .map(|t| engine::check_tender(&rules, t, &opts))
-        .collect();
-    run.rules = rules;
     report_input_errors(&run);
-    let rendered = match format {
-        Format::Human => Human::new(color, terminal_width()).render(&run, out),
-        Format::Json => Json.render(&run, out),
-        Format::Short => Short.render(&run, out),
-        Format::Sarif => Sarif.render(&run, out),
-        Format::Github => Github.render(&run, out),
-        Format::Gitlab => Gitlab.render(&run, out),
-        Format::Junit => Junit.render(&run, out),
+    if let Some(file) = &args.write_baseline {
+        let all = run.results.iter().flat_map(|r| &r.findings);
+        let n = all.clone().count();
+        return match tenderlint::baseline::write(file, all) {
+            Ok(()) => {
+                let _ = writeln!(
+                    out,
+                    "{n} finding(s) written to the baseline {}",
+                    file.display()
+                );
+                if run.has_input_errors() {
+                    exit::TROUBLE
+                } else {
+                    exit::CLEAN
+                }
+            }
+            Err(e) => {
+                eprintln!("error: cannot write the baseline {}: {e}", file.display());
+                exit::TROUBLE
+            }
+        };
+    }
+    let rendered = if args.statistics {
+        out.write_all(catalogue::statistics(&run, args.format == Format::Json).as_bytes())
+    } else {
+        match args.format {
+            Format::Human => Human::new(use_color(args.color), terminal_width())
+                .quiet(args.quiet)
+                .show_suppressed(args.show_suppressed)
+                .render(&run, out),
+            Format::Json => Json.render(&run, out),
+            Format::Short => Short.render(&run, out),
+            Format::Sarif => Sarif.render(&run, out),
+            Format::Github => Github.render(&run, out),
+            Format::Gitlab => Gitlab.render(&run, out),
+            Format::Junit => Junit.render(&run, out),
+        }
     };
     if rendered.is_err() {
         return exit::TROUBLE;
     }
+    let policy = match args.fail_on {
+        Some(FailOnArg::Error) => FailOn::Error,
+        Some(FailOnArg::Warning) => FailOn::Warning,
+        Some(FailOnArg::Info) => FailOn::Info,
+        Some(FailOnArg::Never) => FailOn::Never,
+        None => run.fail_on,
+    };
     if run.has_input_errors() {
         exit::TROUBLE
-    } else if run.summary().errors > 0 {
+    } else if tenderlint::lint::fails(&run, policy) {
         exit::FINDINGS
+    } else {
+        exit::CLEAN
+    }
+}
+
+fn show_config(path: Option<PathBuf>, config: Option<PathBuf>, out: &mut dyn Write) -> u8 {
+    let path = path.unwrap_or_else(|| PathBuf::from("."));
+    let (cfg, errors) = tenderlint::lint::config_for(&path, config.as_deref());
+    let mut run = Run::default();
+    run.rule_errors.extend(errors);
+    if cfg.file.is_some() {
+        let request = tenderlint::lint::Request::default();
+        let _ = tenderlint::lint::rules_for(&cfg, &request, &mut run);
+    }
+    report_input_errors(&run);
+    let _ = out.write_all(cfg.to_toml().as_bytes());
+    if run.has_input_errors() {
+        exit::TROUBLE
     } else {
         exit::CLEAN
     }

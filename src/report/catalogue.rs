@@ -149,3 +149,31 @@ pub fn rules_json(rules: &[(&Pack, &Rule)]) -> String {
         .collect();
     serde_json::to_string_pretty(&list).unwrap_or_default() + "\n"
 }
+
+/// How many findings each rule has (`check --statistics`), most first.
+pub fn statistics(run: &super::Run, json: bool) -> String {
+    let mut counts: std::collections::BTreeMap<(&str, &str, &str), usize> =
+        std::collections::BTreeMap::new();
+    for f in run.results.iter().flat_map(|r| &r.findings) {
+        *counts
+            .entry((f.rule.as_str(), f.level.as_str(), f.message.as_str()))
+            .or_default() += 1;
+    }
+    let mut rows: Vec<((&str, &str, &str), usize)> = counts.into_iter().collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    if json {
+        let list: Vec<serde_json::Value> = rows.iter().map(|((rule, level, message), n)| serde_json::json!({"rule": rule, "level": level, "count": n, "message": message})).collect();
+        return serde_json::to_string_pretty(&list).unwrap_or_default() + "\n";
+    }
+    let w = rows
+        .iter()
+        .map(|(_, n)| n.to_string().len())
+        .max()
+        .unwrap_or(1);
+    let idw = rows.iter().map(|((r, _, _), _)| r.len()).max().unwrap_or(4);
+    let mut s = String::new();
+    for ((rule, level, message), n) in &rows {
+        s.push_str(&format!("{n:>w$}  {rule:idw$}  {level:7}  {message}\n"));
+    }
+    s
+}

@@ -93,6 +93,10 @@ impl Diagnostic for FindingDiagnostic<'_> {
 /// Renders diagnostics with miette's graphical handler.
 pub struct Human {
     handler: GraphicalReportHandler,
+    /// Findings only: no tender headers, no summary.
+    quiet: bool,
+    /// Also list the findings silenced by suppressions.
+    show_suppressed: bool,
 }
 
 impl Human {
@@ -106,7 +110,19 @@ impl Human {
             handler: GraphicalReportHandler::new_themed(theme)
                 .with_width(width)
                 .with_links(false),
+            quiet: false,
+            show_suppressed: false,
         }
+    }
+
+    pub fn quiet(mut self, quiet: bool) -> Self {
+        self.quiet = quiet;
+        self
+    }
+
+    pub fn show_suppressed(mut self, show: bool) -> Self {
+        self.show_suppressed = show;
+        self
     }
 
     /// Renders any diagnostic (findings, rule-file errors, read errors).
@@ -151,25 +167,60 @@ pub fn summary_line(s: &Summary) -> String {
 impl Renderer for Human {
     fn render(&self, run: &Run, out: &mut dyn Write) -> io::Result<()> {
         for r in &run.results {
-            let docs: Vec<String> = r
-                .tender
-                .documents
-                .iter()
-                .map(|d| format!("{} ({})", d.display, d.kind))
-                .collect();
-            writeln!(out, "Dossier {} : {}", r.tender.display, docs.join(", "))?;
-            for p in &r.packs {
-                writeln!(out, "  pack {} {}", p.id, p.reason)?;
+            if !self.quiet {
+                let docs: Vec<String> = r
+                    .tender
+                    .documents
+                    .iter()
+                    .map(|d| format!("{} ({})", d.display, d.kind))
+                    .collect();
+                writeln!(out, "Dossier {} : {}", r.tender.display, docs.join(", "))?;
+                for p in &r.packs {
+                    writeln!(out, "  pack {} {}", p.id, p.reason)?;
+                }
+                for u in &r.unchecked {
+                    writeln!(out, "  règle {} non vérifiée : {}", u.rule, u.reason)?;
+                }
+                writeln!(out)?;
             }
-            for u in &r.unchecked {
-                writeln!(out, "  règle {} non vérifiée : {}", u.rule, u.reason)?;
-            }
-            writeln!(out)?;
             for f in &r.findings {
                 write!(out, "{}", self.diagnostic(&FindingDiagnostic::new(f)))?;
                 writeln!(out)?;
             }
         }
-        writeln!(out, "{}", summary_line(&run.summary()))
+        if self.show_suppressed && !run.suppressed.is_empty() {
+            writeln!(out, "Désactivations ({}) :", run.suppressed.len())?;
+            for s in &run.suppressed {
+                let f = &s.finding;
+                let reason = if s.reason.is_empty() {
+                    "sans justification"
+                } else {
+                    s.reason.as_str()
+                };
+                writeln!(
+                    out,
+                    "  {}:{}:{} {} — {} (raison : {reason})",
+                    f.file, f.line, f.column, f.rule, f.message
+                )?;
+            }
+            writeln!(out)?;
+        }
+        if self.quiet {
+            return Ok(());
+        }
+        let mut line = summary_line(&run.summary());
+        if run.baseline_hidden > 0 {
+            line.push_str(&format!(
+                " ({} déjà dans la référence, non affichés.)",
+                run.baseline_hidden
+            ));
+        }
+        if !run.suppressed.is_empty() && !self.show_suppressed {
+            line.push_str(&format!(
+                " ({} désactivés : --show-suppressed pour les voir.)",
+                run.suppressed.len()
+            ));
+        }
+        writeln!(out, "{line}")
     }
 }

@@ -15,6 +15,7 @@ struct Output<'a> {
     tenders: Vec<TenderOut<'a>>,
     diagnostics: Vec<DiagnosticOut<'a>>,
     errors: Vec<ErrorOut>,
+    suppressed: Vec<SuppressedOut<'a>>,
     summary: Summary,
 }
 
@@ -57,6 +58,16 @@ struct DiagnosticOut<'a> {
     see: &'a [String],
     #[serde(skip_serializing_if = "Option::is_none")]
     expected: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct SuppressedOut<'a> {
+    rule: &'a str,
+    file: &'a str,
+    line: usize,
+    column: usize,
+    message: &'a str,
+    reason: &'a str,
 }
 
 #[derive(Serialize)]
@@ -143,6 +154,18 @@ impl Renderer for Json {
                 .flat_map(|r| r.findings.iter().map(diagnostic))
                 .collect(),
             errors,
+            suppressed: run
+                .suppressed
+                .iter()
+                .map(|s| SuppressedOut {
+                    rule: &s.finding.rule,
+                    file: &s.finding.file,
+                    line: s.finding.line,
+                    column: s.finding.column,
+                    message: &s.finding.message,
+                    reason: &s.reason,
+                })
+                .collect(),
             summary: run.summary(),
         };
         serde_json::to_writer_pretty(&mut *out, &output)?;
