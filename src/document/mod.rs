@@ -447,6 +447,39 @@ impl Document {
         }
     }
 
+    /// The heading text of the innermost section that holds `offset`.
+    pub fn section_title(&self, offset: usize) -> Option<&str> {
+        self.headings
+            .iter()
+            .filter(|h| h.section.start <= offset && offset < h.section.end)
+            .max_by_key(|h| h.level)
+            .map(|h| self.text[h.text.clone()].trim())
+    }
+
+    /// The sentence (or the line, or at most 300 bytes) around a range, for quoting evidence.
+    pub fn sentence_around(&self, r: Range<usize>) -> &str {
+        let text = &self.text;
+        let stops = |c: char| matches!(c, '.' | ';' | '\n' | '!' | '?');
+        let mut start = text[..r.start].rfind(stops).map(|n| n + 1).unwrap_or(0);
+        let mut end = text[r.end..]
+            .find(stops)
+            .map(|n| r.end + n + 1)
+            .unwrap_or(text.len());
+        if r.start - start > 150 {
+            start = r.start - 150;
+        }
+        if end - r.end > 150 {
+            end = r.end + 150;
+        }
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        text[start..end].trim()
+    }
+
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         line_col(&self.text, offset)

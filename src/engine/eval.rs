@@ -8,7 +8,10 @@ use crate::document::{BlockKind, Document, Kind};
 use crate::fold::{Folded, fold};
 use crate::lang::ast::SectionAltKind;
 
-use super::{Finding, FindingKind, Label, RuleOutcome};
+use super::{Evidence, Finding, FindingKind, Label, RuleOutcome};
+
+/// How many passages are kept as evidence for one rule on one unit.
+const MAX_EVIDENCE: usize = 3;
 
 /// A match of an atom, in folded offsets.
 #[derive(Debug, Clone, Copy)]
@@ -576,13 +579,30 @@ impl<'a> Evaluator<'a> {
                 regions.sort_by_key(|r| r.doc != rd);
             }
             // One finding per rule and place, however many of its expectations fail there.
-            let failed: Vec<&Check> = rule
-                .expects
-                .iter()
-                .filter(|c| !self.eval(&c.cond, &regions).holds)
-                .collect();
+            let mut failed: Vec<&Check> = Vec::new();
+            let mut witnesses: Vec<Occ> = Vec::new();
+            for c in &rule.expects {
+                let o = self.eval(&c.cond, &regions);
+                if o.holds {
+                    witnesses.extend(o.occs);
+                } else {
+                    failed.push(c);
+                }
+            }
             if !failed.is_empty() {
                 out.findings.push(self.missing(rule, &failed, &regions[0]));
+            } else {
+                // What satisfied the rule: evidence a reader can check.
+                for occ in witnesses.iter().take(MAX_EVIDENCE) {
+                    let ev = self.evidence(rule, occ);
+                    if !out
+                        .evidence
+                        .iter()
+                        .any(|e| e.file == ev.file && e.span == ev.span)
+                    {
+                        out.evidence.push(ev);
+                    }
+                }
             }
             for check in &rule.forbids {
                 let o = self.eval(&check.cond, &regions);
@@ -609,6 +629,25 @@ impl<'a> Evaluator<'a> {
             out.unchecked = Some(self.unchecked_reason(&rule.scope, &rule.scope_text));
         }
         out
+    }
+
+    fn evidence(&self, rule: &Rule, occ: &Occ) -> Evidence {
+        let d = &self.docs[occ.doc];
+        let (s, e) = occ.spans[0];
+        let span = d.folded.original(s..e);
+        let (line, column) = d.doc.line_col(span.start);
+        Evidence {
+            rule: rule.id.clone(),
+            tags: rule.tags.clone(),
+            file: d.doc.display.clone(),
+            line,
+            column,
+            location: d.doc.location(span.start),
+            section: d.doc.section_title(span.start).map(str::to_string),
+            quote: d.doc.text[span.clone()].to_string(),
+            context: d.doc.sentence_around(span.clone()).to_string(),
+            span,
+        }
     }
 
     fn missing(&self, rule: &Rule, failed: &[&Check], region: &Region) -> Finding {

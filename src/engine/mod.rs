@@ -78,6 +78,37 @@ pub struct TenderResult {
     pub packs: Vec<PackDecision>,
     pub findings: Vec<Finding>,
     pub unchecked: Vec<Unchecked>,
+    /// The passages that satisfied the rules' `expect` conditions, so that a reader can check
+    /// why a pillar is judged sound.
+    pub evidence: Vec<Evidence>,
+}
+
+/// A byte range as `{"offset", "length"}`, as in the JSON output's diagnostics.
+fn offset_length<S: serde::Serializer>(r: &Range<usize>, s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeStruct;
+    let mut st = s.serialize_struct("Span", 2)?;
+    st.serialize_field("offset", &r.start)?;
+    st.serialize_field("length", &r.len())?;
+    st.end()
+}
+
+/// A passage that satisfied a rule's expectations.
+#[derive(Debug, Clone, Serialize)]
+pub struct Evidence {
+    pub rule: String,
+    pub tags: Vec<String>,
+    pub file: String,
+    #[serde(serialize_with = "offset_length")]
+    pub span: Range<usize>,
+    pub line: usize,
+    pub column: usize,
+    pub location: crate::document::Location,
+    /// The heading of the section the passage is in, if any.
+    pub section: Option<String>,
+    /// The matched words.
+    pub quote: String,
+    /// The sentence (or line) around them.
+    pub context: String,
 }
 
 /// Which packs to apply.
@@ -94,6 +125,7 @@ pub fn check_tender(rules: &RuleSet, tender: Tender, opts: &Options) -> TenderRe
     let mut packs = Vec::new();
     let mut findings = Vec::new();
     let mut unchecked = Vec::new();
+    let mut evidence = Vec::new();
     for pack in &rules.packs {
         let ev = Evaluator::new(pack, &tender.documents, false);
         let forced = opts
@@ -126,6 +158,7 @@ pub fn check_tender(rules: &RuleSet, tender: Tender, opts: &Options) -> TenderRe
         for rule in &pack.rules {
             let outcome = ev.check_rule(rule);
             findings.extend(outcome.findings);
+            evidence.extend(outcome.evidence);
             if let Some(reason) = outcome.unchecked {
                 unchecked.push(Unchecked {
                     rule: rule.id.clone(),
@@ -140,6 +173,7 @@ pub fn check_tender(rules: &RuleSet, tender: Tender, opts: &Options) -> TenderRe
         packs,
         findings,
         unchecked,
+        evidence,
     }
 }
 
@@ -171,6 +205,7 @@ pub fn check_example(pack: &Pack, rule: &Rule, text: &str) -> RuleOutcome {
 #[derive(Debug, Clone, Default)]
 pub struct RuleOutcome {
     pub findings: Vec<Finding>,
+    pub evidence: Vec<Evidence>,
     /// Set when the rule's scope could not be found anywhere in the tender.
     pub unchecked: Option<String>,
 }

@@ -25,6 +25,8 @@ struct TenderOut<'a> {
     documents: Vec<DocumentOut<'a>>,
     packs: &'a [PackDecision],
     unchecked: &'a [Unchecked],
+    /// Per pillar (tag), the passages that satisfied the rules' expectations.
+    evidence: std::collections::BTreeMap<&'a str, Vec<&'a crate::engine::Evidence>>,
 }
 
 #[derive(Serialize)]
@@ -146,6 +148,18 @@ impl Renderer for Json {
                         .collect(),
                     packs: &r.packs,
                     unchecked: &r.unchecked,
+                    evidence: {
+                        let mut by_tag: std::collections::BTreeMap<
+                            &str,
+                            Vec<&crate::engine::Evidence>,
+                        > = std::collections::BTreeMap::new();
+                        for e in &r.evidence {
+                            for t in &e.tags {
+                                by_tag.entry(t.as_str()).or_default().push(e);
+                            }
+                        }
+                        by_tag
+                    },
                 })
                 .collect(),
             diagnostics: run
