@@ -358,3 +358,83 @@ fn changed_since_and_gitignore() {
             .starts_with("git could not list the changes")
     );
 }
+
+/// A copy of a .docx with a comment attached to the paragraph that holds `anchor`.
+fn docx_with_comment(src: &Path, dst: &Path, anchor: &str, comment: &str) {
+    use std::io::{Read, Write};
+    let mut zin = zip::ZipArchive::new(std::fs::File::open(src).unwrap()).unwrap();
+    let mut zout = zip::ZipWriter::new(std::fs::File::create(dst).unwrap());
+    let opts =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for i in 0..zin.len() {
+        let mut f = zin.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        if name == "word/comments.xml" {
+            continue;
+        }
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        if name == "word/document.xml" {
+            let xml = String::from_utf8(data).unwrap();
+            let at = xml.find(anchor).unwrap();
+            let p_start = xml[..at].rfind("<w:p>").unwrap();
+            let p_end = at + xml[at..].find("</w:p>").unwrap();
+            let xml = format!(
+                "{}<w:p><w:commentRangeStart w:id=\"7\"/>{}<w:commentRangeEnd w:id=\"7\"/><w:r><w:commentReference w:id=\"7\"/></w:r>{}",
+                &xml[..p_start],
+                &xml[p_start + 5..p_end],
+                &xml[p_end..]
+            );
+            data = xml.into_bytes();
+        }
+        zout.start_file(name, opts).unwrap();
+        zout.write_all(&data).unwrap();
+    }
+    zout.start_file("word/comments.xml", opts).unwrap();
+    let comments = format!(
+        "<?xml version=\"1.0\"?><w:comments xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:comment w:id=\"7\" w:author=\"Facilitatrice\"><w:p><w:r><w:t>{comment}</w:t></w:r></w:p></w:comment></w:comments>"
+    );
+    zout.write_all(comments.as_bytes()).unwrap();
+    zout.finish().unwrap();
+}
+
+#[test]
+fn suppressions_in_word_comments() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/formats/defaut-docx/CCTP.docx");
+    std::fs::create_dir(dir.path().join("dce")).unwrap();
+    docx_with_comment(
+        &src,
+        &dir.path().join("dce/CCTP.docx"),
+        "tout public",
+        "tenderlint: disable MIQ302 -- public précisé dans la convention avec le département",
+    );
+    let (v, _) = json(dir.path(), &["dce"]);
+    let got: Vec<String> = ids(&v).into_iter().map(|x| x.0).collect();
+    assert!(!got.contains(&"MIQ302".to_string()), "{got:?}");
+    assert!(
+        got.contains(&"MIQ301".to_string()),
+        "other rules still report: {got:?}"
+    );
+    assert_eq!(v["suppressed"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        v["suppressed"][0]["reason"],
+        "public précisé dans la convention avec le département"
+    );
+    // A comment that suppresses nothing is reported.
+    docx_with_comment(
+        &src,
+        &dir.path().join("dce/CCTP.docx"),
+        "tout public",
+        "tenderlint: disable MIQ101 -- déjà vu",
+    );
+    let (v, _) = json(dir.path(), &["dce"]);
+    let tl002: Vec<&Value> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "TL002")
+        .collect();
+    assert_eq!(tl002.len(), 1);
+    assert!(tl002[0]["quote"].as_str().unwrap().contains("tout public"));
+}

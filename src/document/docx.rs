@@ -20,6 +20,9 @@ pub(crate) struct Para {
     pub kind: BlockKind,
     pub level: Option<u8>,
     pub text: String,
+    /// The comments attached to the paragraph: in Word, the ids of the comments whose range
+    /// covers (part of) it; in LibreOffice, the texts of the comments anchored in it.
+    pub comments: Vec<String>,
 }
 
 /// Paragraph styles: id → what the style makes of a paragraph.
@@ -140,6 +143,7 @@ struct Open {
     style: Option<String>,
     outline: Option<u8>,
     numbered: bool,
+    comments: Vec<String>,
 }
 
 /// Elements whose content is not part of the accepted text.
@@ -172,11 +176,14 @@ fn paragraphs(xml: &str, part: &str, styles: &Styles) -> Result<Vec<Para>, Failu
     let mut stack: Vec<Open> = Vec::new();
     // Table cells being read: the text of their paragraphs so far.
     let mut cells: Vec<Vec<String>> = Vec::new();
+    let mut cell_comments: Vec<Vec<String>> = Vec::new();
     let mut depth = 0usize;
     let mut skip_from: Option<usize> = None;
     let mut in_ppr = false;
     // Text counts only inside `w:t`: whitespace between elements is layout of the XML.
     let mut in_t = false;
+    // Comments whose range is open (`w:commentRangeStart` seen, not yet its end).
+    let mut open_comments: Vec<String> = Vec::new();
     loop {
         let ev = r.read_event().map_err(|e| malformed(part, &e))?;
         match &ev {
@@ -192,17 +199,33 @@ fn paragraphs(xml: &str, part: &str, styles: &Styles) -> Result<Vec<Para>, Failu
                     continue;
                 }
                 match name {
-                    b"p" => stack.push(Open::default()),
+                    b"p" => stack.push(Open {
+                        comments: open_comments.clone(),
+                        ..Open::default()
+                    }),
                     b"pPr" => in_ppr = true,
                     b"t" => in_t = true,
-                    b"tc" => cells.push(Vec::new()),
+                    b"tc" => {
+                        cells.push(Vec::new());
+                        cell_comments.push(Vec::new());
+                    }
                     _ => element(e, name, in_ppr, &mut stack),
                 }
             }
             Event::Empty(e) => {
                 if skip_from.is_none() {
                     let name = e.name();
-                    element(e, local(name.0), in_ppr, &mut stack);
+                    let name = local(name.0);
+                    match (name, attr(e, b"w:id")) {
+                        (b"commentRangeStart", Some(id)) => {
+                            if let Some(p) = stack.last_mut() {
+                                p.comments.push(id.clone());
+                            }
+                            open_comments.push(id);
+                        }
+                        (b"commentRangeEnd", Some(id)) => open_comments.retain(|c| *c != id),
+                        _ => element(e, name, in_ppr, &mut stack),
+                    }
                 }
             }
             Event::End(e) => {
@@ -228,6 +251,9 @@ fn paragraphs(xml: &str, part: &str, styles: &Styles) -> Result<Vec<Para>, Failu
                         }
                         if let Some(cell) = cells.last_mut() {
                             cell.push(p.text);
+                            if let Some(c) = cell_comments.last_mut() {
+                                c.extend(p.comments);
+                            }
                             continue;
                         }
                         let level = p
@@ -247,6 +273,7 @@ fn paragraphs(xml: &str, part: &str, styles: &Styles) -> Result<Vec<Para>, Failu
                             kind,
                             level,
                             text: p.text,
+                            comments: p.comments,
                         });
                     }
                     b"tc" => {
@@ -255,6 +282,7 @@ fn paragraphs(xml: &str, part: &str, styles: &Styles) -> Result<Vec<Para>, Failu
                                 kind: BlockKind::TableCell,
                                 level: None,
                                 text: cell.join("\n"),
+                                comments: cell_comments.pop().unwrap_or_default(),
                             });
                         }
                     }
@@ -291,6 +319,46 @@ fn element(e: &BytesStart<'_>, name: &[u8], in_ppr: bool, stack: &mut [Open]) {
     }
 }
 
+/// The text of each comment of `word/comments.xml`, by id.
+fn comment_texts(xml: &str) -> Result<HashMap<String, String>, Failure> {
+    let mut out = HashMap::new();
+    let mut r = reader(xml);
+    let mut current: Option<(String, String)> = None;
+    let mut in_t = false;
+    loop {
+        let ev = r
+            .read_event()
+            .map_err(|e| malformed("word/comments.xml", &e))?;
+        match &ev {
+            Event::Start(e) if local(e.name().0) == b"comment" => {
+                current = attr(e, b"w:id").map(|id| (id, String::new()))
+            }
+            Event::Start(e) if local(e.name().0) == b"t" => in_t = true,
+            Event::End(e) if local(e.name().0) == b"t" => in_t = false,
+            Event::End(e) if local(e.name().0) == b"p" => {
+                if let Some((_, t)) = &mut current {
+                    t.push(' ');
+                }
+            }
+            Event::End(e) if local(e.name().0) == b"comment" => {
+                if let Some((id, t)) = current.take() {
+                    out.insert(id, t.split_whitespace().collect::<Vec<_>>().join(" "));
+                }
+            }
+            Event::Eof => break,
+            _ => {
+                if in_t
+                    && let Some(t) = text(&ev)
+                    && let Some((_, c)) = &mut current
+                {
+                    c.push_str(&t);
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// What a zip that is not a Word document is, from its entries.
 fn zip_kind(names: &[String]) -> &'static str {
     if names.iter().any(|n| n == "content.xml") {
@@ -320,9 +388,19 @@ pub fn read(bytes: &[u8]) -> Result<Extracted, Failure> {
         Some(xml) => Styles::parse(&xml)?,
         None => Styles::default(),
     };
+    let comments = match zip.read("word/comments.xml")? {
+        Some(xml) => comment_texts(&xml)?,
+        None => HashMap::new(),
+    };
     let mut b = Builder::new();
     for p in paragraphs(&document, "word/document.xml", &styles)? {
-        b.block(p.kind, p.level, &p.text);
+        if let Some(span) = b.block(p.kind, p.level, &p.text) {
+            for id in &p.comments {
+                if let Some(text) = comments.get(id) {
+                    b.annotate(span.clone(), text.clone());
+                }
+            }
+        }
     }
     b.end_body();
     for part in ["word/footnotes.xml", "word/endnotes.xml"] {

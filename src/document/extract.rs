@@ -36,6 +36,7 @@ pub struct Builder {
     page_starts: Vec<usize>,
     page_pending: bool,
     body_end: Option<usize>,
+    annotations: Vec<super::Annotation>,
 }
 
 impl Builder {
@@ -47,10 +48,10 @@ impl Builder {
     /// empty lines dropped (a block never holds a blank line). An empty block is skipped.
     /// `level` makes a heading; an unstyled paragraph that reads as a numbered article
     /// (`Article 3 – Public`) is a heading too, while the body is open.
-    pub fn block(&mut self, kind: BlockKind, level: Option<u8>, raw: &str) {
+    pub fn block(&mut self, kind: BlockKind, level: Option<u8>, raw: &str) -> Option<Range<usize>> {
         let tidy = tidy(raw);
         if tidy.is_empty() {
-            return;
+            return None;
         }
         let level = match (level, kind) {
             (Some(l), _) => Some(l.clamp(1, 9)),
@@ -82,7 +83,16 @@ impl Builder {
                 section: start..start,
             });
         }
-        self.blocks.push(Block { kind, span });
+        self.blocks.push(Block {
+            kind,
+            span: span.clone(),
+        });
+        Some(span)
+    }
+
+    /// Attaches a comment of the original file to a range of the text.
+    pub fn annotate(&mut self, span: Range<usize>, text: String) {
+        self.annotations.push(super::Annotation { span, text });
     }
 
     /// The next block starts a new page.
@@ -124,6 +134,7 @@ impl Builder {
             headings: self.headings,
             blocks: self.blocks,
             page_starts: self.page_starts,
+            annotations: self.annotations,
         }
     }
 }

@@ -208,6 +208,16 @@ pub struct Document {
     pub blocks: Vec<Block>,
     /// Byte offsets where the pages after the first begin (empty for formats without pages).
     pub page_starts: Vec<usize>,
+    /// Comments written in the original file (Word, LibreOffice) with the text range they are
+    /// attached to; read for `tenderlint: disable RULE -- reason` suppressions.
+    pub annotations: Vec<Annotation>,
+}
+
+/// A comment of a word processor, and the part of the text it is attached to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Annotation {
+    pub span: Range<usize>,
+    pub text: String,
 }
 
 /// What a reader of an extracted format returns: the text, with `"\n\n"` between blocks, and
@@ -219,6 +229,7 @@ pub struct Extracted {
     pub headings: Vec<Heading>,
     pub blocks: Vec<Block>,
     pub page_starts: Vec<usize>,
+    pub annotations: Vec<Annotation>,
 }
 
 /// A document that could not be read.
@@ -339,15 +350,18 @@ impl Document {
             headings,
             blocks,
             page_starts,
+            annotations,
         } = extracted;
-        Document::assemble(
+        let mut doc = Document::assemble(
             path,
             display,
             format,
             text.into(),
             (content, headings, blocks),
             page_starts,
-        )
+        );
+        doc.annotations = annotations;
+        doc
     }
 
     /// Builds a document from already decoded text.
@@ -379,6 +393,7 @@ impl Document {
             headings,
             blocks,
             page_starts,
+            annotations: Vec::new(),
         };
         let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
         doc.kind = Kind::from_file_name(file_name)

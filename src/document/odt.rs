@@ -48,6 +48,8 @@ struct Open {
     level: Option<u8>,
     /// Inside a note's body.
     note: bool,
+    /// The texts of the comments anchored in the paragraph.
+    comments: Vec<String>,
 }
 
 /// The paragraphs of an ODF XML part: the body's, and the notes' apart. With `gate`, only
@@ -68,6 +70,9 @@ fn paragraphs(
     let mut depth = 0usize;
     let mut skip_from: Option<usize> = None;
     let mut gate_depth: Option<usize> = None;
+    // A comment (`office:annotation`) being read: its depth, its text, and whether the reader is
+    // in its author or date (not part of the text).
+    let mut annotation: Option<(usize, String, bool)> = None;
     loop {
         let ev = r.read_event().map_err(|e| malformed(part, &e))?;
         match &ev {
@@ -78,6 +83,17 @@ fn paragraphs(
                 }
                 let name = e.name();
                 let name = local(name.0);
+                if let Some((_, t, meta)) = &mut annotation {
+                    *meta = matches!(name, b"creator" | b"date");
+                    if name == b"p" && !t.is_empty() {
+                        t.push(' ');
+                    }
+                    continue;
+                }
+                if name == b"annotation" && !stack.is_empty() {
+                    annotation = Some((depth, String::new(), false));
+                    continue;
+                }
                 if gate == Some(name) && gate_depth.is_none() {
                     gate_depth = Some(depth);
                 }
@@ -97,6 +113,7 @@ fn paragraphs(
                                 .unwrap_or(1)
                         }),
                         note: note_bodies > 0,
+                        comments: Vec::new(),
                     }),
                     b"list" => lists += 1,
                     b"note-body" => note_bodies += 1,
@@ -115,6 +132,17 @@ fn paragraphs(
                 let name = local(name.0);
                 let at = depth;
                 depth = depth.saturating_sub(1);
+                if let Some((from, t, meta)) = &mut annotation {
+                    *meta = false;
+                    if at == *from {
+                        let text = t.split_whitespace().collect::<Vec<_>>().join(" ");
+                        if let Some(p) = stack.last_mut() {
+                            p.comments.push(text);
+                        }
+                        annotation = None;
+                    }
+                    continue;
+                }
                 if let Some(from) = skip_from {
                     if at == from {
                         skip_from = None;
@@ -132,6 +160,7 @@ fn paragraphs(
                                 kind: BlockKind::Paragraph,
                                 level: None,
                                 text: p.text,
+                                comments: p.comments,
                             });
                         } else if let Some(cell) = cells.last_mut() {
                             cell.push(p.text);
@@ -144,6 +173,7 @@ fn paragraphs(
                                 },
                                 level: p.level,
                                 text: p.text,
+                                comments: p.comments,
                             });
                         }
                     }
@@ -155,6 +185,7 @@ fn paragraphs(
                                 kind: BlockKind::TableCell,
                                 level: None,
                                 text: cell.join("\n"),
+                                comments: Vec::new(),
                             });
                         }
                     }
@@ -164,6 +195,12 @@ fn paragraphs(
             Event::Eof if depth > 0 => return Err(unclosed(part)),
             Event::Eof => break,
             _ => {
+                if let Some((_, a, meta)) = &mut annotation {
+                    if !*meta && let Some(t) = text(&ev) {
+                        a.push_str(&t);
+                    }
+                    continue;
+                }
                 if skip_from.is_none()
                     && let Some(t) = text(&ev)
                     && let Some(p) = stack.last_mut()
@@ -211,7 +248,11 @@ pub fn read(bytes: &[u8]) -> Result<Extracted, Failure> {
     let (body, notes) = paragraphs(&content, "content.xml", None)?;
     let mut b = Builder::new();
     for p in body {
-        b.block(p.kind, p.level, &p.text);
+        if let Some(span) = b.block(p.kind, p.level, &p.text) {
+            for c in p.comments {
+                b.annotate(span.clone(), c);
+            }
+        }
     }
     b.end_body();
     for p in notes {

@@ -1,7 +1,8 @@
 //! Inline suppressions. In Markdown and HTML: `<!-- tenderlint-disable RULE -- reason -->` …
 //! `<!-- tenderlint-enable RULE -->` and `<!-- tenderlint-disable-next-line RULE -- reason -->`;
 //! in plain text, lines `tenderlint: disable-next-line RULE -- reason` (and `disable` /
-//! `enable`). A suppression must give its reason after `--`; one without a reason, one that
+//! `enable`); in Word and LibreOffice documents, a comment whose text starts with
+//! `tenderlint: disable RULE -- reason` covers the commented paragraphs. A suppression must give its reason after `--`; one without a reason, one that
 //! suppresses nothing, and one naming an unknown rule are reported, like unused `noqa`.
 
 use std::ops::Range;
@@ -17,6 +18,9 @@ use crate::document::Document;
 static HTML: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"<!--\s*tenderlint-(disable-next-line|disable|enable)\b\s*(.*?)\s*-->").unwrap()
 });
+static COMMENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*tenderlint:\s*disable(?:-next-line)?\b\s*(.*?)\s*$").unwrap()
+});
 static TEXT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?m)^[ \t]*tenderlint:[ \t]*(disable-next-line|disable|enable)\b[ \t]*(.*?)[ \t]*\r?$",
@@ -29,6 +33,8 @@ enum Kind {
     NextLine,
     Disable,
     Enable,
+    /// A comment of a word processor: covers the paragraphs it is attached to.
+    Comment,
 }
 
 #[derive(Debug, Clone)]
@@ -52,6 +58,7 @@ pub struct Suppressed {
 fn parse_markers(doc: &Document) -> Vec<Marker> {
     let text = &doc.text;
     let mut markers = Vec::new();
+    let mut comment_markers = Vec::new();
     for re in [&*HTML, &*TEXT] {
         for c in re.captures_iter(text) {
             let m = c.get(0).expect("match");
@@ -75,6 +82,29 @@ fn parse_markers(doc: &Document) -> Vec<Marker> {
                 reason,
                 span: m.start()..m.end(),
                 covers: 0..0,
+                used: false,
+            });
+        }
+    }
+    // Comments of Word and LibreOffice documents: `tenderlint: disable RULE -- reason` covers the
+    // commented paragraphs.
+    for a in &doc.annotations {
+        if let Some(c) = COMMENT.captures(&a.text) {
+            let (ids, reason) = match c[1].split_once("--") {
+                Some((ids, r)) => (ids, Some(r.trim().to_string()).filter(|r| !r.is_empty())),
+                None => (&c[1], None),
+            };
+            let rules = ids
+                .split([',', ' '])
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect();
+            comment_markers.push(Marker {
+                kind: Kind::Comment,
+                rules,
+                reason,
+                span: a.span.clone(),
+                covers: a.span.clone(),
                 used: false,
             });
         }
@@ -118,9 +148,10 @@ fn parse_markers(doc: &Document) -> Vec<Marker> {
                     .unwrap_or(text.len());
                 markers[i].span.end..end
             }
-            Kind::Enable => 0..0,
+            Kind::Enable | Kind::Comment => markers[i].covers.clone(),
         };
     }
+    markers.extend(comment_markers);
     markers
 }
 
