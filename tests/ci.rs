@@ -445,17 +445,28 @@ fn suppressions_in_word_comments() {
 fn integration_examples_run_as_written() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut commands = Vec::new();
-    for file in ["examples/ci/github-workflow.yml", "examples/ci/gitlab-ci.yml"] {
+    for file in [
+        "examples/ci/github-workflow.yml",
+        "examples/ci/gitlab-ci.yml",
+    ] {
         let text = std::fs::read_to_string(root.join(file)).unwrap();
         for line in text.lines() {
             if let Some(at) = line.find("tenderlint check") {
-                let cmd = line[at..].split(['>', '|']).next().unwrap().trim().to_string();
+                let cmd = line[at..]
+                    .split(['>', '|'])
+                    .next()
+                    .unwrap()
+                    .trim()
+                    .to_string();
                 commands.push(cmd);
             }
         }
     }
     let hooks = std::fs::read_to_string(root.join(".pre-commit-hooks.yaml")).unwrap();
-    for line in hooks.lines().filter(|l| l.trim_start().starts_with("entry:")) {
+    for line in hooks
+        .lines()
+        .filter(|l| l.trim_start().starts_with("entry:"))
+    {
         commands.push(line.split_once("entry:").unwrap().1.trim().to_string());
     }
     assert_eq!(commands.len(), 6, "{commands:?}");
@@ -463,7 +474,10 @@ fn integration_examples_run_as_written() {
     git(dir.path(), &["init", "-q", "-b", "main"]);
     git(dir.path(), &["add", "."]);
     git(dir.path(), &["commit", "-qm", "initial"]);
-    git(dir.path(), &["update-ref", "refs/remotes/origin/main", "HEAD"]);
+    git(
+        dir.path(),
+        &["update-ref", "refs/remotes/origin/main", "HEAD"],
+    );
     for cmd in commands {
         let mut args: Vec<&str> = cmd.split_whitespace().skip(1).collect();
         if cmd.contains("fmt") {
@@ -473,7 +487,11 @@ fn integration_examples_run_as_written() {
         }
         let out = tl(dir.path()).args(&args).output().unwrap();
         let code = out.status.code().unwrap();
-        assert!(code == 0 || code == 1, "{cmd}: exit {code}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            code == 0 || code == 1,
+            "{cmd}: exit {code}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let stdout = String::from_utf8(out.stdout).unwrap();
         if cmd.contains("sarif") {
             let v: Value = serde_json::from_str(&stdout).unwrap();
