@@ -67,6 +67,7 @@ struct Raw {
     packs: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
     kinds: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
     params: Option<BTreeMap<Spanned<String>, Spanned<toml::Value>>>,
+    limits: Option<crate::limits::Limits>,
 }
 
 /// A value of the configuration with the place it was written.
@@ -94,6 +95,7 @@ pub struct Config {
     pub packs: BTreeMap<String, Item<PackMode>>,
     pub kinds: Vec<(Item<String>, Kind)>,
     pub params: BTreeMap<String, Item<f64>>,
+    pub limits: crate::limits::Limits,
     #[serde(skip)]
     pub source: Option<SourceFile>,
 }
@@ -112,6 +114,7 @@ impl Default for Config {
             packs: BTreeMap::new(),
             kinds: Vec::new(),
             params: BTreeMap::new(),
+            limits: crate::limits::Limits::default(),
             source: None,
         }
     }
@@ -163,7 +166,7 @@ impl Config {
             let sp = e.span().map(|r| Span::new(r.start, r.end)).unwrap_or_default();
             let msg = e.message().to_string();
             let help = if msg.starts_with("unknown field") {
-                Some("the keys are: select, ignore, exclude, rules, fail-on, [levels], [packs], [kinds], [params]".to_string())
+                Some("the keys are: select, ignore, exclude, rules, fail-on, [levels], [packs], [kinds], [params], [limits]".to_string())
             } else {
                 None
             };
@@ -188,6 +191,7 @@ impl Config {
             source: Some(file.clone()),
             ..Default::default()
         };
+        config.limits = raw.limits.unwrap_or_default();
         config.select = items(raw.select);
         config.ignore = items(raw.ignore);
         config.exclude = items(raw.exclude);
@@ -482,6 +486,8 @@ impl Config {
         for (k, v) in &self.params {
             s.push_str(&format!("{k} = {}\n", v.value));
         }
+        s.push_str("\n[limits]\n");
+        s.push_str(&toml::to_string(&self.limits).unwrap_or_default());
         s
     }
 }

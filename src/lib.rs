@@ -16,6 +16,7 @@ pub mod engine;
 pub mod examples;
 pub mod fold;
 pub mod lang;
+pub mod limits;
 pub mod lint;
 pub mod packs;
 pub mod report;

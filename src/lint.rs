@@ -157,6 +157,9 @@ pub fn run(req: &Request) -> Run {
             None => (Config::default(), Vec::new()),
         };
         run.rule_errors.extend(errors);
+        if first {
+            crate::limits::set(config.limits);
+        }
         let rules = rules_for(&config, req, &mut run);
         let excludes = Excludes {
             root: config.root.clone(),
@@ -198,6 +201,14 @@ pub fn run(req: &Request) -> Run {
                 continue;
             }
             let mut result = engine::check_tender(&rules, tender, &opts);
+            if let Some(reason) = result.timed_out.take() {
+                run.input_errors.push(ReadError {
+                    path: result.tender.display.clone(),
+                    reason,
+                    help: None,
+                });
+                continue;
+            }
             // Suppressions, document by document.
             let mut findings = Vec::new();
             let mut by_file: HashMap<String, Vec<engine::Finding>> = HashMap::new();

@@ -256,7 +256,7 @@ fn hostile_and_broken_files_give_a_clear_error_each_and_the_others_are_checked()
         .large_file(true);
     zip.start_file("word/document.xml", deflated).unwrap();
     let chunk = vec![b' '; 1 << 20];
-    for _ in 0..=(tenderlint::document::MAX_ZIP_UNCOMPRESSED >> 20) {
+    for _ in 0..=(tenderlint::limits::Limits::default().max_zip_bytes >> 20) {
         zip.write_all(&chunk).unwrap();
     }
     let bomb = zip.finish().unwrap().into_inner();

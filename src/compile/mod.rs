@@ -254,6 +254,23 @@ pub fn compile(
     let mut errors = Vec::new();
     for src in sources {
         match compile_pack(src, params) {
+            Ok(pack)
+                if set.rules().count() + pack.rules.len() > crate::limits::current().max_rules =>
+            {
+                let max = crate::limits::current().max_rules;
+                if let Some(r) = pack.rules.first() {
+                    errors.push(RuleFileError::new(
+                        &r.file,
+                        r.span,
+                        format!(
+                            "too many rules: pack `{}` would bring the total over {max}",
+                            pack.id
+                        ),
+                        "in this pack",
+                        Some("split the rule set, or raise `max-rules` in [limits]".into()),
+                    ));
+                }
+            }
             Ok(pack) => {
                 // Rule ids must be unique across packs.
                 let mut clash = false;

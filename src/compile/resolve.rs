@@ -9,9 +9,6 @@ use crate::fold::{fold_regex, term_regex};
 use crate::lang::ast::{self, Item};
 use crate::lang::parser::RESERVED;
 
-/// The largest compiled size of one pattern (the regex crate's size limit).
-pub const REGEX_SIZE_LIMIT: usize = 8 * 1024 * 1024;
-
 #[derive(Debug, Clone, Copy)]
 enum Def {
     Atom(AtomId),
@@ -42,8 +39,8 @@ struct Builder<'a> {
 fn build_regex(pattern: &str, case_insensitive: bool) -> Result<Regex, regex::Error> {
     RegexBuilder::new(pattern)
         .case_insensitive(case_insensitive)
-        .size_limit(REGEX_SIZE_LIMIT)
-        .dfa_size_limit(REGEX_SIZE_LIMIT)
+        .size_limit(crate::limits::current().max_regex_bytes)
+        .dfa_size_limit(crate::limits::current().max_regex_bytes)
         .build()
 }
 

@@ -1,5 +1,6 @@
-//! Zip containers (DOCX, ODT) read with limits: at most [`MAX_ENTRIES`] entries, and every
-//! entry read through a bounded reader so that a zip bomb stops at [`MAX_UNCOMPRESSED`] bytes
+//! Zip containers (DOCX, ODT) read with limits (see [`crate::limits`]): at most `max-zip-entries`
+//! entries, and every entry read through a bounded reader so that a zip bomb stops at
+//! `max-zip-bytes` bytes
 //! in all, whatever sizes the archive declares.
 
 use std::io::{Cursor, Read};
@@ -8,11 +9,6 @@ use zip::ZipArchive;
 use zip::result::ZipError;
 
 use super::extract::Failure;
-
-/// The most entries a document's zip may hold.
-pub const MAX_ENTRIES: usize = 10_000;
-/// The most bytes read out of one document's zip, all entries together.
-pub const MAX_UNCOMPRESSED: u64 = 64 * 1024 * 1024;
 
 pub struct Archive<'a> {
     zip: ZipArchive<Cursor<&'a [u8]>>,
@@ -61,16 +57,18 @@ impl<'a> Archive<'a> {
             ))
             .help("open it in its editor and save it again")
         })?;
-        if zip.len() > MAX_ENTRIES {
+        let limits = crate::limits::current();
+        if zip.len() > limits.max_zip_entries {
             return Err(Failure::new(format!(
-                "the {what} holds {} parts, more than the {MAX_ENTRIES} a document may hold",
-                zip.len()
+                "the {what} holds {} parts, more than the {} a document may hold",
+                zip.len(),
+                limits.max_zip_entries
             ))
             .help("this is not an ordinary document (a zip bomb?); check where it comes from"));
         }
         Ok(Archive {
             zip,
-            budget: MAX_UNCOMPRESSED,
+            budget: limits.max_zip_bytes,
         })
     }
 
@@ -88,7 +86,7 @@ impl<'a> Archive<'a> {
         let too_large = || {
             Failure::new(format!(
                 "`{name}` unpacks to more than {} MB: the document is too large or is a zip bomb",
-                MAX_UNCOMPRESSED / (1024 * 1024)
+                crate::limits::current().max_zip_bytes / (1024 * 1024)
             ))
             .help("check where the file comes from, or split the document")
         };

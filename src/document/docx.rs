@@ -11,7 +11,7 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::archive::Archive;
 use super::extract::{Builder, Failure};
-use super::xml::{attr, local, malformed, reader, text, unclosed};
+use super::xml::{attr, local, malformed, reader, text, too_deep, unclosed};
 use super::{BlockKind, Extracted};
 
 /// A paragraph read from a part, before it is laid out.
@@ -178,6 +178,7 @@ fn paragraphs(xml: &str, part: &str, styles: &Styles) -> Result<Vec<Para>, Failu
     let mut cells: Vec<Vec<String>> = Vec::new();
     let mut cell_comments: Vec<Vec<String>> = Vec::new();
     let mut depth = 0usize;
+    let max_depth = crate::limits::current().max_xml_depth;
     let mut skip_from: Option<usize> = None;
     let mut in_ppr = false;
     // Text counts only inside `w:t`: whitespace between elements is layout of the XML.
@@ -189,6 +190,9 @@ fn paragraphs(xml: &str, part: &str, styles: &Styles) -> Result<Vec<Para>, Failu
         match &ev {
             Event::Start(e) => {
                 depth += 1;
+                if depth > max_depth {
+                    return Err(too_deep(part, max_depth));
+                }
                 if skip_from.is_some() {
                     continue;
                 }

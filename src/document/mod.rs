@@ -19,7 +19,6 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-pub use archive::{MAX_ENTRIES as MAX_ZIP_ENTRIES, MAX_UNCOMPRESSED as MAX_ZIP_UNCOMPRESSED};
 pub use tender::{Excludes, Tender, discover, discover_with};
 
 /// The kind of a consultation document, inferred from its file name and title.
@@ -243,9 +242,6 @@ pub struct ReadError {
     pub help: Option<String>,
 }
 
-/// The largest document read, in bytes.
-pub const MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
-
 /// The file extensions tenderlint reads.
 pub const EXTENSIONS: &[&str] = &["md", "markdown", "txt", "docx", "odt", "pdf", "html", "htm"];
 
@@ -275,14 +271,17 @@ impl Document {
         if meta.is_dir() {
             return Err(err("is a folder, not a document".into(), None));
         }
-        if meta.len() > MAX_FILE_SIZE {
+        let max = crate::limits::current().max_file_bytes;
+        if meta.len() > max {
             return Err(err(
                 format!(
                     "the file is too large ({} MB, the limit is {} MB)",
                     meta.len() / 1_000_000,
-                    MAX_FILE_SIZE / 1_000_000
+                    max / 1_000_000
                 ),
-                Some("split the document or check that it is a text document"),
+                Some(
+                    "split the document, check that it is a text document, or raise `max-file-bytes` in [limits]",
+                ),
             ));
         }
         let bytes =
@@ -297,6 +296,21 @@ impl Document {
             reason,
             help,
         };
+        let check_text_size = |len: usize| {
+            let max = crate::limits::current().max_text_bytes;
+            if len > max {
+                Err(err(
+                    format!(
+                        "the document's text is too large ({} MB, the limit is {} MB)",
+                        len / 1_000_000,
+                        max / 1_000_000
+                    ),
+                    Some("split the document, or raise `max-text-bytes` in [limits]".into()),
+                ))
+            } else {
+                Ok(())
+            }
+        };
         let format = Format::from_extension(&extension(path)).unwrap_or(Format::Markdown);
         let extracted = match format {
             Format::Markdown | Format::Text => {
@@ -310,6 +324,7 @@ impl Document {
                         ),
                     )
                 })?;
+                check_text_size(text.len())?;
                 return Ok(Document::from_text(path, display, format, text));
             }
             _ if bytes.iter().all(u8::is_ascii_whitespace) => {
@@ -334,6 +349,7 @@ impl Document {
             };
             return Err(err("no text could be read".into(), Some(help.into())));
         }
+        check_text_size(extracted.text.len())?;
         Ok(Document::from_extracted(path, display, format, extracted))
     }
 

@@ -10,7 +10,7 @@ use quick_xml::events::Event;
 use super::archive::Archive;
 use super::docx::Para;
 use super::extract::{Builder, Failure};
-use super::xml::{attr, local, malformed, reader, text, unclosed};
+use super::xml::{attr, local, malformed, reader, text, too_deep, unclosed};
 use super::{BlockKind, Extracted};
 
 /// Elements whose content is not part of the text.
@@ -68,6 +68,7 @@ fn paragraphs(
     let mut lists = 0usize;
     let mut note_bodies = 0usize;
     let mut depth = 0usize;
+    let max_depth = crate::limits::current().max_xml_depth;
     let mut skip_from: Option<usize> = None;
     let mut gate_depth: Option<usize> = None;
     // A comment (`office:annotation`) being read: its depth, its text, and whether the reader is
@@ -78,6 +79,9 @@ fn paragraphs(
         match &ev {
             Event::Start(e) => {
                 depth += 1;
+                if depth > max_depth {
+                    return Err(too_deep(part, max_depth));
+                }
                 if skip_from.is_some() {
                     continue;
                 }

@@ -109,3 +109,9 @@ mod tests {
         assert_eq!(out.trim(), "ab & é€");
     }
 }
+
+/// An XML part nested deeper than the limit.
+pub fn too_deep(part: &str, max: usize) -> Failure {
+    Failure::new(format!("`{part}` nests its elements more than {max} levels deep"))
+        .help("this is not an ordinary document; check where it comes from (or raise `max-xml-depth` in [limits])")
+}

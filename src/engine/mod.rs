@@ -81,6 +81,9 @@ pub struct TenderResult {
     /// The passages that satisfied the rules' `expect` conditions, so that a reader can check
     /// why a pillar is judged sound.
     pub evidence: Vec<Evidence>,
+    /// Set when checking the tender went past the time budget: the tender is reported as
+    /// skipped, with this reason.
+    pub timed_out: Option<String>,
 }
 
 /// A byte range as `{"offset", "length"}`, as in the JSON output's diagnostics.
@@ -126,7 +129,13 @@ pub fn check_tender(rules: &RuleSet, tender: Tender, opts: &Options) -> TenderRe
     let mut findings = Vec::new();
     let mut unchecked = Vec::new();
     let mut evidence = Vec::new();
+    let started = std::time::Instant::now();
+    let budget = std::time::Duration::from_millis(crate::limits::current().time_budget_ms);
+    let mut timed_out = None;
     for pack in &rules.packs {
+        if timed_out.is_some() {
+            break;
+        }
         let ev = Evaluator::new(pack, &tender.documents, false);
         let forced = opts
             .force_packs
@@ -156,6 +165,15 @@ pub fn check_tender(rules: &RuleSet, tender: Tender, opts: &Options) -> TenderRe
             continue;
         }
         for rule in &pack.rules {
+            if started.elapsed() > budget {
+                timed_out = Some(format!(
+                    "skipped: checking took more than the time budget of {} ms (pack {}, before rule {}); raise `time-budget-ms` in [limits] if the tender is just large",
+                    budget.as_millis(),
+                    pack.id,
+                    rule.id
+                ));
+                break;
+            }
             let outcome = ev.check_rule(rule);
             findings.extend(outcome.findings);
             evidence.extend(outcome.evidence);
@@ -174,6 +192,7 @@ pub fn check_tender(rules: &RuleSet, tender: Tender, opts: &Options) -> TenderRe
         findings,
         unchecked,
         evidence,
+        timed_out,
     }
 }
 

@@ -1,0 +1,74 @@
+//! Limits that keep a hostile or pathological input from eating the machine: file and text
+//! sizes, zip entries and unpacked size, XML depth, regex size, rule count, and a time budget
+//! per tender. Process-wide settings (like a thread pool's size): the defaults hold until a
+//! configuration's `[limits]` table sets them at the start of a run.
+
+use std::sync::RwLock;
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Limits {
+    /// The largest document file read, in bytes.
+    pub max_file_bytes: u64,
+    /// The largest text extracted from one document, in bytes.
+    pub max_text_bytes: usize,
+    /// The most entries a .docx or .odt zip may hold.
+    pub max_zip_entries: usize,
+    /// The most bytes unpacked from one .docx or .odt.
+    pub max_zip_bytes: u64,
+    /// The deepest nesting of XML elements read.
+    pub max_xml_depth: usize,
+    /// The size limit of one compiled pattern (the regex crate's limit), in bytes.
+    pub max_regex_bytes: usize,
+    /// The most rules loaded in one run.
+    pub max_rules: usize,
+    /// The time one tender may take to check, in milliseconds; past it, the tender is reported
+    /// as skipped.
+    pub time_budget_ms: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_bytes: 64 * 1024 * 1024,
+            max_text_bytes: 64 * 1024 * 1024,
+            max_zip_entries: 10_000,
+            max_zip_bytes: 64 * 1024 * 1024,
+            max_xml_depth: 1_000,
+            max_regex_bytes: 8 * 1024 * 1024,
+            max_rules: 5_000,
+            time_budget_ms: 30_000,
+        }
+    }
+}
+
+static CURRENT: RwLock<Limits> = RwLock::new(Limits {
+    max_file_bytes: 64 * 1024 * 1024,
+    max_text_bytes: 64 * 1024 * 1024,
+    max_zip_entries: 10_000,
+    max_zip_bytes: 64 * 1024 * 1024,
+    max_xml_depth: 1_000,
+    max_regex_bytes: 8 * 1024 * 1024,
+    max_rules: 5_000,
+    time_budget_ms: 30_000,
+});
+
+/// The limits in force.
+pub fn current() -> Limits {
+    *CURRENT.read().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Sets the limits for the rest of the process.
+pub fn set(limits: Limits) {
+    *CURRENT.write().unwrap_or_else(|e| e.into_inner()) = limits;
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_static_defaults_are_the_defaults() {
+        assert_eq!(super::current(), super::Limits::default());
+    }
+}
