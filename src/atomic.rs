@@ -18,6 +18,10 @@ pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;
+        // Fault injection for the test that kills a run in the middle of a write.
+        if std::env::var_os("TENDERLINT_TEST_ABORT_BEFORE_RENAME").is_some() {
+            std::process::abort();
+        }
         if let Ok(meta) = std::fs::metadata(path) {
             std::fs::set_permissions(&tmp, meta.permissions())?;
         }

@@ -45,6 +45,71 @@ fn block(name: &str) -> Option<(BlockKind, Option<u8>)> {
 }
 
 /// Reads an HTML page.
+/// Container elements that always need their end tag: their nesting is what a browser keeps.
+const CONTAINERS: &[&str] = &[
+    "div",
+    "span",
+    "section",
+    "article",
+    "aside",
+    "nav",
+    "main",
+    "header",
+    "footer",
+    "table",
+    "ul",
+    "ol",
+    "dl",
+    "blockquote",
+    "font",
+    "a",
+    "b",
+    "i",
+    "u",
+    "em",
+    "strong",
+    "small",
+    "big",
+    "sub",
+    "sup",
+    "form",
+    "fieldset",
+    "center",
+];
+
+/// How deep container elements nest, from a quick scan of the tags (the HTML parser's tree
+/// building is slow on pathologically deep pages, so they are refused before parsing).
+fn nesting_depth(html: &str) -> usize {
+    let b = html.as_bytes();
+    let (mut depth, mut max) = (0usize, 0usize);
+    let mut i = 0;
+    while let Some(n) = memchr_lt(&b[i..]) {
+        i += n + 1;
+        let closing = b.get(i) == Some(&b'/');
+        let start = if closing { i + 1 } else { i };
+        let end = b[start..]
+            .iter()
+            .position(|c| !c.is_ascii_alphanumeric())
+            .map(|p| start + p)
+            .unwrap_or(b.len());
+        let name = html.get(start..end).unwrap_or("").to_ascii_lowercase();
+        if CONTAINERS.contains(&name.as_str()) {
+            if closing {
+                depth = depth.saturating_sub(1);
+            } else if b[end..].iter().take_while(|&&c| c != b'>').last() != Some(&b'/') {
+                depth += 1;
+                max = max.max(depth);
+            }
+        }
+        i = end.max(i);
+    }
+    max
+}
+
+fn memchr_lt(b: &[u8]) -> Option<usize> {
+    b.iter().position(|&c| c == b'<')
+}
+
 pub fn read(bytes: &[u8]) -> Result<Extracted, Failure> {
     let text = decode::decode(bytes).map_err(|reason| {
         Failure::new(format!("this is not an HTML page: {reason}"))
@@ -54,6 +119,10 @@ pub fn read(bytes: &[u8]) -> Result<Extracted, Failure> {
     if head != "<" && !text.to_ascii_lowercase().contains("<html") {
         return Err(Failure::new("this is not an HTML page: it has no markup")
             .help("give a plain text file the .txt extension"));
+    }
+    let max = crate::limits::current().max_xml_depth;
+    if nesting_depth(&text) > max {
+        return Err(super::xml::too_deep("the HTML page", max));
     }
     let page = Html::parse_document(&text);
     let mut b = Builder::new();
@@ -132,6 +201,14 @@ pub fn read(bytes: &[u8]) -> Result<Extracted, Failure> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nesting_depth_counts_containers() {
+        assert_eq!(nesting_depth("<div><p>a<div><span>b</span></div></div>"), 3);
+        assert_eq!(nesting_depth(&"<p>x".repeat(5000)), 0);
+        assert_eq!(nesting_depth(&"<div/>".repeat(5000)), 0);
+        assert_eq!(nesting_depth(&"<div>".repeat(5000)), 5000);
+    }
 
     #[test]
     fn headings_paragraphs_lists_tables_and_no_scripts() {

@@ -71,6 +71,14 @@ pub fn discover_with(paths: &[PathBuf], excludes: &Excludes) -> Discovery {
                 continue;
             }
         };
+        if !meta.is_file() && !meta.is_dir() {
+            found.errors.push(ReadError {
+                path: display(path),
+                reason: "not a regular file (a device, a pipe or a socket)".into(),
+                help: None,
+            });
+            continue;
+        }
         if meta.is_file() {
             if is_supported(path) {
                 singles.push(path.clone());

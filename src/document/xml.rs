@@ -86,6 +86,12 @@ pub fn malformed(part: &str, e: &dyn std::fmt::Display) -> Failure {
         .help("the file is damaged; open it in its editor and save it again")
 }
 
+/// An XML part nested deeper than the limit.
+pub fn too_deep(part: &str, max: usize) -> Failure {
+    Failure::new(format!("`{part}` nests its elements more than {max} levels deep"))
+        .help("this is not an ordinary document; check where it comes from (or raise `max-xml-depth` in [limits])")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,10 +114,4 @@ mod tests {
         }
         assert_eq!(out.trim(), "ab & é€");
     }
-}
-
-/// An XML part nested deeper than the limit.
-pub fn too_deep(part: &str, max: usize) -> Failure {
-    Failure::new(format!("`{part}` nests its elements more than {max} levels deep"))
-        .help("this is not an ordinary document; check where it comes from (or raise `max-xml-depth` in [limits])")
 }

@@ -1,0 +1,401 @@
+//! The bad-input catalogue: each hostile input gives a clear message naming the file, never a
+//! panic or a hang, and the other inputs are still checked. (Zip bombs, external entities,
+//! encrypted and scanned PDFs and broken zips are in tests/formats.rs; random documents in
+//! tests/robustness.rs.)
+
+use std::path::Path;
+use std::time::Duration;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+/// A generous guard against hangs (not a speed measure: speed is in the benchmarks).
+const HANG_GUARD: Duration = Duration::from_secs(300);
+
+fn tl(dir: &Path) -> Command {
+    let mut c = Command::cargo_bin("tenderlint").unwrap();
+    c.current_dir(dir).env("NO_COLOR", "1").timeout(HANG_GUARD);
+    c
+}
+
+/// A folder with one good tender (`bon/`) beside whatever the test adds.
+fn setup() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("bon")).unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/objet-activite/CCTP.md"),
+        dir.path().join("bon/CCTP.md"),
+    )
+    .unwrap();
+    dir
+}
+
+/// Runs `check --format json` and returns the output, its stderr and exit code; asserts no
+/// panic and that the good tender was checked.
+fn check(dir: &Path, args: &[&str]) -> (Value, String, i32) {
+    let out = tl(dir)
+        .args(["check", "--format", "json"])
+        .args(args)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
+    let code = out.status.code().expect("exited normally");
+    assert!(
+        v["tenders"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["path"] == "bon"),
+        "the good tender was not checked: {v}"
+    );
+    (v, stderr, code)
+}
+
+fn error_for<'a>(v: &'a Value, file: &str) -> &'a Value {
+    v["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["file"].as_str().unwrap().ends_with(file))
+        .unwrap_or_else(|| panic!("no error for {file}: {v}"))
+}
+
+#[test]
+fn empty_binary_invalid_and_mixed_text() {
+    let dir = setup();
+    let d = dir.path().join("mauvais");
+    std::fs::create_dir(&d).unwrap();
+    std::fs::write(d.join("vide.md"), b"").unwrap();
+    std::fs::write(
+        d.join("binaire.md"),
+        b"\x7fELF\x02\x01\x01\x00\x00\x00binary",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("utf8-invalide.txt"),
+        b"March\xe9 d\x92insertion \xff\xfe\xfd",
+    )
+    .unwrap();
+    let mut mixed = "Prestation d’insertion — ".as_bytes().to_vec();
+    mixed.extend(b"accompagnement socioprofessionnel renforc\xe9");
+    std::fs::write(d.join("melange.txt"), &mixed).unwrap();
+    let (v, _, code) = check(dir.path(), &["."]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        error_for(&v, "binaire.md")["message"],
+        "this is not a text document (it contains binary data)"
+    );
+    // Invalid UTF-8 and mixed encodings are read as Windows-1252, not refused.
+    let docs: Vec<&str> = v["tenders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|t| {
+            t["documents"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d["path"].as_str().unwrap())
+        })
+        .collect();
+    assert!(
+        docs.contains(&"mauvais/utf8-invalide.txt")
+            && docs.contains(&"mauvais/melange.txt")
+            && docs.contains(&"mauvais/vide.md"),
+        "{docs:?}"
+    );
+}
+
+#[test]
+fn a_huge_single_line_is_refused_by_the_size_limit() {
+    let dir = setup();
+    std::fs::create_dir(dir.path().join("gros")).unwrap();
+    let line = "prestation d’insertion ".repeat(100_000_000 / 24);
+    std::fs::write(dir.path().join("gros/ligne.txt"), line.as_bytes()).unwrap();
+    let (v, stderr, code) = check(dir.path(), &["."]);
+    assert_eq!(code, 2);
+    let msg = error_for(&v, "ligne.txt")["message"].as_str().unwrap();
+    assert!(
+        msg.starts_with("the file is too large (") && msg.contains("the limit is 67 MB"),
+        "{msg}"
+    );
+    assert!(stderr.contains("gros/ligne.txt"), "{stderr}");
+}
+
+#[test]
+fn deep_nesting_in_markdown_and_html() {
+    let dir = setup();
+    std::fs::create_dir(dir.path().join("profond")).unwrap();
+    // A list 10,000 levels deep, and a quotation as deep.
+    let deep = "- ".repeat(10_000) + "prestation d’insertion\n\n" + &"> ".repeat(10_000) + "x\n";
+    std::fs::write(dir.path().join("profond/liste.md"), deep).unwrap();
+    // 50,000 nested elements: refused before the HTML parser builds its tree.
+    let html = format!(
+        "<html><body>{}prestation d’insertion{}</body></html>",
+        "<div>".repeat(50_000),
+        "</div>".repeat(50_000)
+    );
+    std::fs::write(dir.path().join("profond/page.html"), html).unwrap();
+    let (v, _, code) = check(dir.path(), &["."]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        error_for(&v, "page.html")["message"],
+        "`the HTML page` nests its elements more than 1000 levels deep"
+    );
+    let docs: Vec<&str> = v["tenders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|t| {
+            t["documents"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d["path"].as_str().unwrap())
+        })
+        .collect();
+    assert!(docs.contains(&"profond/liste.md"), "{docs:?}");
+}
+
+#[test]
+fn deeply_nested_xml_is_refused_by_the_depth_limit() {
+    use std::io::Write;
+    let dir = setup();
+    std::fs::create_dir(dir.path().join("xml")).unwrap();
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    zip.start_file("word/document.xml", opts).unwrap();
+    let body = format!(
+        "<w:document xmlns:w=\"w\"><w:body>{}<w:p><w:r><w:t>x</w:t></w:r></w:p>{}</w:body></w:document>",
+        "<w:sdt>".repeat(5_000),
+        "</w:sdt>".repeat(5_000)
+    );
+    zip.write_all(body.as_bytes()).unwrap();
+    std::fs::write(
+        dir.path().join("xml/CCTP.docx"),
+        zip.finish().unwrap().into_inner(),
+    )
+    .unwrap();
+    let (v, _, code) = check(dir.path(), &["."]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        error_for(&v, "CCTP.docx")["message"],
+        "`word/document.xml` nests its elements more than 1000 levels deep"
+    );
+}
+
+#[test]
+fn ten_thousand_rules_and_a_catastrophic_regex() {
+    let dir = setup();
+    let mut rules = String::new();
+    for i in 0..10_000 {
+        rules.push_str(&format!("rule R{i} {{\n  tags public\n  level info\n  forbid \"mot{i}\"\n  message \"m\"\n  why \"w\"\n  fix \"f\"\n}}\n"));
+    }
+    std::fs::write(dir.path().join("beaucoup.tl"), rules).unwrap();
+    let (v, stderr, code) = check(dir.path(), &["bon", "--rules", "beaucoup.tl"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("too many rules: pack `beaucoup` would bring the total over 5000"),
+        "{stderr}"
+    );
+    assert!(
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["rule"] == "MIQ102"),
+        "the other packs still run"
+    );
+    // A pattern that is catastrophic for backtracking engines runs in linear time here.
+    std::fs::write(
+        dir.path().join("lent.tl"),
+        "rule SLOW1 {\n  tags objet\n  level warning\n  forbid /(a+)+$/\n  message \"m\"\n  why \"w\"\n  fix \"f\"\n}\n",
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("aaa")).unwrap();
+    std::fs::write(dir.path().join("aaa/CCTP.txt"), "a".repeat(200_000) + "!").unwrap();
+    std::fs::create_dir(dir.path().join("aaa2")).unwrap();
+    std::fs::write(dir.path().join("aaa2/CCTP.txt"), "a".repeat(200_000)).unwrap();
+    let (v, _, code) = check(dir.path(), &["bon", "aaa", "aaa2", "--rules", "lent.tl"]);
+    assert_eq!(code, 1);
+    let slow: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "SLOW1")
+        .map(|d| d["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        slow,
+        ["aaa2/CCTP.txt"],
+        "the failing match (a…a!) finishes and finds nothing"
+    );
+}
+
+#[test]
+fn symlink_loops_and_special_files() {
+    let dir = setup();
+    std::fs::create_dir(dir.path().join("boucle")).unwrap();
+    std::os::unix::fs::symlink("..", dir.path().join("boucle/retour")).unwrap();
+    std::os::unix::fs::symlink("boucle", dir.path().join("boucle/soi")).unwrap();
+    let fifo = dir.path().join("tube.md");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let (v, _, code) = check(dir.path(), &[".", "tube.md"]);
+    assert_eq!(code, 2, "{v}");
+    assert_eq!(
+        error_for(&v, "tube.md")["message"],
+        "not a regular file (a device, a pipe or a socket)"
+    );
+    assert_eq!(v["summary"]["tenders"], 1);
+}
+
+#[test]
+fn unreadable_files() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = setup();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(
+        dir.path().join("bon"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
+    std::fs::set_permissions(
+        dir.path().join("bon/CCTP.md"),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("ferme")).unwrap();
+    std::fs::write(dir.path().join("ferme/RC.md"), "# Règlement\n").unwrap();
+    std::fs::set_permissions(
+        dir.path().join("ferme"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
+    std::fs::set_permissions(
+        dir.path().join("ferme/RC.md"),
+        std::fs::Permissions::from_mode(0o000),
+    )
+    .unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("tenderlint");
+    // Root reads every file: run as `nobody` then (setpriv, from util-linux).
+    let is_root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| o.stdout.starts_with(b"0"))
+        .unwrap_or(false);
+    let mut cmd = if is_root {
+        let mut c = std::process::Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&bin);
+        c
+    } else {
+        std::process::Command::new(&bin)
+    };
+    let out = cmd
+        .current_dir(dir.path())
+        .args(["check", "--format", "json", "."])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    if is_root && !out.status.success() && out.stdout.is_empty() {
+        panic!(
+            "could not run as nobody: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let v: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    assert_eq!(out.status.code(), Some(2));
+    let msg = error_for(&v, "RC.md")["message"].as_str().unwrap();
+    assert!(
+        msg.starts_with("cannot read the file:") && msg.contains("ermission denied"),
+        "{msg}"
+    );
+    assert!(
+        v["tenders"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["path"] == "bon")
+    );
+}
+
+#[test]
+fn killing_a_write_leaves_the_previous_file_intact() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("regles.tl");
+    let before =
+        "rule LOC1 { tags public level info forbid \"x\" message \"m\" why \"w\" fix \"f\" }\n";
+    std::fs::write(&file, before).unwrap();
+    // The process dies after writing the new content to a temporary file, before the rename.
+    let out = Command::cargo_bin("tenderlint")
+        .unwrap()
+        .args(["fmt"])
+        .arg(&file)
+        .env("TENDERLINT_TEST_ABORT_BEFORE_RENAME", "1")
+        .timeout(HANG_GUARD)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), before);
+    // The same for a baseline.
+    let src = setup();
+    let base = src.path().join("base.json");
+    std::fs::write(&base, "{\"version\": 1, \"findings\": []}\n").unwrap();
+    let out = Command::cargo_bin("tenderlint")
+        .unwrap()
+        .current_dir(src.path())
+        .args(["check", "--write-baseline", "base.json", "bon"])
+        .env("TENDERLINT_TEST_ABORT_BEFORE_RENAME", "1")
+        .timeout(HANG_GUARD)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert_eq!(
+        std::fs::read_to_string(&base).unwrap(),
+        "{\"version\": 1, \"findings\": []}\n"
+    );
+    // Without the fault, the write goes through.
+    Command::cargo_bin("tenderlint")
+        .unwrap()
+        .args(["fmt"])
+        .arg(&file)
+        .assert()
+        .success();
+    assert_ne!(std::fs::read_to_string(&file).unwrap(), before);
+}
+
+#[test]
+fn documents_are_opened_read_only_and_nothing_is_written_beside_them() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = setup();
+    let doc = dir.path().join("bon/CCTP.md");
+    let before = std::fs::read(&doc).unwrap();
+    std::fs::set_permissions(&doc, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let listing = |d: &Path| {
+        let mut v: Vec<_> = walkdir::WalkDir::new(d)
+            .into_iter()
+            .flatten()
+            .map(|e| e.path().to_path_buf())
+            .collect();
+        v.sort();
+        v
+    };
+    let files_before = listing(dir.path());
+    for format in [
+        "human", "json", "sarif", "gitlab", "junit", "github", "short",
+    ] {
+        tl(dir.path())
+            .args(["check", "--format", format, "bon"])
+            .assert()
+            .code(1);
+    }
+    assert_eq!(std::fs::read(&doc).unwrap(), before);
+    assert_eq!(listing(dir.path()), files_before);
+}
