@@ -11,6 +11,7 @@ use tenderlint::compile::{self, RuleSet};
 use tenderlint::config::FailOn;
 use tenderlint::report::github::Github;
 use tenderlint::report::gitlab::Gitlab;
+use tenderlint::report::html::Html;
 use tenderlint::report::human::Human;
 use tenderlint::report::json::Json;
 use tenderlint::report::junit::Junit;
@@ -49,6 +50,8 @@ enum Format {
     Github,
     Gitlab,
     Junit,
+    /// A self-contained HTML report in French (for facilitators), best with -o FILE.
+    Html,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -114,6 +117,9 @@ struct CheckArgs {
     /// Also list the findings silenced by inline suppressions, with their reasons.
     #[arg(long)]
     show_suppressed: bool,
+    /// Write the output to this file (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
     #[command(flatten)]
     rules: RuleArgs,
 }
@@ -133,6 +139,23 @@ struct RuleArgs {
 enum Command {
     /// Check documents: each folder that directly holds documents is one tender.
     Check(CheckArgs),
+    /// Write an HTML report in French for a facilitator: per tender, a synthesis by pillar, the
+    /// passages behind each « conforme », and the findings with what to change.
+    Report {
+        /// Files or folders to check (default: the current folder).
+        paths: Vec<PathBuf>,
+        /// The HTML file to write.
+        #[arg(long, short, value_name = "FILE", default_value = "rapport.html")]
+        output: PathBuf,
+        /// Apply this pack whatever its applicability condition says (repeatable).
+        #[arg(long = "pack", value_name = "NAME")]
+        packs: Vec<String>,
+        /// Use this configuration file instead of the nearest tenderlint.toml.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        #[command(flatten)]
+        rules: RuleArgs,
+    },
     /// Print the effective configuration for a path (the nearest tenderlint.toml).
     Config {
         /// The file or folder whose configuration to show (default: the current folder).
@@ -236,6 +259,13 @@ fn main() -> ExitCode {
     let mut out = stdout.lock();
     let code = match cli.command {
         Command::Check(args) => check(args, &mut out),
+        Command::Report {
+            paths,
+            output,
+            packs,
+            config,
+            rules,
+        } => report(paths, output, packs, config, rules, &mut out),
         Command::Config { path, config } => show_config(path, config, &mut out),
         Command::Explain { rule, rules } => explain(&rule, &rules, &mut out),
         Command::Rules {
@@ -320,9 +350,17 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> u8 {
             }
         };
     }
-    let rendered = if args.statistics {
-        out.write_all(catalogue::statistics(&run, args.format == Format::Json).as_bytes())
+    // With -o, the output is written to the file at once (atomically), not to stdout.
+    let mut buffer = Vec::new();
+    let sink: &mut dyn Write = if args.output.is_some() {
+        &mut buffer
     } else {
+        out
+    };
+    let rendered = if args.statistics {
+        sink.write_all(catalogue::statistics(&run, args.format == Format::Json).as_bytes())
+    } else {
+        let out = sink;
         match args.format {
             Format::Human => Human::new(use_color(args.color), terminal_width())
                 .quiet(args.quiet)
@@ -334,10 +372,20 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> u8 {
             Format::Github => Github.render(&run, out),
             Format::Gitlab => Gitlab.render(&run, out),
             Format::Junit => Junit.render(&run, out),
+            Format::Html => Html::new(tenderlint::report::html::today()).render(&run, out),
         }
     };
     if rendered.is_err() {
         return exit::TROUBLE;
+    }
+    if let Some(file) = &args.output {
+        if let Err(e) = tenderlint::atomic::write(file, &buffer) {
+            eprintln!("error: cannot write {}: {e}", file.display());
+            return exit::TROUBLE;
+        }
+        if args.format == Format::Html {
+            eprintln!("rapport écrit dans {}", file.display());
+        }
     }
     let policy = match args.fail_on {
         Some(FailOnArg::Error) => FailOn::Error,
@@ -353,6 +401,36 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> u8 {
     } else {
         exit::CLEAN
     }
+}
+
+/// `report`: `check --format html -o FILE`.
+fn report(
+    paths: Vec<PathBuf>,
+    output: PathBuf,
+    packs: Vec<String>,
+    config: Option<PathBuf>,
+    rules: RuleArgs,
+    out: &mut dyn Write,
+) -> u8 {
+    let args = CheckArgs {
+        paths,
+        format: Format::Html,
+        packs,
+        color: Color::Never,
+        config,
+        stdin: false,
+        stdin_filename: "stdin.md".into(),
+        baseline: None,
+        write_baseline: None,
+        fail_on: None,
+        quiet: false,
+        statistics: false,
+        changed_since: None,
+        show_suppressed: false,
+        output: Some(output),
+        rules,
+    };
+    check(args, out)
 }
 
 fn show_config(path: Option<PathBuf>, config: Option<PathBuf>, out: &mut dyn Write) -> u8 {
