@@ -54,6 +54,12 @@ enum Format {
     Html,
 }
 
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum ExplainFormat {
+    Text,
+    Md,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum Color {
     Auto,
@@ -167,7 +173,14 @@ enum Command {
     /// Explain a rule: why it matters, how to fix it, the legal references (in French).
     Explain {
         /// The rule id, e.g. MIQ101.
-        rule: String,
+        #[arg(required_unless_present = "all")]
+        rule: Option<String>,
+        /// Explain every rule of every pack (with --format md: the packs as Markdown guides).
+        #[arg(long, conflicts_with = "rule")]
+        all: bool,
+        /// `text` for a terminal, `md` for a Markdown guide.
+        #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+        format: ExplainFormat,
         #[command(flatten)]
         rules: RuleArgs,
     },
@@ -267,7 +280,15 @@ fn main() -> ExitCode {
             rules,
         } => report(paths, output, packs, config, rules, &mut out),
         Command::Config { path, config } => show_config(path, config, &mut out),
-        Command::Explain { rule, rules } => explain(&rule, &rules, &mut out),
+        Command::Explain {
+            rule,
+            all,
+            format,
+            rules,
+        } => match rule {
+            Some(rule) if !all => explain(&rule, format, &rules, &mut out),
+            _ => explain_all(format, &rules, &mut out),
+        },
         Command::Rules {
             format,
             pack,
@@ -451,7 +472,40 @@ fn show_config(path: Option<PathBuf>, config: Option<PathBuf>, out: &mut dyn Wri
     }
 }
 
-fn explain(id: &str, rule_args: &RuleArgs, out: &mut dyn Write) -> u8 {
+/// `explain --all`: every rule, or with `--format md` every pack as a Markdown guide.
+fn explain_all(format: ExplainFormat, rule_args: &RuleArgs, out: &mut dyn Write) -> u8 {
+    let mut run = Run::default();
+    let rules = load_rules(rule_args, &mut run);
+    report_input_errors(&run);
+    let mut text = String::new();
+    for pack in &rules.packs {
+        match format {
+            ExplainFormat::Md => {
+                if !text.is_empty() {
+                    text.push('\n');
+                }
+                let head = packs::guide(&pack.id, &rule_args.rules);
+                text.push_str(&catalogue::pack_markdown(pack, head.as_deref()));
+            }
+            ExplainFormat::Text => {
+                for rule in &pack.rules {
+                    if !text.is_empty() {
+                        text.push_str("\n\n");
+                    }
+                    text.push_str(&catalogue::explain(pack, rule, terminal_width()));
+                }
+            }
+        }
+    }
+    let _ = out.write_all(text.as_bytes());
+    if run.has_input_errors() {
+        exit::TROUBLE
+    } else {
+        exit::CLEAN
+    }
+}
+
+fn explain(id: &str, format: ExplainFormat, rule_args: &RuleArgs, out: &mut dyn Write) -> u8 {
     let mut run = Run::default();
     let rules = load_rules(rule_args, &mut run);
     report_input_errors(&run);
@@ -463,7 +517,11 @@ fn explain(id: &str, rule_args: &RuleArgs, out: &mut dyn Write) -> u8 {
         }
         return exit::TROUBLE;
     };
-    let _ = out.write_all(catalogue::explain(pack, rule, terminal_width()).as_bytes());
+    let text = match format {
+        ExplainFormat::Text => catalogue::explain(pack, rule, terminal_width()),
+        ExplainFormat::Md => catalogue::rule_markdown(rule),
+    };
+    let _ = out.write_all(text.as_bytes());
     if run.has_input_errors() {
         exit::TROUBLE
     } else {
