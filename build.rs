@@ -46,6 +46,24 @@ fn main() {
         out.push_str("    ]),\n");
     }
     out.push_str("];\n");
+    // A pack's hand-written guide (README.md in its folder) heads its Markdown reference
+    // (`tenderlint explain --all --format md`).
+    out.push_str(
+        "/// The hand-written guides of the shipped packs: (folder name, README.md).\npub static BUILTIN_GUIDES: &[(&str, &str)] = &[\n",
+    );
+    for (name, _) in &packs {
+        let readme = root.join(name).join("README.md");
+        println!("cargo:rerun-if-changed={}", readme.display());
+        if readme.is_file() {
+            writeln!(
+                out,
+                "    ({name:?}, include_str!({:?})),",
+                readme.display().to_string()
+            )
+            .unwrap();
+        }
+    }
+    out.push_str("];\n");
     std::fs::write(
         Path::new(&std::env::var("OUT_DIR").unwrap()).join("builtin_packs.rs"),
         out,

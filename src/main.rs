@@ -11,6 +11,7 @@ use tenderlint::compile::{self, RuleSet};
 use tenderlint::config::FailOn;
 use tenderlint::report::github::Github;
 use tenderlint::report::gitlab::Gitlab;
+use tenderlint::report::html::Html;
 use tenderlint::report::human::Human;
 use tenderlint::report::json::Json;
 use tenderlint::report::junit::Junit;
@@ -49,6 +50,14 @@ enum Format {
     Github,
     Gitlab,
     Junit,
+    /// A self-contained HTML report in French (for facilitators), best with -o FILE.
+    Html,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum ExplainFormat {
+    Text,
+    Md,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -114,6 +123,9 @@ struct CheckArgs {
     /// Also list the findings silenced by inline suppressions, with their reasons.
     #[arg(long)]
     show_suppressed: bool,
+    /// Write the output to this file (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
     #[command(flatten)]
     rules: RuleArgs,
 }
@@ -133,6 +145,23 @@ struct RuleArgs {
 enum Command {
     /// Check documents: each folder that directly holds documents is one tender.
     Check(CheckArgs),
+    /// Write an HTML report in French for a facilitator: per tender, a synthesis by pillar, the
+    /// passages behind each « conforme », and the findings with what to change.
+    Report {
+        /// Files or folders to check (default: the current folder).
+        paths: Vec<PathBuf>,
+        /// The HTML file to write.
+        #[arg(long, short, value_name = "FILE", default_value = "rapport.html")]
+        output: PathBuf,
+        /// Apply this pack whatever its applicability condition says (repeatable).
+        #[arg(long = "pack", value_name = "NAME")]
+        packs: Vec<String>,
+        /// Use this configuration file instead of the nearest tenderlint.toml.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        #[command(flatten)]
+        rules: RuleArgs,
+    },
     /// Print the effective configuration for a path (the nearest tenderlint.toml).
     Config {
         /// The file or folder whose configuration to show (default: the current folder).
@@ -144,7 +173,14 @@ enum Command {
     /// Explain a rule: why it matters, how to fix it, the legal references (in French).
     Explain {
         /// The rule id, e.g. MIQ101.
-        rule: String,
+        #[arg(required_unless_present = "all")]
+        rule: Option<String>,
+        /// Explain every rule of every pack (with --format md: the packs as Markdown guides).
+        #[arg(long, conflicts_with = "rule")]
+        all: bool,
+        /// `text` for a terminal, `md` for a Markdown guide.
+        #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+        format: ExplainFormat,
         #[command(flatten)]
         rules: RuleArgs,
     },
@@ -236,8 +272,23 @@ fn main() -> ExitCode {
     let mut out = stdout.lock();
     let code = match cli.command {
         Command::Check(args) => check(args, &mut out),
+        Command::Report {
+            paths,
+            output,
+            packs,
+            config,
+            rules,
+        } => report(paths, output, packs, config, rules, &mut out),
         Command::Config { path, config } => show_config(path, config, &mut out),
-        Command::Explain { rule, rules } => explain(&rule, &rules, &mut out),
+        Command::Explain {
+            rule,
+            all,
+            format,
+            rules,
+        } => match rule {
+            Some(rule) if !all => explain(&rule, format, &rules, &mut out),
+            _ => explain_all(format, &rules, &mut out),
+        },
         Command::Rules {
             format,
             pack,
@@ -320,9 +371,17 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> u8 {
             }
         };
     }
-    let rendered = if args.statistics {
-        out.write_all(catalogue::statistics(&run, args.format == Format::Json).as_bytes())
+    // With -o, the output is written to the file at once (atomically), not to stdout.
+    let mut buffer = Vec::new();
+    let sink: &mut dyn Write = if args.output.is_some() {
+        &mut buffer
     } else {
+        out
+    };
+    let rendered = if args.statistics {
+        sink.write_all(catalogue::statistics(&run, args.format == Format::Json).as_bytes())
+    } else {
+        let out = sink;
         match args.format {
             Format::Human => Human::new(use_color(args.color), terminal_width())
                 .quiet(args.quiet)
@@ -334,10 +393,20 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> u8 {
             Format::Github => Github.render(&run, out),
             Format::Gitlab => Gitlab.render(&run, out),
             Format::Junit => Junit.render(&run, out),
+            Format::Html => Html::new(tenderlint::report::html::today()).render(&run, out),
         }
     };
     if rendered.is_err() {
         return exit::TROUBLE;
+    }
+    if let Some(file) = &args.output {
+        if let Err(e) = tenderlint::atomic::write(file, &buffer) {
+            eprintln!("error: cannot write {}: {e}", file.display());
+            return exit::TROUBLE;
+        }
+        if args.format == Format::Html {
+            eprintln!("rapport écrit dans {}", file.display());
+        }
     }
     let policy = match args.fail_on {
         Some(FailOnArg::Error) => FailOn::Error,
@@ -353,6 +422,36 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> u8 {
     } else {
         exit::CLEAN
     }
+}
+
+/// `report`: `check --format html -o FILE`.
+fn report(
+    paths: Vec<PathBuf>,
+    output: PathBuf,
+    packs: Vec<String>,
+    config: Option<PathBuf>,
+    rules: RuleArgs,
+    out: &mut dyn Write,
+) -> u8 {
+    let args = CheckArgs {
+        paths,
+        format: Format::Html,
+        packs,
+        color: Color::Never,
+        config,
+        stdin: false,
+        stdin_filename: "stdin.md".into(),
+        baseline: None,
+        write_baseline: None,
+        fail_on: None,
+        quiet: false,
+        statistics: false,
+        changed_since: None,
+        show_suppressed: false,
+        output: Some(output),
+        rules,
+    };
+    check(args, out)
 }
 
 fn show_config(path: Option<PathBuf>, config: Option<PathBuf>, out: &mut dyn Write) -> u8 {
@@ -373,7 +472,40 @@ fn show_config(path: Option<PathBuf>, config: Option<PathBuf>, out: &mut dyn Wri
     }
 }
 
-fn explain(id: &str, rule_args: &RuleArgs, out: &mut dyn Write) -> u8 {
+/// `explain --all`: every rule, or with `--format md` every pack as a Markdown guide.
+fn explain_all(format: ExplainFormat, rule_args: &RuleArgs, out: &mut dyn Write) -> u8 {
+    let mut run = Run::default();
+    let rules = load_rules(rule_args, &mut run);
+    report_input_errors(&run);
+    let mut text = String::new();
+    for pack in &rules.packs {
+        match format {
+            ExplainFormat::Md => {
+                if !text.is_empty() {
+                    text.push('\n');
+                }
+                let head = packs::guide(&pack.id, &rule_args.rules);
+                text.push_str(&catalogue::pack_markdown(pack, head.as_deref()));
+            }
+            ExplainFormat::Text => {
+                for rule in &pack.rules {
+                    if !text.is_empty() {
+                        text.push_str("\n\n");
+                    }
+                    text.push_str(&catalogue::explain(pack, rule, terminal_width()));
+                }
+            }
+        }
+    }
+    let _ = out.write_all(text.as_bytes());
+    if run.has_input_errors() {
+        exit::TROUBLE
+    } else {
+        exit::CLEAN
+    }
+}
+
+fn explain(id: &str, format: ExplainFormat, rule_args: &RuleArgs, out: &mut dyn Write) -> u8 {
     let mut run = Run::default();
     let rules = load_rules(rule_args, &mut run);
     report_input_errors(&run);
@@ -385,7 +517,11 @@ fn explain(id: &str, rule_args: &RuleArgs, out: &mut dyn Write) -> u8 {
         }
         return exit::TROUBLE;
     };
-    let _ = out.write_all(catalogue::explain(pack, rule, terminal_width()).as_bytes());
+    let text = match format {
+        ExplainFormat::Text => catalogue::explain(pack, rule, terminal_width()),
+        ExplainFormat::Md => catalogue::rule_markdown(rule),
+    };
+    let _ = out.write_all(text.as_bytes());
     if run.has_input_errors() {
         exit::TROUBLE
     } else {

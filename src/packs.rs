@@ -23,6 +23,23 @@ pub fn builtin() -> Vec<PackSource> {
         .collect()
 }
 
+/// The hand-written guide of a pack: `README.md` in the folder of a shipped pack or of a pack
+/// given with `--rules`.
+pub fn guide(pack_id: &str, user_paths: &[PathBuf]) -> Option<String> {
+    if let Some((_, text)) = BUILTIN_GUIDES.iter().find(|(name, _)| *name == pack_id) {
+        return Some(text.to_string());
+    }
+    user_paths
+        .iter()
+        .filter(|p| p.is_dir())
+        .flat_map(|p| [p.clone(), p.join(pack_id)])
+        .filter(|d| {
+            d.file_name()
+                .is_some_and(|n| n.to_string_lossy() == pack_id)
+        })
+        .find_map(|d| std::fs::read_to_string(d.join("README.md")).ok())
+}
+
 fn read_rule_file(path: &Path) -> Result<SourceFile, ReadError> {
     let display = path.to_string_lossy().replace('\\', "/");
     let bytes = std::fs::read(path).map_err(|e| ReadError {

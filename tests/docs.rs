@@ -115,3 +115,52 @@ fn the_example_pack_passes_its_tests_and_is_formatted() {
         .assert()
         .code(0);
 }
+
+/// docs/miq-pack.md is `tenderlint explain --all --format md`: the hand-written guide
+/// (rules/miq/README.md) then every rule. Regenerate it with
+/// `cargo run -- explain --all --format md > docs/miq-pack.md` (or UPDATE_DOCS=1 cargo test).
+#[test]
+fn the_pack_guide_is_generated_from_the_rules() {
+    let out = assert_cmd::Command::cargo_bin("tenderlint")
+        .unwrap()
+        .args(["explain", "--all", "--format", "md"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let generated = String::from_utf8(out.stdout).unwrap();
+    // Nothing of the hand-written guide is lost, and every rule is there with its examples.
+    let head = std::fs::read_to_string("rules/miq/README.md").unwrap();
+    assert!(generated.contains(head.trim_end()));
+    assert!(generated.contains("| C1 object worded as insertion |"));
+    assert!(generated.contains("| `poids_min_insertion` | 50 |"));
+    for id in ["MIQ101", "MIQ306", "MIQ717", "MIQ803"] {
+        assert!(generated.contains(&format!("\n#### {id} — ")), "{id}");
+    }
+    assert!(generated.contains("Exemple qui déclenche la règle :\n\n```text\n"));
+    let path = "docs/miq-pack.md";
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        std::fs::write(path, &generated).unwrap();
+    }
+    let current = std::fs::read_to_string(path).unwrap();
+    assert!(
+        current == generated,
+        "{path} is out of date: run `cargo run -- explain --all --format md > {path}` \
+         (edit rules/miq/README.md or the rules, not {path})"
+    );
+}
+
+#[test]
+fn explain_all_prints_every_rule_for_a_terminal() {
+    let out = assert_cmd::Command::cargo_bin("tenderlint")
+        .unwrap()
+        .env("COLUMNS", "80")
+        .args(["explain", "--all"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.matches("Pourquoi c’est important\n").count(), 57);
+    assert!(
+        text.lines()
+            .all(|l| l.chars().count() <= 80 || l.contains('│'))
+    );
+}
