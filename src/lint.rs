@@ -104,8 +104,18 @@ fn absolute(p: &Path) -> PathBuf {
         .unwrap_or_else(|_| p.to_path_buf())
 }
 
-/// Runs a whole check.
+/// Runs a whole check; the results are in `run.results`.
 pub fn run(req: &Request) -> Run {
+    let mut results = Vec::new();
+    let mut run = run_each(req, |r| results.push(r));
+    run.results = results;
+    run
+}
+
+/// Runs a whole check and hands each tender's result to `each` as soon as it is complete, in
+/// the same order as [`run`]; the returned run holds everything but the results. A caller that
+/// renders and drops each result keeps one tender in memory at a time.
+pub fn run_each(req: &Request, mut each: impl FnMut(crate::engine::TenderResult)) -> Run {
     let mut run = Run::default();
     // Group the paths by the configuration that applies to them.
     let paths: Vec<PathBuf> = if req.paths.is_empty() && req.stdin.is_none() {
@@ -148,6 +158,7 @@ pub fn run(req: &Request) -> Run {
         None => None,
     };
     let mut first = true;
+    let mut stdin_errors = Vec::new();
     for (config_file, paths) in groups {
         let (config, errors) = match &config_file {
             Some(f) => match Config::load(f) {
@@ -165,16 +176,25 @@ pub fn run(req: &Request) -> Run {
             root: config.root.clone(),
             patterns: config.exclude.iter().map(|e| e.value.clone()).collect(),
         };
-        let mut found = document::discover_with(&paths, &excludes);
+        let (planned, errors) = document::plan(&paths, &excludes);
+        run.input_errors.extend(errors);
+        // Tenders are read one at a time, when their turn comes; standard input comes last.
+        let mut stdin_doc = None;
         if let Some(stdin) = req.stdin.as_ref().filter(|_| first) {
             match Document::from_bytes(Path::new(&stdin.name), &stdin.name, &stdin.bytes) {
-                Ok(d) => found
-                    .tenders
-                    .push(Tender::from_documents(&stdin.name, vec![d])),
-                Err(e) => found.errors.push(e),
+                Ok(d) => stdin_doc = Some(Tender::from_documents(&stdin.name, vec![d])),
+                Err(e) => stdin_errors.push(e),
             }
         }
-        run.input_errors.extend(found.errors);
+        let mut read_errors = Vec::new();
+        let tenders = planned
+            .into_iter()
+            .filter_map(|p| {
+                let (t, errors) = p.read();
+                read_errors.extend(errors);
+                t
+            })
+            .chain(stdin_doc);
         let mut opts = Options {
             force_packs: req.force_packs.clone(),
             ..Default::default()
@@ -186,7 +206,7 @@ pub fn run(req: &Request) -> Run {
                 PackMode::Auto => {}
             }
         }
-        for mut tender in found.tenders {
+        for mut tender in tenders {
             for d in &mut tender.documents {
                 if let Some(k) = config.kind_for(&d.path) {
                     d.kind = k;
@@ -233,18 +253,12 @@ pub fn run(req: &Request) -> Run {
                 findings.retain(|_| keep.next().unwrap_or(true));
                 run.baseline_hidden += before - findings.len();
             }
-            let docs = &result.tender.documents;
-            let doc_index = |f: &engine::Finding| {
-                docs.iter()
-                    .position(|d| d.display == f.file)
-                    .unwrap_or(usize::MAX)
-            };
-            findings.sort_by(|a, b| {
-                (doc_index(a), a.span.start, &a.rule).cmp(&(doc_index(b), b.span.start, &b.rule))
-            });
+            engine::sort_findings(&mut findings, &result.tender.documents);
             result.findings = findings;
-            run.results.push(result);
+            each(result);
         }
+        run.input_errors.append(&mut read_errors);
+        run.input_errors.append(&mut stdin_errors);
         if first {
             run.fail_on = config.fail_on;
             run.rules = rules;

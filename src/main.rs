@@ -334,7 +334,30 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> u8 {
         changed_since: args.changed_since.clone(),
         baseline: args.baseline.clone(),
     };
-    let run = tenderlint::lint::run(&request);
+    // The short format is written tender by tender as results come, and each result is dropped
+    // once written: memory stays that of one tender, however many are checked.
+    let streaming = args.format == Format::Short
+        && !args.statistics
+        && args.write_baseline.is_none()
+        && args.output.is_none()
+        && args.packs.is_empty();
+    let mut levels = std::collections::BTreeSet::new();
+    let mut stream_failed = false;
+    let run = if streaming {
+        tenderlint::lint::run_each(&request, |r| {
+            levels.extend(r.findings.iter().map(|f| f.level));
+            stream_failed |= Short.render_result(&r, out).is_err();
+        })
+    } else {
+        let run = tenderlint::lint::run(&request);
+        levels.extend(
+            run.results
+                .iter()
+                .flat_map(|r| &r.findings)
+                .map(|f| f.level),
+        );
+        run
+    };
     let unknown: Vec<&String> = args
         .packs
         .iter()
@@ -378,7 +401,13 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> u8 {
     } else {
         out
     };
-    let rendered = if args.statistics {
+    let rendered = if streaming {
+        if stream_failed {
+            Err(std::io::Error::other("cannot write the output"))
+        } else {
+            Ok(())
+        }
+    } else if args.statistics {
         sink.write_all(catalogue::statistics(&run, args.format == Format::Json).as_bytes())
     } else {
         let out = sink;
@@ -417,7 +446,7 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> u8 {
     };
     if run.has_input_errors() {
         exit::TROUBLE
-    } else if tenderlint::lint::fails(&run, policy) {
+    } else if levels.iter().any(|l| policy.fails(*l)) {
         exit::FINDINGS
     } else {
         exit::CLEAN

@@ -2,11 +2,13 @@
 //! mistake reported as a diagnostic pointing into the rule file.
 
 mod resolve;
+pub mod scan;
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::OnceLock;
 
-use regex::Regex;
+use regex_automata::meta::Regex;
 use serde::Serialize;
 
 use crate::document::Kind;
@@ -85,16 +87,60 @@ impl fmt::Display for Level {
 
 pub type AtomId = usize;
 
-/// A compiled pattern.
+/// A pattern, checked when the pack is compiled and compiled into an automaton the first time a
+/// document needs it (most patterns of a pack are never run on a given document: see
+/// [`scan`]), so that checking one small draft does not pay for every regex of every pack.
 #[derive(Debug, Clone)]
 pub struct Atom {
     /// How the rule file named it: a list name, `"term"` or `/regex/`.
     pub label: String,
-    pub regex: Regex,
+    /// The regex actually run (folded, unless `original`).
+    pub pattern: String,
+    pub case_insensitive: bool,
     /// Matches the original text instead of the folded text.
     pub original: bool,
     /// The capture group whose number `value` compares, if the regex has one.
     pub value_group: Option<usize>,
+    compiled: OnceLock<Option<Regex>>,
+}
+
+impl Atom {
+    pub fn new(
+        label: String,
+        pattern: String,
+        case_insensitive: bool,
+        original: bool,
+        value_group: Option<usize>,
+    ) -> Atom {
+        Atom {
+            label,
+            pattern,
+            case_insensitive,
+            original,
+            value_group,
+            compiled: OnceLock::new(),
+        }
+    }
+
+    /// The compiled regex (compiled on first use). `None` only for a pattern whose automaton
+    /// exceeds the size limit, which the compiler could not tell from its syntax; it is
+    /// reported once on standard error and matches nothing.
+    pub fn regex(&self) -> Option<&Regex> {
+        self.compiled
+            .get_or_init(
+                || match resolve::build_meta(&self.pattern, self.case_insensitive) {
+                    Ok(r) => Some(r),
+                    Err(e) => {
+                        eprintln!(
+                            "warning: the pattern {} cannot be compiled: {e}",
+                            self.label
+                        );
+                        None
+                    }
+                },
+            )
+            .as_ref()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -213,6 +259,8 @@ pub struct Pack {
     pub description: String,
     pub applies: Option<Check>,
     pub atoms: Vec<Atom>,
+    /// The literals of all the pack's patterns, for one pass per document.
+    pub scanner: scan::Scanner,
     pub sections: Vec<Section>,
     pub rules: Vec<Rule>,
     pub tags: Vec<TagInfo>,

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use regex::{Regex, RegexBuilder};
+use regex::RegexBuilder;
 
 use super::*;
 use crate::fold::{fold_regex, term_regex};
@@ -36,12 +36,62 @@ struct Builder<'a> {
     tags: Vec<TagInfo>,
 }
 
-fn build_regex(pattern: &str, case_insensitive: bool) -> Result<Regex, regex::Error> {
+/// Builds a pattern with the `regex` crate, only to get its error message.
+fn build_regex(pattern: &str, case_insensitive: bool) -> Result<regex::Regex, regex::Error> {
     RegexBuilder::new(pattern)
         .case_insensitive(case_insensitive)
         .size_limit(crate::limits::current().max_regex_bytes)
         .dfa_size_limit(crate::limits::current().max_regex_bytes)
         .build()
+}
+
+/// Builds the automaton that runs a pattern: the same engine, syntax and limits as the
+/// `regex` crate, with anchored searches (see [`super::scan`]).
+pub(super) fn build_meta(
+    pattern: &str,
+    case_insensitive: bool,
+) -> Result<regex_automata::meta::Regex, Box<regex_automata::meta::BuildError>> {
+    regex_automata::meta::Regex::builder()
+        .syntax(regex_automata::util::syntax::Config::new().case_insensitive(case_insensitive))
+        .configure(
+            regex_automata::meta::Config::new()
+                .nfa_size_limit(Some(crate::limits::current().max_regex_bytes))
+                .onepass_size_limit(Some(crate::limits::current().max_regex_bytes))
+                .dfa_size_limit(Some(crate::limits::current().max_regex_bytes))
+                .hybrid_cache_capacity(2 * (1 << 20)),
+        )
+        .build(pattern)
+        .map_err(Box::new)
+}
+
+/// Checks a pattern's syntax without compiling it (cheap); returns its syntax tree.
+fn check_syntax(
+    pattern: &str,
+    case_insensitive: bool,
+) -> Result<regex_syntax::hir::Hir, regex::Error> {
+    regex_syntax::ParserBuilder::new()
+        .case_insensitive(case_insensitive)
+        .build()
+        .parse(pattern)
+        .map_err(|_| match build_regex(pattern, case_insensitive) {
+            Err(e) => e,
+            Ok(_) => regex::Error::Syntax("invalid syntax".into()),
+        })
+}
+
+/// The capture group `value` reads: the one named `n`, else the first.
+fn value_group(h: &regex_syntax::hir::Hir) -> Option<usize> {
+    use regex_syntax::hir::HirKind;
+    fn named_n(h: &regex_syntax::hir::Hir) -> Option<usize> {
+        match h.kind() {
+            HirKind::Capture(c) if c.name.as_deref() == Some("n") => Some(c.index as usize),
+            HirKind::Capture(c) => named_n(&c.sub),
+            HirKind::Repetition(r) => named_n(&r.sub),
+            HirKind::Concat(v) | HirKind::Alternation(v) => v.iter().find_map(named_n),
+            _ => None,
+        }
+    }
+    named_n(h).or((h.properties().explicit_captures_len() > 0).then_some(1))
 }
 
 fn regex_help(e: &regex::Error) -> String {
@@ -127,14 +177,10 @@ impl<'a> Builder<'a> {
             alts.push(term_regex(&t.value));
         }
         let pattern = format!("(?:{})", alts.join("|"));
-        match build_regex(&pattern, false) {
-            Ok(regex) => {
-                self.atoms.push(Atom {
-                    label,
-                    regex,
-                    original: false,
-                    value_group: None,
-                });
+        match check_syntax(&pattern, false) {
+            Ok(_) => {
+                self.atoms
+                    .push(Atom::new(label, pattern, false, false, None));
                 Some(self.atoms.len() - 1)
             }
             Err(e) => {
@@ -159,7 +205,7 @@ impl<'a> Builder<'a> {
             fold_regex(&lit.pattern)
         };
         // Check the author's own pattern first, so the error speaks of what they wrote.
-        if let Err(e) = build_regex(&lit.pattern, !original) {
+        if let Err(e) = check_syntax(&lit.pattern, !original) {
             self.err(
                 file,
                 lit.span,
@@ -169,18 +215,11 @@ impl<'a> Builder<'a> {
             );
             return None;
         }
-        match build_regex(&pattern, !original) {
-            Ok(regex) => {
-                let value_group = regex
-                    .capture_names()
-                    .position(|n| n == Some("n"))
-                    .or((regex.captures_len() > 1).then_some(1));
-                self.atoms.push(Atom {
-                    label,
-                    regex,
-                    original,
-                    value_group,
-                });
+        match check_syntax(&pattern, !original) {
+            Ok(hir) => {
+                let value_group = value_group(&hir);
+                self.atoms
+                    .push(Atom::new(label, pattern, !original, original, value_group));
                 Some(self.atoms.len() - 1)
             }
             Err(e) => {
@@ -647,6 +686,7 @@ pub fn compile_pack(
         description: String::new(),
         applies: None,
         atoms: Vec::new(),
+        scanner: Default::default(),
         sections: Vec::new(),
         rules: Vec::new(),
         tags: Vec::new(),
@@ -710,6 +750,7 @@ pub fn compile_pack(
         return Err(b.errors);
     }
     pack.rules.sort_by(|a, b| a.id.cmp(&b.id));
+    pack.scanner = scan::Scanner::new(b.atoms.iter().map(|a| (a.pattern.as_str(), !a.original)));
     pack.atoms = b.atoms;
     pack.sections = b.sections;
     pack.tags = b.tags;

@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-pub use tender::{Excludes, Tender, discover, discover_with};
+pub use tender::{Excludes, Planned, Tender, discover, discover_with, plan};
 
 /// The kind of a consultation document, inferred from its file name and title.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -207,6 +207,8 @@ pub struct Document {
     pub blocks: Vec<Block>,
     /// Byte offsets where the pages after the first begin (empty for formats without pages).
     pub page_starts: Vec<usize>,
+    /// Where each line starts, built the first time a line number is asked for.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
     /// Comments written in the original file (Word, LibreOffice) with the text range they are
     /// attached to; read for `tenderlint: disable RULE -- reason` suppressions.
     pub annotations: Vec<Annotation>,
@@ -410,6 +412,7 @@ impl Document {
             blocks,
             page_starts,
             annotations: Vec::new(),
+            line_starts: Default::default(),
         };
         let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
         doc.kind = Kind::from_file_name(file_name)
@@ -513,8 +516,30 @@ impl Document {
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        line_col(&self.text, offset)
+        let text = &self.text;
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(memchr_lines(text.as_bytes()))
+                .collect()
+        });
+        let line = starts.partition_point(|&s| s <= offset);
+        let line_start = starts[line - 1];
+        let col = text[line_start..offset].chars().count() + 1;
+        (line, col)
     }
+}
+
+/// The offsets just after each `\n`.
+fn memchr_lines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|&(_, &b)| b == b'\n')
+        .map(|(i, _)| i + 1)
 }
 
 /// 1-based line and column (in characters) of a byte offset of `text`.

@@ -46,6 +46,55 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
 /// Finds and reads the tenders under `paths`: folders are walked respecting `.gitignore`,
 /// `.ignore` and the excludes; a file named explicitly is always read.
 pub fn discover_with(paths: &[PathBuf], excludes: &Excludes) -> Discovery {
+    let (planned, errors) = plan(paths, excludes);
+    let mut found = Discovery {
+        tenders: Vec::new(),
+        errors,
+    };
+    for p in planned {
+        let (tender, errors) = p.read();
+        found.errors.extend(errors);
+        found.tenders.extend(tender);
+    }
+    found
+}
+
+/// A tender found by discovery, not read yet: its folder (or single file) and its documents.
+#[derive(Debug, Clone)]
+pub struct Planned {
+    pub path: PathBuf,
+    pub files: Vec<PathBuf>,
+}
+
+impl Planned {
+    /// Reads the documents (in parallel; the tender keeps their order).
+    pub fn read(self) -> (Option<Tender>, Vec<ReadError>) {
+        use rayon::prelude::*;
+        let read: Vec<Result<Document, ReadError>> = self
+            .files
+            .par_iter()
+            .map(|f| Document::read(f, &display(f)))
+            .collect();
+        let mut documents = Vec::new();
+        let mut errors = Vec::new();
+        for r in read {
+            match r {
+                Ok(d) => documents.push(d),
+                Err(e) => errors.push(e),
+            }
+        }
+        let tender = (!documents.is_empty()).then(|| Tender {
+            display: display(&self.path),
+            path: self.path,
+            documents,
+        });
+        (tender, errors)
+    }
+}
+
+/// Finds the tenders under `paths` without reading them, so that a caller can read, check and
+/// drop them one at a time: files named explicitly first, then one tender per folder.
+pub fn plan(paths: &[PathBuf], excludes: &Excludes) -> (Vec<Planned>, Vec<ReadError>) {
     let mut found = Discovery::default();
     // Folder -> documents directly in it.
     let mut groups: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
@@ -124,29 +173,19 @@ pub fn discover_with(paths: &[PathBuf], excludes: &Excludes) -> Discovery {
             }
         }
     }
-    let read_all = |folder: PathBuf, files: Vec<PathBuf>, found: &mut Discovery| {
-        let mut documents = Vec::new();
-        for f in files {
-            match Document::read(&f, &display(&f)) {
-                Ok(d) => documents.push(d),
-                Err(e) => found.errors.push(e),
-            }
-        }
-        if !documents.is_empty() {
-            found.tenders.push(Tender {
-                display: display(&folder),
-                path: folder,
-                documents,
-            });
-        }
-    };
-    for file in singles {
-        read_all(file.clone(), vec![file], &mut found);
-    }
-    for (folder, files) in groups {
-        read_all(folder, files, &mut found);
-    }
-    found
+    let mut planned: Vec<Planned> = singles
+        .into_iter()
+        .map(|f| Planned {
+            path: f.clone(),
+            files: vec![f],
+        })
+        .collect();
+    planned.extend(
+        groups
+            .into_iter()
+            .map(|(path, files)| Planned { path, files }),
+    );
+    (planned, found.errors)
 }
 
 impl Tender {

@@ -1,7 +1,12 @@
 //! Condition evaluation over regions of folded text.
 
-use std::cell::OnceCell;
 use std::ops::Range;
+use std::sync::OnceLock;
+
+use rayon::prelude::*;
+use regex_automata::{Anchored, Input};
+
+use crate::compile::scan::{Hits, Mode};
 
 use crate::compile::{AtomId, Check, Condition, Pack, Rule, Scope};
 use crate::document::{BlockKind, Document, Kind};
@@ -23,14 +28,17 @@ struct Match {
     group: Option<(usize, usize)>,
 }
 
-/// A document prepared for evaluation: folded once, with its word starts and matches cached.
+/// A document prepared for evaluation: folded once, scanned once for the literals of every
+/// pattern, with its word starts and matches cached.
 struct DocIndex<'a> {
     doc: &'a Document,
     folded: Folded,
     /// Folded offsets where a word starts.
     words: Vec<usize>,
-    matches: Vec<OnceCell<Vec<Match>>>,
-    sections: Vec<OnceCell<Vec<Region>>>,
+    /// Where each pattern's literals occur (one pass over the folded text).
+    hits: Hits,
+    matches: Vec<OnceLock<Vec<Match>>>,
+    sections: Vec<OnceLock<Vec<Region>>>,
 }
 
 /// A part of a document where a condition looks, in folded offsets; `anchor` is the original
@@ -91,8 +99,10 @@ pub struct Evaluator<'a> {
 
 impl<'a> Evaluator<'a> {
     pub fn new(pack: &'a Pack, docs: &'a [Document], any_kind: bool) -> Self {
+        // Documents are prepared in parallel: folding and the literal scan are most of the work.
         let docs = docs
-            .iter()
+            .par_iter()
+            .with_min_len(4)
             .map(|doc| {
                 let folded = fold(&doc.text, &doc.content);
                 let mut words = Vec::new();
@@ -104,12 +114,14 @@ impl<'a> Evaluator<'a> {
                     }
                     prev_word = w;
                 }
+                let hits = pack.scanner.scan(&folded.text);
                 DocIndex {
                     doc,
                     folded,
                     words,
-                    matches: (0..pack.atoms.len()).map(|_| OnceCell::new()).collect(),
-                    sections: (0..pack.sections.len()).map(|_| OnceCell::new()).collect(),
+                    hits,
+                    matches: (0..pack.atoms.len()).map(|_| OnceLock::new()).collect(),
+                    sections: (0..pack.sections.len()).map(|_| OnceLock::new()).collect(),
                 }
             })
             .collect();
@@ -122,48 +134,76 @@ impl<'a> Evaluator<'a> {
 
     fn matches(&self, doc: usize, atom: AtomId) -> &[Match] {
         let d = &self.docs[doc];
-        d.matches[atom].get_or_init(|| {
-            let a = &self.pack.atoms[atom];
-            let hay: &str = if a.original {
-                &d.doc.text
+        d.matches[atom].get_or_init(|| self.find_matches(d, atom))
+    }
+
+    /// Every match of an atom in a document, leftmost-first and non-overlapping (what the
+    /// `regex` crate's `find_iter` gives), found only where the atom's literals occur.
+    fn find_matches(&self, d: &DocIndex, atom: AtomId) -> Vec<Match> {
+        let a = &self.pack.atoms[atom];
+        let hay: &str = if a.original {
+            &d.doc.text
+        } else {
+            &d.folded.text
+        };
+        let mode = self.pack.scanner.modes[atom];
+        let starts = &d.hits.starts[atom];
+        match mode {
+            Mode::Prefix if starts.is_empty() => return Vec::new(),
+            Mode::Gate if !d.hits.any[atom] => return Vec::new(),
+            _ => {}
+        }
+        let Some(re) = a.regex() else {
+            return Vec::new();
+        };
+        // Too many candidates: one ordinary search over the text is cheaper.
+        let anchored = mode == Mode::Prefix && starts.len() <= hay.len() / 16 + 64;
+        let to_folded = |o: usize| if a.original { d.folded.to_folded(o) } else { o };
+        let mk = |m: regex_automata::Span, g: Option<regex_automata::Span>| Match {
+            start: to_folded(m.start),
+            end: to_folded(m.end),
+            value: g.and_then(|g| parse_number(&hay[g.range()])),
+            group: g.map(|g| (to_folded(g.start), to_folded(g.end))),
+        };
+        let mut out = Vec::new();
+        if let Some(group) = a.value_group {
+            let mut caps = re.create_captures();
+            if anchored {
+                let mut pos = 0;
+                for &s in starts {
+                    if s < pos {
+                        continue;
+                    }
+                    let input = Input::new(hay).span(s..hay.len()).anchored(Anchored::Yes);
+                    re.search_captures(&input, &mut caps);
+                    if let Some(m) = caps.get_match() {
+                        out.push(mk(m.span(), caps.get_group(group)));
+                        pos = m.end().max(s + 1);
+                    }
+                }
             } else {
-                &d.folded.text
-            };
-            let to_folded = |o: usize| if a.original { d.folded.to_folded(o) } else { o };
-            let value = |caps: &regex::Captures| {
-                a.value_group
-                    .and_then(|g| caps.get(g))
-                    .and_then(|m| parse_number(m.as_str()))
-            };
-            if a.value_group.is_some() {
-                a.regex
-                    .captures_iter(hay)
-                    .map(|c| {
-                        let m = c.get(0).expect("group 0");
-                        let group = a
-                            .value_group
-                            .and_then(|g| c.get(g))
-                            .map(|g| (to_folded(g.start()), to_folded(g.end())));
-                        Match {
-                            start: to_folded(m.start()),
-                            end: to_folded(m.end()),
-                            value: value(&c),
-                            group,
-                        }
-                    })
-                    .collect()
-            } else {
-                a.regex
-                    .find_iter(hay)
-                    .map(|m| Match {
-                        start: to_folded(m.start()),
-                        end: to_folded(m.end()),
-                        value: None,
-                        group: None,
-                    })
-                    .collect()
+                for c in re.captures_iter(hay) {
+                    if let Some(m) = c.get_match() {
+                        out.push(mk(m.span(), c.get_group(group)));
+                    }
+                }
             }
-        })
+        } else if anchored {
+            let mut pos = 0;
+            for &s in starts {
+                if s < pos {
+                    continue;
+                }
+                let input = Input::new(hay).span(s..hay.len()).anchored(Anchored::Yes);
+                if let Some(m) = re.search(&input) {
+                    out.push(mk(m.span(), None));
+                    pos = m.end().max(s + 1);
+                }
+            }
+        } else {
+            out.extend(re.find_iter(hay).map(|m| mk(m.span(), None)));
+        }
+        out
     }
 
     /// The regions of a section in a document.
@@ -563,6 +603,8 @@ impl<'a> Evaluator<'a> {
         };
         let mut checked = false;
         for unit in units.iter().filter(|u| !u.is_empty()) {
+            // Units hold different documents: duplicates can only come from the same unit.
+            let (first_finding, first_evidence) = (out.findings.len(), out.evidence.len());
             let whole: Vec<Region> = unit.iter().map(|&d| self.whole(d)).collect();
             let mut regions = self.resolve(&rule.scope, &whole);
             if regions.is_empty() {
@@ -595,8 +637,7 @@ impl<'a> Evaluator<'a> {
                 // What satisfied the rule: evidence a reader can check.
                 for occ in witnesses.iter().take(MAX_EVIDENCE) {
                     let ev = self.evidence(rule, occ);
-                    if !out
-                        .evidence
+                    if !out.evidence[first_evidence..]
                         .iter()
                         .any(|e| e.file == ev.file && e.span == ev.span)
                     {
@@ -614,8 +655,7 @@ impl<'a> Evaluator<'a> {
                 if o.holds {
                     for occ in &o.occs {
                         let f = self.found(rule, occ);
-                        if !out
-                            .findings
+                        if !out.findings[first_finding..]
                             .iter()
                             .any(|x| x.file == f.file && x.span == f.span)
                         {

@@ -164,17 +164,27 @@ pub fn check_tender(rules: &RuleSet, tender: Tender, opts: &Options) -> TenderRe
         if !applied {
             continue;
         }
-        for rule in &pack.rules {
-            if started.elapsed() > budget {
-                timed_out = Some(format!(
-                    "skipped: checking took more than the time budget of {} ms (pack {}, before rule {}); raise `time-budget-ms` in [limits] if the tender is just large",
-                    budget.as_millis(),
-                    pack.id,
-                    rule.id
-                ));
-                break;
-            }
-            let outcome = ev.check_rule(rule);
+        // Rules run in parallel; their outcomes are gathered in the pack's order. Past the time
+        // budget, the remaining rules are not run and the tender is reported as skipped.
+        let outcomes: Vec<Option<RuleOutcome>> = {
+            use rayon::prelude::*;
+            pack.rules
+                .par_iter()
+                .map(|r| (started.elapsed() <= budget).then(|| ev.check_rule(r)))
+                .collect()
+        };
+        for (rule, outcome) in pack.rules.iter().zip(outcomes) {
+            let Some(outcome) = outcome else {
+                timed_out.get_or_insert_with(|| {
+                    format!(
+                        "skipped: checking took more than the time budget of {} ms (pack {}, from rule {}); raise `time-budget-ms` in [limits] if the tender is just large",
+                        budget.as_millis(),
+                        pack.id,
+                        rule.id
+                    )
+                });
+                continue;
+            };
             findings.extend(outcome.findings);
             evidence.extend(outcome.evidence);
             if let Some(reason) = outcome.unchecked {
@@ -196,15 +206,16 @@ pub fn check_tender(rules: &RuleSet, tender: Tender, opts: &Options) -> TenderRe
     }
 }
 
-fn sort_findings(findings: &mut [Finding], docs: &[Document]) {
-    let doc_index = |f: &Finding| {
-        docs.iter()
-            .position(|d| d.display == f.file)
-            .unwrap_or(usize::MAX)
-    };
-    findings.sort_by(|a, b| {
-        (doc_index(a), a.span.start, &a.rule).cmp(&(doc_index(b), b.span.start, &b.rule))
-    });
+/// Sorts findings by document (in the tender's order), place and rule.
+pub fn sort_findings(findings: &mut [Finding], docs: &[Document]) {
+    let index: std::collections::HashMap<&str, usize> = docs
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, d)| (d.display.as_str(), i))
+        .collect();
+    let doc_index = |f: &Finding| index.get(f.file.as_str()).copied().unwrap_or(usize::MAX);
+    findings.sort_by_cached_key(|f| (doc_index(f), f.span.start, f.rule.clone()));
 }
 
 /// Runs one rule on a text, as its `example` lines do: a one-document Markdown tender, the

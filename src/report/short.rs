@@ -5,12 +5,14 @@
 use std::io::{self, Write};
 
 use super::{Renderer, Run, one_line};
+use crate::engine::TenderResult;
 
 pub struct Short;
 
-impl Renderer for Short {
-    fn render(&self, run: &Run, out: &mut dyn Write) -> io::Result<()> {
-        for f in run.results.iter().flat_map(|r| &r.findings) {
+impl Short {
+    /// The lines of one tender's findings (for streaming: see [`crate::lint::run_each`]).
+    pub fn render_result(&self, result: &TenderResult, out: &mut dyn Write) -> io::Result<()> {
+        for f in &result.findings {
             writeln!(
                 out,
                 "{}:{}:{}: {}[{}] {}",
@@ -21,6 +23,15 @@ impl Renderer for Short {
                 f.rule,
                 one_line(&f.message)
             )?;
+        }
+        Ok(())
+    }
+}
+
+impl Renderer for Short {
+    fn render(&self, run: &Run, out: &mut dyn Write) -> io::Result<()> {
+        for r in &run.results {
+            self.render_result(r, out)?;
         }
         Ok(())
     }
