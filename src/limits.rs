@@ -29,22 +29,8 @@ pub struct Limits {
     pub time_budget_ms: u64,
 }
 
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            max_file_bytes: 64 * 1024 * 1024,
-            max_text_bytes: 64 * 1024 * 1024,
-            max_zip_entries: 10_000,
-            max_zip_bytes: 64 * 1024 * 1024,
-            max_xml_depth: 1_000,
-            max_regex_bytes: 8 * 1024 * 1024,
-            max_rules: 5_000,
-            time_budget_ms: 30_000,
-        }
-    }
-}
-
-static CURRENT: RwLock<Limits> = RwLock::new(Limits {
+/// The defaults: generous for real drafts, small enough to stop a hostile file.
+pub const DEFAULT: Limits = Limits {
     max_file_bytes: 64 * 1024 * 1024,
     max_text_bytes: 64 * 1024 * 1024,
     max_zip_entries: 10_000,
@@ -53,7 +39,15 @@ static CURRENT: RwLock<Limits> = RwLock::new(Limits {
     max_regex_bytes: 8 * 1024 * 1024,
     max_rules: 5_000,
     time_budget_ms: 30_000,
-});
+};
+
+impl Default for Limits {
+    fn default() -> Self {
+        DEFAULT
+    }
+}
+
+static CURRENT: RwLock<Limits> = RwLock::new(DEFAULT);
 
 /// The limits in force.
 pub fn current() -> Limits {
