@@ -1,13 +1,12 @@
 //! The `tenderlint` command line: a thin shell around the library.
 
-use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use tenderlint::compile::{self, RuleSet};
+use tenderlint::compile::RuleSet;
 use tenderlint::config::FailOn;
 use tenderlint::report::github::Github;
 use tenderlint::report::gitlab::Gitlab;
@@ -219,17 +218,12 @@ enum Command {
 
 /// Loads and compiles the rule set; rule-file problems are returned for reporting.
 fn load_rules(args: &RuleArgs, run: &mut Run) -> RuleSet {
-    let mut sources = if args.no_default_rules {
-        Vec::new()
-    } else {
-        packs::builtin()
+    let request = tenderlint::lint::Request {
+        rules: args.rules.clone(),
+        no_default_rules: args.no_default_rules,
+        ..Default::default()
     };
-    let (extra, read_errors) = packs::load(&args.rules);
-    sources.extend(extra);
-    run.input_errors.extend(read_errors);
-    let (set, errors) = compile::compile(&sources, &HashMap::new());
-    run.rule_errors.extend(errors);
-    set
+    tenderlint::lint::rules_for(&tenderlint::config::Config::default(), &request, run)
 }
 
 fn use_color(c: Color) -> bool {
