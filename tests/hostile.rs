@@ -399,3 +399,23 @@ fn documents_are_opened_read_only_and_nothing_is_written_beside_them() {
     assert_eq!(std::fs::read(&doc).unwrap(), before);
     assert_eq!(listing(dir.path()), files_before);
 }
+
+/// Found by `scripts/fuzz.sh` (read_pdf): an input that makes the PDF library panic. The panic
+/// is caught inside the reader and becomes a clear error for that file.
+#[test]
+fn a_pdf_that_panics_the_pdf_library_is_a_clear_error() {
+    let dir = setup();
+    std::fs::create_dir(dir.path().join("pdf")).unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hostile/pdf-extract-panic.pdf"),
+        dir.path().join("pdf/CCTP.pdf"),
+    )
+    .unwrap();
+    let (v, stderr, code) = check(dir.path(), &["."]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        error_for(&v, "CCTP.pdf")["message"],
+        "the PDF cannot be read: its structure is not supported"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
