@@ -36,6 +36,8 @@ pub struct Request {
     pub changed_since: Option<String>,
     /// Report only the findings that are not in this baseline.
     pub baseline: Option<PathBuf>,
+    /// Gather evidence for the pillars (the JSON and HTML outputs show it).
+    pub evidence: bool,
 }
 
 /// The configuration that applies to `path` (or the one given), with its errors.
@@ -197,6 +199,7 @@ pub fn run_each(req: &Request, mut each: impl FnMut(crate::engine::TenderResult)
             .chain(stdin_doc);
         let mut opts = Options {
             force_packs: req.force_packs.clone(),
+            evidence: req.evidence,
             ..Default::default()
         };
         for (pack, mode) in &config.packs {

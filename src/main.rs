@@ -327,6 +327,7 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> u8 {
         stdin,
         changed_since: args.changed_since.clone(),
         baseline: args.baseline.clone(),
+        evidence: matches!(args.format, Format::Json | Format::Html),
     };
     // The short format is written tender by tender as results come, and each result is dropped
     // once written: memory stays that of one tender, however many are checked.

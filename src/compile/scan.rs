@@ -16,9 +16,15 @@ use regex_syntax::hir::{self, Class, Hir, HirKind};
 pub enum Mode {
     /// Every match starts with one of its literals: try the pattern anchored at each one.
     Prefix,
+    /// Every match ends with one of its literals and is at most this many bytes long: search
+    /// only the windows of that length that end where a literal ends.
+    Window(usize),
     /// Every match ends with one of its literals: run the pattern only when one occurs.
     Gate,
-    /// No usable literal (or a pattern on the original text): run it on the whole text.
+    /// Every match starts at the start of a line (`(?m)^`) or of the text (`^`, `\A`): try the
+    /// pattern anchored there only.
+    LineStart { multi_line: bool },
+    /// No usable literal: run it on the whole text.
     Full,
 }
 
@@ -34,7 +40,8 @@ pub struct Scanner {
 /// Where the literals of each pattern occur in one document.
 #[derive(Debug, Default)]
 pub struct Hits {
-    /// Sorted, deduplicated start offsets, per atom (for `Mode::Prefix`).
+    /// Sorted, deduplicated start offsets, per atom (for `Mode::Prefix`); for `Mode::Window`,
+    /// the windows to search, merged, as `start, end` pairs.
     pub starts: Vec<Vec<usize>>,
     /// Whether one of the literals occurs at all, per atom.
     pub any: Vec<bool>,
@@ -112,29 +119,56 @@ fn usable(seq: &Seq) -> Option<Vec<Vec<u8>>> {
     Some(lits.iter().map(|l| l.as_bytes().to_vec()).collect())
 }
 
-/// The literals every match of `pattern` (case-insensitive, on folded text) starts with, or
-/// failing that ends with.
-pub fn literals(pattern: &str) -> (Mode, Vec<Vec<u8>>) {
+fn shortest(lits: &[Vec<u8>]) -> usize {
+    lits.iter().map(Vec::len).min().unwrap_or(0)
+}
+
+/// How to search `pattern` in a document, and the literals to look for. `folded`: the pattern
+/// runs on the folded text (case-insensitive); otherwise on the original text, as written.
+pub fn plan(pattern: &str, folded: bool) -> (Mode, Vec<Vec<u8>>) {
     let Ok(h) = regex_syntax::ParserBuilder::new()
-        .case_insensitive(true)
+        .case_insensitive(folded)
         .build()
         .parse(pattern)
     else {
         return (Mode::Full, Vec::new());
     };
-    let h = lower(&h);
+    let line_start = {
+        let looks = h.properties().look_set_prefix();
+        if looks.contains(hir::Look::Start) {
+            Some(Mode::LineStart { multi_line: false })
+        } else if looks.contains(hir::Look::StartLF) || looks.contains(hir::Look::StartCRLF) {
+            Some(Mode::LineStart { multi_line: true })
+        } else {
+            None
+        }
+    };
+    if !folded {
+        // The literal scan runs on the folded text only.
+        return (line_start.unwrap_or(Mode::Full), Vec::new());
+    }
+    let max_len = h.properties().maximum_len();
+    let low = lower(&h);
     let mut ex = Extractor::new();
     ex.limit_class(16)
         .limit_repeat(8)
         .limit_literal_len(16)
         .limit_total(MAX_LITERALS);
-    if let Some(l) = usable(&ex.kind(ExtractKind::Prefix).extract(&h)) {
-        return (Mode::Prefix, l);
+    let prefix = usable(&ex.kind(ExtractKind::Prefix).extract(&low));
+    let suffix = usable(&ex.kind(ExtractKind::Suffix).extract(&low));
+    // A one- or two-letter prefix (`l`, `r` of `L. 2113-12`) occurs everywhere; a longer
+    // suffix is a better filter when every match is short.
+    let suffix_better = match (&prefix, &suffix) {
+        (Some(p), Some(s)) => shortest(p) < 3 && shortest(s) > shortest(p) && max_len.is_some(),
+        _ => false,
+    };
+    match (prefix, suffix, max_len, line_start) {
+        (Some(p), _, _, _) if !suffix_better => (Mode::Prefix, p),
+        (_, Some(s), Some(len), _) => (Mode::Window(len), s),
+        (_, _, _, Some(line)) => (line, Vec::new()),
+        (_, Some(s), None, None) => (Mode::Gate, s),
+        _ => (Mode::Full, Vec::new()),
     }
-    if let Some(l) = usable(&ex.kind(ExtractKind::Suffix).extract(&h)) {
-        return (Mode::Gate, l);
-    }
-    (Mode::Full, Vec::new())
 }
 
 impl Scanner {
@@ -145,11 +179,7 @@ impl Scanner {
         let mut owners: Vec<Vec<usize>> = Vec::new();
         let mut modes = Vec::new();
         for (id, (pattern, folded)) in atoms.into_iter().enumerate() {
-            let (mode, ls) = if folded {
-                literals(pattern)
-            } else {
-                (Mode::Full, Vec::new())
-            };
+            let (mode, ls) = plan(pattern, folded);
             modes.push(mode);
             for l in ls {
                 let k = *index.entry(l.clone()).or_insert_with(|| {
@@ -177,7 +207,11 @@ impl Scanner {
                 .ok()
         };
         if ac.is_none() {
-            modes.iter_mut().for_each(|m| *m = Mode::Full);
+            for m in &mut modes {
+                if matches!(m, Mode::Prefix | Mode::Window(_) | Mode::Gate) {
+                    *m = Mode::Full;
+                }
+            }
         }
         Scanner { ac, owners, modes }
     }
@@ -195,15 +229,27 @@ impl Scanner {
         for m in ac.find_overlapping_iter(hay) {
             for &a in &self.owners[m.pattern().as_usize()] {
                 hits.any[a] = true;
-                if self.modes[a] == Mode::Prefix {
-                    hits.starts[a].push(m.start());
+                match self.modes[a] {
+                    Mode::Prefix => hits.starts[a].push(m.start()),
+                    // Matches are reported by end, in order.
+                    Mode::Window(len) => {
+                        let w = &mut hits.starts[a];
+                        let start = m.end().saturating_sub(len);
+                        match w.len() {
+                            n if n >= 2 && w[n - 1] >= start => w[n - 1] = w[n - 1].max(m.end()),
+                            _ => w.extend([start, m.end()]),
+                        }
+                    }
+                    _ => {}
                 }
             }
         }
-        for s in &mut hits.starts {
-            // Overlapping matches are reported by end: sort the starts.
-            s.sort_unstable();
-            s.dedup();
+        for (s, mode) in hits.starts.iter_mut().zip(&self.modes) {
+            if *mode == Mode::Prefix {
+                // Overlapping matches are reported by end: sort the starts.
+                s.sort_unstable();
+                s.dedup();
+            }
         }
         hits
     }
@@ -215,15 +261,29 @@ mod tests {
 
     #[test]
     fn literals_of_folded_patterns() {
+        let literals = |p| plan(p, true);
         let (m, l) = literals(r"(?-u:\b)insertion\s+professionnelle");
         assert_eq!(m, Mode::Prefix);
         // `s` also stands for the long s `ſ`, which has no upper case: two literals.
         assert!(l.contains(&b"insertion".to_vec()) && l.len() <= 2);
         let (m, l) = literals(r"(?-u:\b)\d{1,3}\s?%");
-        assert_eq!(m, Mode::Gate);
+        // At most 3 digits (a Unicode digit takes up to 4 bytes), a space (up to 3) and `%`.
+        assert_eq!(m, Mode::Window(16));
         assert_eq!(l, vec![b"%".to_vec()]);
+        let (m, _) = literals(r"\d[\d\s]*heures");
+        assert_eq!(m, Mode::Gate);
+        // A one-letter prefix is a poor filter: the suffix of a short pattern is better.
+        let (m, l) = literals(r"(?-u:\b)(?:L\.?\s?2113-1[2-5]|R\.?\s?2123-1)(?-u:\b)");
+        assert!(matches!(m, Mode::Window(_)), "{m:?}");
+        assert!(l.contains(&b"2123-1".to_vec()), "{l:?}");
         assert_eq!(literals(r"\w+").0, Mode::Full);
         let (m, _) = literals(r"(?-u:\b)QPV(?-u:\b)");
         assert_eq!(m, Mode::Prefix);
+        assert_eq!(
+            plan(r"(?mi)^[ \t]*article\s+\d+", false).0,
+            Mode::LineStart { multi_line: true }
+        );
+        assert_eq!(plan(r"^objet", true).0, Mode::Prefix);
+        assert_eq!(plan(r"^\w+", true).0, Mode::LineStart { multi_line: false });
     }
 }

@@ -1,7 +1,7 @@
 //! Condition evaluation over regions of folded text.
 
 use std::ops::Range;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use rayon::prelude::*;
 use regex_automata::{Anchored, Input};
@@ -28,17 +28,60 @@ struct Match {
     group: Option<(usize, usize)>,
 }
 
+/// How many occurrences a caller needs from a condition: `0` when only whether it holds
+/// matters (a `when`, a `not`, an `expect` without evidence), [`ALL`] for a `forbid`.
+type Need = usize;
+const ALL: Need = usize::MAX;
+
+/// The matches of one atom in one document, found on demand: a search stops as soon as the
+/// caller has what it needs (a `count mot >= 350` reads 351 words, not the whole tender), and
+/// resumes from where it stopped when a later condition needs more.
+#[derive(Default)]
+struct AtomMatches {
+    /// Every match, once the search has reached the end of the text.
+    all: OnceLock<Vec<Match>>,
+    partial: Mutex<Partial>,
+}
+
+/// A search stopped part way: the matches found so far and where to resume.
+#[derive(Default)]
+struct Partial {
+    found: Vec<Match>,
+    /// Offset (in the searched text) where the next match may start.
+    pos: usize,
+    /// For an anchored search: the next candidate start to try.
+    next_start: usize,
+    done: bool,
+}
+
 /// A document prepared for evaluation: folded once, scanned once for the literals of every
-/// pattern, with its word starts and matches cached.
+/// pattern, with its word starts and matches computed when first needed.
 struct DocIndex<'a> {
     doc: &'a Document,
     folded: Folded,
-    /// Folded offsets where a word starts.
-    words: Vec<usize>,
+    /// Folded offsets where a word starts (for `near`, `before` and `first N words`).
+    words: OnceLock<Vec<usize>>,
     /// Where each pattern's literals occur (one pass over the folded text).
     hits: Hits,
-    matches: Vec<OnceLock<Vec<Match>>>,
+    matches: Vec<AtomMatches>,
     sections: Vec<OnceLock<Vec<Region>>>,
+}
+
+impl DocIndex<'_> {
+    fn words(&self) -> &[usize] {
+        self.words.get_or_init(|| {
+            let mut words = Vec::new();
+            let mut prev_word = false;
+            for (i, c) in self.folded.text.char_indices() {
+                let w = c.is_alphanumeric() || c == '_';
+                if w && !prev_word {
+                    words.push(i);
+                }
+                prev_word = w;
+            }
+            words
+        })
+    }
 }
 
 /// A part of a document where a condition looks, in folded offsets; `anchor` is the original
@@ -70,6 +113,44 @@ impl Outcome {
     }
 }
 
+/// The regions of `regions` in each document, documents in order of first appearance.
+fn by_doc(regions: &[Region]) -> Vec<(usize, Vec<&Region>)> {
+    let mut out: Vec<(usize, Vec<&Region>)> = Vec::new();
+    for r in regions {
+        match out.last_mut() {
+            Some((d, rs)) if *d == r.doc => rs.push(r),
+            _ => match out.iter_mut().find(|(d, _)| *d == r.doc) {
+                Some((_, rs)) => rs.push(r),
+                None => out.push((r.doc, vec![r])),
+            },
+        }
+    }
+    out
+}
+
+/// The matches (sorted, non-overlapping) that lie inside one of the regions of a document.
+fn inside<'m>(ms: &'m [Match], rs: &[&Region]) -> impl Iterator<Item = &'m Match> {
+    let lo = rs.iter().map(|r| r.start).min().unwrap_or(0);
+    let hi = rs.iter().map(|r| r.end).max().unwrap_or(0);
+    let first = ms.partition_point(|m| m.start < lo);
+    let single = rs.len() == 1;
+    ms[first..]
+        .iter()
+        .take_while(move |m| m.start < hi || (m.start == hi && m.end == hi))
+        .filter(move |m| {
+            m.end <= hi && (single || rs.iter().any(|r| m.start >= r.start && m.end <= r.end))
+        })
+}
+
+/// The matches of each document, in order.
+fn group_by_doc(ms: &[(usize, Match)]) -> std::collections::HashMap<usize, Vec<Match>> {
+    let mut out: std::collections::HashMap<usize, Vec<Match>> = Default::default();
+    for (d, m) in ms {
+        out.entry(*d).or_default().push(*m);
+    }
+    out
+}
+
 /// Parses a number as written in French text: `12,5`, `1 200`, `60`.
 fn parse_number(s: &str) -> Option<f64> {
     let compact: String = s
@@ -95,32 +176,27 @@ pub struct Evaluator<'a> {
     docs: Vec<DocIndex<'a>>,
     /// For rule examples: a document stands for whatever kind the rule needs.
     any_kind: bool,
+    /// Whether the passages that satisfy `expect` conditions are gathered as evidence.
+    evidence: bool,
 }
 
 impl<'a> Evaluator<'a> {
-    pub fn new(pack: &'a Pack, docs: &'a [Document], any_kind: bool) -> Self {
+    pub fn new(pack: &'a Pack, docs: &'a [Document], any_kind: bool, evidence: bool) -> Self {
         // Documents are prepared in parallel: folding and the literal scan are most of the work.
         let docs = docs
             .par_iter()
             .with_min_len(4)
             .map(|doc| {
                 let folded = fold(&doc.text, &doc.content);
-                let mut words = Vec::new();
-                let mut prev_word = false;
-                for (i, c) in folded.text.char_indices() {
-                    let w = c.is_alphanumeric() || c == '_';
-                    if w && !prev_word {
-                        words.push(i);
-                    }
-                    prev_word = w;
-                }
                 let hits = pack.scanner.scan(&folded.text);
                 DocIndex {
                     doc,
                     folded,
-                    words,
+                    words: OnceLock::new(),
                     hits,
-                    matches: (0..pack.atoms.len()).map(|_| OnceLock::new()).collect(),
+                    matches: (0..pack.atoms.len())
+                        .map(|_| AtomMatches::default())
+                        .collect(),
                     sections: (0..pack.sections.len()).map(|_| OnceLock::new()).collect(),
                 }
             })
@@ -129,17 +205,53 @@ impl<'a> Evaluator<'a> {
             pack,
             docs,
             any_kind,
+            evidence,
         }
     }
 
+    /// Every match of an atom in a document.
     fn matches(&self, doc: usize, atom: AtomId) -> &[Match] {
         let d = &self.docs[doc];
-        d.matches[atom].get_or_init(|| self.find_matches(d, atom))
+        let am = &d.matches[atom];
+        am.all.get_or_init(|| {
+            let mut p = am.partial.lock().unwrap_or_else(|e| e.into_inner());
+            while !p.done {
+                self.extend(d, atom, &mut p, ALL);
+            }
+            std::mem::take(&mut p.found)
+        })
     }
 
-    /// Every match of an atom in a document, leftmost-first and non-overlapping (what the
-    /// `regex` crate's `find_iter` gives), found only where the atom's literals occur.
-    fn find_matches(&self, d: &DocIndex, atom: AtomId) -> Vec<Match> {
+    /// Calls `f` with the matches of an atom in a document found so far, after searching until
+    /// `enough` says they suffice (or the text is exhausted).
+    fn with_matches<R>(
+        &self,
+        doc: usize,
+        atom: AtomId,
+        enough: impl Fn(&[Match]) -> bool,
+        f: impl FnOnce(&[Match]) -> R,
+    ) -> R {
+        let d = &self.docs[doc];
+        let am = &d.matches[atom];
+        if let Some(all) = am.all.get() {
+            return f(all);
+        }
+        let mut p = am.partial.lock().unwrap_or_else(|e| e.into_inner());
+        let mut chunk = 16;
+        while !p.done && !enough(&p.found) {
+            self.extend(d, atom, &mut p, chunk);
+            chunk = chunk.saturating_mul(2);
+        }
+        if p.done {
+            drop(p);
+            return f(self.matches(doc, atom));
+        }
+        f(&p.found)
+    }
+
+    /// Searches up to `more` further matches of an atom, leftmost-first and non-overlapping
+    /// (what the `regex` crate's `find_iter` gives), only where the atom's literals occur.
+    fn extend(&self, d: &DocIndex, atom: AtomId, p: &mut Partial, more: usize) {
         let a = &self.pack.atoms[atom];
         let hay: &str = if a.original {
             &d.doc.text
@@ -148,60 +260,149 @@ impl<'a> Evaluator<'a> {
         };
         let mode = self.pack.scanner.modes[atom];
         let starts = &d.hits.starts[atom];
-        match mode {
-            Mode::Prefix if starts.is_empty() => return Vec::new(),
-            Mode::Gate if !d.hits.any[atom] => return Vec::new(),
-            _ => {}
-        }
-        let Some(re) = a.regex() else {
-            return Vec::new();
+        let re = match (mode, a.regex()) {
+            (Mode::Prefix | Mode::Window(_), _) if starts.is_empty() => None,
+            (Mode::Gate, _) if !d.hits.any[atom] => None,
+            (_, re) => re,
+        };
+        let Some(re) = re else {
+            p.done = true;
+            return;
         };
         // Too many candidates: one ordinary search over the text is cheaper.
-        let anchored = mode == Mode::Prefix && starts.len() <= hay.len() / 16 + 64;
-        let to_folded = |o: usize| if a.original { d.folded.to_folded(o) } else { o };
-        let mk = |m: regex_automata::Span, g: Option<regex_automata::Span>| Match {
-            start: to_folded(m.start),
-            end: to_folded(m.end),
-            value: g.and_then(|g| parse_number(&hay[g.range()])),
-            group: g.map(|g| (to_folded(g.start), to_folded(g.end))),
+        let mode = match mode {
+            Mode::Prefix if starts.len() > hay.len() / 16 + 64 => Mode::Full,
+            m => m,
         };
-        let mut out = Vec::new();
-        if let Some(group) = a.value_group {
-            let mut caps = re.create_captures();
-            if anchored {
-                let mut pos = 0;
-                for &s in starts {
-                    if s < pos {
-                        continue;
-                    }
-                    let input = Input::new(hay).span(s..hay.len()).anchored(Anchored::Yes);
-                    re.search_captures(&input, &mut caps);
-                    if let Some(m) = caps.get_match() {
-                        out.push(mk(m.span(), caps.get_group(group)));
-                        pos = m.end().max(s + 1);
-                    }
+        let to_folded = |o: usize| if a.original { d.folded.to_folded(o) } else { o };
+        let mut caps = a.value_group.map(|_| re.create_captures());
+        let target = p.found.len().saturating_add(more);
+        while p.found.len() < target {
+            // The next place to search: anchored at a candidate start, or a span.
+            let span = match mode {
+                Mode::Prefix => {
+                    let Some(&s) = starts[p.next_start..].iter().find(|&&s| s >= p.pos) else {
+                        p.done = true;
+                        return;
+                    };
+                    p.next_start = starts.partition_point(|&x| x <= s);
+                    Input::new(hay).span(s..hay.len()).anchored(Anchored::Yes)
                 }
+                Mode::LineStart { multi_line } => {
+                    let from = p.pos.max(p.next_start);
+                    let s = if from == 0 {
+                        Some(0)
+                    } else if !multi_line || from > hay.len() {
+                        None
+                    } else if matches!(hay.as_bytes()[from - 1], b'\n' | b'\r') {
+                        Some(from)
+                    } else {
+                        memchr::memchr2(b'\n', b'\r', &hay.as_bytes()[from..]).map(|i| from + i + 1)
+                    };
+                    let Some(s) = s else {
+                        p.done = true;
+                        return;
+                    };
+                    p.next_start = s + 1;
+                    Input::new(hay).span(s..hay.len()).anchored(Anchored::Yes)
+                }
+                Mode::Window(_) => {
+                    // `starts` holds the windows as start, end pairs.
+                    let Some(w) = starts
+                        .chunks(2)
+                        .skip(p.next_start)
+                        .position(|w| w[1] >= p.pos)
+                    else {
+                        p.done = true;
+                        return;
+                    };
+                    p.next_start += w;
+                    let (ws, we) = (starts[2 * p.next_start], starts[2 * p.next_start + 1]);
+                    Input::new(hay).span(ws.max(p.pos)..we)
+                }
+                Mode::Gate | Mode::Full => {
+                    if p.pos > hay.len() {
+                        p.done = true;
+                        return;
+                    }
+                    Input::new(hay).span(p.pos..hay.len())
+                }
+            };
+            let (m, g) = match (&mut caps, a.value_group) {
+                (Some(caps), Some(group)) => {
+                    re.search_captures(&span, caps);
+                    (caps.get_match().map(|m| m.span()), caps.get_group(group))
+                }
+                _ => (re.search(&span).map(|m| m.span()), None),
+            };
+            let Some(m) = m else {
+                match mode {
+                    Mode::Gate | Mode::Full => {
+                        p.done = true;
+                        return;
+                    }
+                    // The next window.
+                    Mode::Window(_) => p.next_start += 1,
+                    _ => {}
+                }
+                continue;
+            };
+            // An empty match moves the search on by one character.
+            p.pos = if m.is_empty() {
+                m.end + hay[m.end..].chars().next().map_or(1, char::len_utf8)
             } else {
-                for c in re.captures_iter(hay) {
-                    if let Some(m) = c.get_match() {
-                        out.push(mk(m.span(), c.get_group(group)));
-                    }
-                }
+                m.end
+            };
+            p.found.push(Match {
+                start: to_folded(m.start),
+                end: to_folded(m.end),
+                value: g.and_then(|g| parse_number(&hay[g.range()])),
+                group: g.map(|g| (to_folded(g.start), to_folded(g.end))),
+            });
+        }
+    }
+
+    /// How many matches of an atom lie inside the regions, counting no further than `cap`.
+    fn count_in(&self, atom: AtomId, regions: &[Region], cap: usize) -> usize {
+        let mut total = 0;
+        for (doc, rs) in by_doc(regions) {
+            if total >= cap {
+                break;
             }
-        } else if anchored {
-            let mut pos = 0;
-            for &s in starts {
-                if s < pos {
-                    continue;
-                }
-                let input = Input::new(hay).span(s..hay.len()).anchored(Anchored::Yes);
-                if let Some(m) = re.search(&input) {
-                    out.push(mk(m.span(), None));
-                    pos = m.end().max(s + 1);
-                }
+            let hi = rs.iter().map(|r| r.end).max().unwrap_or(0);
+            let left = cap - total;
+            total += self.with_matches(
+                doc,
+                atom,
+                |ms| {
+                    ms.last().is_some_and(|m| m.start > hi)
+                        || inside(ms, &rs).nth(left - 1).is_some()
+                },
+                |ms| inside(ms, &rs).take(left).count(),
+            );
+        }
+        total
+    }
+
+    /// Matches of an atom inside any of the regions, per document, in order; at most `need`.
+    fn matches_in(&self, atom: AtomId, regions: &[Region], need: Need) -> Vec<(usize, Match)> {
+        let mut out = Vec::new();
+        for (doc, rs) in by_doc(regions) {
+            if out.len() >= need {
+                break;
             }
-        } else {
-            out.extend(re.find_iter(hay).map(|m| mk(m.span(), None)));
+            let left = need - out.len();
+            let hi = rs.iter().map(|r| r.end).max().unwrap_or(0);
+            self.with_matches(
+                doc,
+                atom,
+                |ms| {
+                    left != ALL
+                        && (ms.last().is_some_and(|m| m.start > hi)
+                            || inside(ms, &rs).nth(left - 1).is_some())
+                },
+                |ms| out.extend(inside(ms, &rs).take(left).map(|m| (doc, *m))),
+            );
         }
         out
     }
@@ -213,8 +414,13 @@ impl<'a> Evaluator<'a> {
             let mut out: Vec<Region> = Vec::new();
             for &(kind, atom) in &self.pack.sections[section].alts {
                 let ms = self.matches(doc, atom);
-                let has_match =
-                    |r: &Range<usize>| ms.iter().any(|m| m.start >= r.start && m.end <= r.end);
+                let has_match = |r: &Range<usize>| {
+                    let i = ms.partition_point(|m| m.start < r.start);
+                    ms[i..]
+                        .iter()
+                        .take_while(|m| m.start <= r.end)
+                        .any(|m| m.end <= r.end)
+                };
                 match kind {
                     SectionAltKind::Heading => {
                         for h in &d.doc.headings {
@@ -302,7 +508,7 @@ impl<'a> Evaluator<'a> {
                 .resolve(inner, within)
                 .into_iter()
                 .map(|mut r| {
-                    let ws = &self.docs[r.doc].words;
+                    let ws = self.docs[r.doc].words();
                     let first = ws.partition_point(|&w| w < r.start);
                     if let Some(&cut) = ws.get(first + words) {
                         r.end = r.end.min(cut);
@@ -311,22 +517,6 @@ impl<'a> Evaluator<'a> {
                 })
                 .collect(),
         }
-    }
-
-    /// Matches of an atom inside any of the regions, per document, in order.
-    fn matches_in(&self, atom: AtomId, regions: &[Region]) -> Vec<(usize, Match)> {
-        let mut docs: Vec<usize> = regions.iter().map(|r| r.doc).collect();
-        docs.dedup();
-        let mut out = Vec::new();
-        for doc in docs {
-            let rs: Vec<&Region> = regions.iter().filter(|r| r.doc == doc).collect();
-            for m in self.matches(doc, atom) {
-                if rs.iter().any(|r| m.start >= r.start && m.end <= r.end) {
-                    out.push((doc, *m));
-                }
-            }
-        }
-        out
     }
 
     /// What `count distinct` compares: the captured number, else the captured (or matched)
@@ -349,51 +539,102 @@ impl<'a> Evaluator<'a> {
         if hi <= lo {
             return 0;
         }
-        let ws = &self.docs[doc].words;
+        let ws = self.docs[doc].words();
         ws.partition_point(|&w| w < hi) - ws.partition_point(|&w| w < lo)
     }
 
-    fn eval(&self, c: &Condition, regions: &[Region]) -> Outcome {
+    /// The match of `bs` (sorted, non-overlapping) nearest to `a` in words, other than `a`
+    /// itself; on a tie the first one. `bs` is split where matches stop starting before `a`:
+    /// going away from that point, the distance never decreases.
+    fn nearest<'m>(&self, doc: usize, a: &Match, bs: &'m [Match]) -> Option<(usize, &'m Match)> {
+        let other = |b: &Match| (b.start, b.end) != (a.start, a.end);
+        let dist = |b: &Match| self.words_between(doc, a, b);
+        let k = bs.partition_point(|b| b.start < a.start);
+        let left = bs[..k].iter().rposition(other);
+        let right = bs[k..].iter().position(other).map(|i| k + i);
+        let best = match (left, right) {
+            (None, None) => return None,
+            (Some(l), None) => dist(&bs[l]),
+            (None, Some(r)) => dist(&bs[r]),
+            (Some(l), Some(r)) => dist(&bs[l]).min(dist(&bs[r])),
+        };
+        if let Some(mut l) = left
+            && dist(&bs[l]) == best
+        {
+            // The first of the equally near ones, as a scan from the start would pick.
+            while let Some(p) = bs[..l].iter().rposition(other) {
+                if dist(&bs[p]) != best {
+                    break;
+                }
+                l = p;
+            }
+            return Some((best, &bs[l]));
+        }
+        right.map(|r| (best, &bs[r]))
+    }
+
+    /// Whether a condition holds on the regions, with up to `need` occurrences that make it
+    /// hold (in document order, so that a smaller `need` gives a prefix of a larger one).
+    fn eval(&self, c: &Condition, regions: &[Region], need: Need) -> Outcome {
         let occ = |doc: usize, ms: &[&Match]| Occ {
             doc,
             spans: ms.iter().map(|m| (m.start, m.end)).collect(),
         };
         match c {
             Condition::Atom(a) => {
-                let ms = self.matches_in(*a, regions);
+                if need == 0 {
+                    return Outcome::new(self.count_in(*a, regions, 1) > 0, Vec::new());
+                }
+                let ms = self.matches_in(*a, regions, need);
                 Outcome::new(
                     !ms.is_empty(),
                     ms.iter().map(|(d, m)| occ(*d, &[m])).collect(),
                 )
             }
             Condition::Near { a, b, within } => {
-                let (ams, bms) = (self.matches_in(*a, regions), self.matches_in(*b, regions));
+                let (ams, bms) = (
+                    self.matches_in(*a, regions, ALL),
+                    self.matches_in(*b, regions, ALL),
+                );
+                let groups = group_by_doc(&bms);
                 let mut occs = Vec::new();
-                for (da, ma) in &ams {
-                    let best = bms
-                        .iter()
-                        .filter(|(db, mb)| db == da && (mb.start, mb.end) != (ma.start, ma.end))
-                        .map(|(_, mb)| (self.words_between(*da, ma, mb), mb))
-                        .filter(|(d, _)| d <= within)
-                        .min_by_key(|(d, _)| *d);
-                    if let Some((_, mb)) = best {
-                        occs.push(occ(*da, &[ma, mb]));
+                let mut holds = false;
+                for (doc, am) in &ams {
+                    let Some(bs) = groups.get(doc) else { continue };
+                    if let Some((dist, mb)) = self.nearest(*doc, am, bs)
+                        && dist <= *within
+                    {
+                        holds = true;
+                        if occs.len() >= need {
+                            break;
+                        }
+                        occs.push(occ(*doc, &[am, mb]));
                     }
                 }
-                Outcome::new(!occs.is_empty(), occs)
+                Outcome::new(holds, occs)
             }
             Condition::Before { a, b, within } => {
-                let (ams, bms) = (self.matches_in(*a, regions), self.matches_in(*b, regions));
+                let (ams, bms) = (
+                    self.matches_in(*a, regions, ALL),
+                    self.matches_in(*b, regions, ALL),
+                );
+                let groups = group_by_doc(&bms);
                 let mut occs = Vec::new();
+                let mut holds = false;
                 for (da, ma) in &ams {
-                    let next = bms.iter().find(|(db, mb)| db == da && mb.start >= ma.end);
-                    if let Some((_, mb)) = next
+                    let Some(bs) = groups.get(da) else { continue };
+                    let next = bs.get(bs.partition_point(|mb| mb.start < ma.end));
+                    if let Some(mb) = next
                         && within.is_none_or(|w| self.words_between(*da, ma, mb) <= w)
                     {
+                        holds = true;
+                        if occs.len() >= need {
+                            break;
+                        }
                         occs.push(occ(*da, &[ma, mb]));
                     }
                 }
-                Outcome::new(!occs.is_empty(), occs)
+                Outcome::new(holds, occs)
             }
             Condition::Count {
                 atom,
@@ -401,64 +642,78 @@ impl<'a> Evaluator<'a> {
                 n,
                 distinct,
             } => {
-                let ms = self.matches_in(*atom, regions);
                 let count = if *distinct {
-                    let mut keys: Vec<String> =
-                        ms.iter().map(|(d, m)| self.match_key(*d, m)).collect();
+                    let mut keys: Vec<String> = self
+                        .matches_in(*atom, regions, ALL)
+                        .iter()
+                        .map(|(d, m)| self.match_key(*d, m))
+                        .collect();
                     keys.sort();
                     keys.dedup();
                     keys.len()
                 } else {
-                    ms.len()
+                    // Any count above `n` compares the same way: stop there.
+                    let cap = if n.is_finite() && *n >= 0.0 {
+                        (n.floor() as usize).saturating_add(1)
+                    } else {
+                        ALL
+                    };
+                    self.count_in(*atom, regions, cap)
                 };
                 let holds = cmp.holds(count as f64, *n);
-                Outcome::new(
-                    holds,
-                    if holds {
-                        ms.iter().map(|(d, m)| occ(*d, &[m])).collect()
-                    } else {
-                        Vec::new()
-                    },
-                )
+                let occs = if holds && need > 0 {
+                    self.matches_in(*atom, regions, need)
+                        .iter()
+                        .map(|(d, m)| occ(*d, &[m]))
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                Outcome::new(holds, occs)
             }
             Condition::Value { atom, cmp, n } => {
                 let ms: Vec<(usize, Match)> = self
-                    .matches_in(*atom, regions)
+                    .matches_in(*atom, regions, ALL)
                     .into_iter()
                     .filter(|(_, m)| m.value.is_some_and(|v| cmp.holds(v, *n)))
                     .collect();
                 Outcome::new(
                     !ms.is_empty(),
-                    ms.iter().map(|(d, m)| occ(*d, &[m])).collect(),
+                    ms.iter().take(need).map(|(d, m)| occ(*d, &[m])).collect(),
                 )
             }
             Condition::And(items) => {
                 let mut occs = Vec::new();
                 for i in items {
-                    let o = self.eval(i, regions);
+                    let o = self.eval(i, regions, need);
                     if !o.holds {
                         return Outcome::new(false, Vec::new());
                     }
                     occs.extend(o.occs);
                 }
+                occs.truncate(need);
                 Outcome::new(true, occs)
             }
             Condition::Or(items) => {
                 let mut holds = false;
                 let mut occs = Vec::new();
                 for i in items {
-                    let o = self.eval(i, regions);
+                    let o = self.eval(i, regions, need);
                     if o.holds {
                         holds = true;
                         occs.extend(o.occs);
+                        if occs.len() >= need {
+                            break;
+                        }
                     }
                 }
+                occs.truncate(need);
                 Outcome::new(holds, occs)
             }
-            Condition::Not(inner) => Outcome::new(!self.eval(inner, regions).holds, Vec::new()),
+            Condition::Not(inner) => Outcome::new(!self.eval(inner, regions, 0).holds, Vec::new()),
             Condition::In(inner, scope) => {
                 let rs = self.resolve(scope, regions);
-                self.eval(inner, &rs)
+                self.eval(inner, &rs, need)
             }
         }
     }
@@ -493,7 +748,7 @@ impl<'a> Evaluator<'a> {
     fn exclusions(&self, c: &Condition, regions: &[Region], out: &mut Vec<String>) {
         match c {
             Condition::Not(inner) => {
-                if let Some(occ) = self.eval(inner, regions).occs.first() {
+                if let Some(occ) = self.eval(inner, regions, 1).occs.first() {
                     let q = self.quote(occ);
                     if !out.contains(&q) {
                         out.push(q);
@@ -516,7 +771,7 @@ impl<'a> Evaluator<'a> {
             return (true, "appliqué : ce pack s’applique à tout dossier".into());
         };
         let regions = self.all_docs();
-        let o = self.eval(&check.cond, &regions);
+        let o = self.eval(&check.cond, &regions, 1);
         if o.holds {
             let because = o
                 .occs
@@ -612,7 +867,7 @@ impl<'a> Evaluator<'a> {
             }
             checked = true;
             if let Some(when) = &rule.when
-                && !self.eval(&when.cond, &whole).holds
+                && !self.eval(&when.cond, &whole, 0).holds
             {
                 continue;
             }
@@ -623,8 +878,9 @@ impl<'a> Evaluator<'a> {
             // One finding per rule and place, however many of its expectations fail there.
             let mut failed: Vec<&Check> = Vec::new();
             let mut witnesses: Vec<Occ> = Vec::new();
+            let need = if self.evidence { MAX_EVIDENCE } else { 0 };
             for c in &rule.expects {
-                let o = self.eval(&c.cond, &regions);
+                let o = self.eval(&c.cond, &regions, need);
                 if o.holds {
                     witnesses.extend(o.occs);
                 } else {
@@ -646,7 +902,7 @@ impl<'a> Evaluator<'a> {
                 }
             }
             for check in &rule.forbids {
-                let o = self.eval(&check.cond, &regions);
+                let o = self.eval(&check.cond, &regions, ALL);
                 if o.holds && o.occs.is_empty() {
                     // Nothing to point at (`forbid not X`, `forbid count A < 1`): the finding
                     // goes where the rule looked.
@@ -764,7 +1020,169 @@ impl<'a> Evaluator<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_number;
+    use super::*;
+    use crate::compile::{PackSource, compile};
+    use crate::lang::SourceFile;
+
+    const RULES: &str = r#"
+pack t {
+  name    "t"
+  version "1"
+}
+regex prefix = /insertion\s+professionnelle/
+regex short_prefix = /\b(?:L\.?\s?2113-1[2-5]|R\.?\s?2123-1)\b/
+regex window = /\b\d{1,3}\s?%/
+regex gate = /\d[\d\s]*heures/
+regex line = /(?mi)^[ \t]*(?:#{1,6}[ \t]*)?article\s+\d+/c
+regex full = /\w+e\b/
+regex word = /\b[a-z]+\b/
+rule R {
+  tags    objet
+  level   warning
+  expect  prefix and short_prefix and window and gate and line and full and word
+  message "m"
+  why     "w"
+  fix     "f"
+}
+"#;
+
+    /// Texts where matches touch, overlap candidates, repeat and sit at both ends.
+    fn texts() -> Vec<String> {
+        let pieces = [
+            "Article 1 - Objet\n",
+            "  ## ARTICLE 22 : public\n",
+            "insertion professionnelle ",
+            "insertion  insertion professionnelle",
+            "L. 2113-12 et R2123-1, L 2113-16 ",
+            "60 % puis 12%, 1000 %, 5\u{a0}% ",
+            "12 000 heures d’insertion, 3 4 heures heures ",
+            "la prestation d'accompagnement ",
+            "\n\n",
+            "article 3",
+        ];
+        let mut out = Vec::new();
+        let mut seed = 7u64;
+        for n in 0..60 {
+            let mut t = String::new();
+            for _ in 0..(n % 12 + 1) {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                t.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            out.push(t);
+        }
+        out
+    }
+
+    #[test]
+    fn every_search_mode_finds_what_find_iter_finds() {
+        let (set, errors) = compile(
+            &[PackSource {
+                default_id: "t".into(),
+                files: vec![SourceFile::new("t.tl", RULES)],
+            }],
+            &Default::default(),
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        let pack = &set.packs[0];
+        let modes: Vec<Mode> = pack.scanner.modes.clone();
+        for m in [
+            Mode::Prefix,
+            Mode::Window(16),
+            Mode::Gate,
+            Mode::LineStart { multi_line: true },
+            Mode::Full,
+        ] {
+            assert!(modes.contains(&m), "no atom searched as {m:?}: {modes:?}");
+        }
+        for text in texts() {
+            let doc = Document::from_text(
+                std::path::Path::new("t.md"),
+                "t.md",
+                crate::document::Format::Markdown,
+                text.clone(),
+            );
+            let docs = [doc];
+            let ev = Evaluator::new(pack, &docs, true, false);
+            let d = &ev.docs[0];
+            for (id, atom) in pack.atoms.iter().enumerate() {
+                let hay = if atom.original {
+                    &docs[0].text as &str
+                } else {
+                    &d.folded.text
+                };
+                let re = regex::RegexBuilder::new(&atom.pattern)
+                    .case_insensitive(atom.case_insensitive)
+                    .build()
+                    .unwrap();
+                let to_folded = |o: usize| {
+                    if atom.original {
+                        d.folded.to_folded(o)
+                    } else {
+                        o
+                    }
+                };
+                let expected: Vec<(usize, usize)> = re
+                    .find_iter(hay)
+                    .map(|m| (to_folded(m.start()), to_folded(m.end())))
+                    .collect();
+                // Part way first (as `count` does), then to the end.
+                if let Some(&first) = expected.first() {
+                    let got = ev.matches_in(id, &ev.all_docs(), 1);
+                    assert_eq!(
+                        (got[0].1.start, got[0].1.end),
+                        first,
+                        "{} in {text:?}",
+                        atom.label
+                    );
+                }
+                let got: Vec<(usize, usize)> =
+                    ev.matches(0, id).iter().map(|m| (m.start, m.end)).collect();
+                assert_eq!(
+                    got, expected,
+                    "{} ({:?}) in {text:?}",
+                    atom.label, modes[id]
+                );
+                assert_eq!(ev.count_in(id, &ev.all_docs(), 3), expected.len().min(3));
+            }
+        }
+    }
+
+    #[test]
+    fn nearest_is_what_a_scan_of_every_pair_finds() {
+        let (set, _) = compile(
+            &[PackSource {
+                default_id: "t".into(),
+                files: vec![SourceFile::new("t.tl", RULES)],
+            }],
+            &Default::default(),
+        );
+        let pack = &set.packs[0];
+        let word = pack.atoms.iter().position(|a| a.label == "word").unwrap();
+        let full = pack.atoms.iter().position(|a| a.label == "full").unwrap();
+        for text in texts() {
+            let doc = Document::from_text(
+                std::path::Path::new("t.md"),
+                "t.md",
+                crate::document::Format::Markdown,
+                text,
+            );
+            let docs = [doc];
+            let ev = Evaluator::new(pack, &docs, true, false);
+            let (a_ms, b_ms) = (ev.matches(0, full).to_vec(), ev.matches(0, word).to_vec());
+            for a in &a_ms {
+                let naive = b_ms
+                    .iter()
+                    .filter(|b| (b.start, b.end) != (a.start, a.end))
+                    .map(|b| (ev.words_between(0, a, b), b))
+                    .min_by_key(|(d, _)| *d)
+                    .map(|(d, b)| (d, b.start, b.end));
+                let fast = ev.nearest(0, a, &b_ms).map(|(d, b)| (d, b.start, b.end));
+                assert_eq!(fast, naive);
+            }
+        }
+    }
 
     #[test]
     fn french_numbers() {

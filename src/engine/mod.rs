@@ -121,6 +121,9 @@ pub struct Options {
     pub force_packs: Vec<String>,
     /// Packs never applied.
     pub disabled_packs: Vec<String>,
+    /// Gather evidence (the passages that satisfy `expect` conditions); only the JSON and HTML
+    /// outputs show it, and the others skip the work.
+    pub evidence: bool,
 }
 
 /// Checks one tender with every pack of the rule set.
@@ -136,7 +139,7 @@ pub fn check_tender(rules: &RuleSet, tender: Tender, opts: &Options) -> TenderRe
         if timed_out.is_some() {
             break;
         }
-        let ev = Evaluator::new(pack, &tender.documents, false);
+        let ev = Evaluator::new(pack, &tender.documents, false, opts.evidence);
         let forced = opts
             .force_packs
             .iter()
@@ -228,7 +231,7 @@ pub fn check_example(pack: &Pack, rule: &Rule, text: &str) -> RuleOutcome {
         text.to_string(),
     );
     let docs = [doc];
-    Evaluator::new(pack, &docs, true).check_rule(rule)
+    Evaluator::new(pack, &docs, true, false).check_rule(rule)
 }
 
 /// The result of one rule on one tender.
