@@ -97,24 +97,58 @@ pub fn fold_char(c: char, out: &mut String) {
         out.push(c.to_ascii_lowercase());
         return;
     }
-    match c {
-        'œ' | 'Œ' => out.push_str("oe"),
-        'æ' | 'Æ' => out.push_str("ae"),
-        'ß' => out.push_str("ss"),
-        'ﬁ' => out.push_str("fi"),
-        'ﬂ' => out.push_str("fl"),
-        '\u{fffd}' => out.push('_'),
-        _ if is_combining_mark(c) => {}
-        _ => {
-            for l in c.to_lowercase() {
-                decompose_canonical(l, |d| {
-                    if !is_combining_mark(d) {
-                        out.push(d);
-                    }
-                });
-            }
+    if !push_expanded(c, out) && !is_combining_mark(c) {
+        for l in c.to_lowercase() {
+            decompose_canonical(l, |d| {
+                // A decomposed letter may be a ligature again (`ǣ` gives `æ`).
+                if is_apostrophe(d) {
+                    out.push('\'');
+                } else if !is_combining_mark(d) && !push_expanded(d, out) {
+                    out.push(d.to_ascii_lowercase());
+                }
+            });
         }
     }
+}
+
+/// Ligatures and letters written as several letters; whether `c` was one.
+fn push_expanded(c: char, out: &mut String) -> bool {
+    let s = match c {
+        'œ' | 'Œ' => "oe",
+        'æ' | 'Æ' => "ae",
+        'ß' => "ss",
+        'ﬁ' => "fi",
+        'ﬂ' => "fl",
+        // The long s of old typography.
+        'ſ' => "s",
+        '\u{fffd}' => "_",
+        _ => return false,
+    };
+    out.push_str(s);
+    true
+}
+
+/// Whether `c` can stand in a folded text as itself: folding leaves it unchanged. Patterns
+/// on folded text use this to drop what can never match (upper case, accents, other spaces).
+pub fn folds_to_itself(c: char) -> bool {
+    if c.is_whitespace() {
+        return c == ' ';
+    }
+    if is_apostrophe(c) {
+        return c == '\'';
+    }
+    if is_dash(c) {
+        return c == '-';
+    }
+    if is_invisible(c) {
+        return false;
+    }
+    if c == '<' {
+        return true;
+    }
+    let mut s = String::new();
+    fold_char(c, &mut s);
+    s.len() == c.len_utf8() && s.starts_with(c)
 }
 
 /// Length of a `<br>`, `<br/>` or `<br />` tag at the start of `s`, if there is one.
@@ -172,11 +206,21 @@ fn fold_range(src: &str, r: Range<usize>, out: &mut Folded) {
         let at = r.start + i;
         // Fast path: most of a French text is ASCII letters, digits and punctuation that fold
         // to themselves (lower-cased).
-        if b.is_ascii_alphanumeric()
-            || (b.is_ascii_graphic() && !matches!(b, b'<' | b'\'' | b'`' | b'-'))
-        {
-            out.push(b.to_ascii_lowercase() as char, at);
-            i += 1;
+        let plain = |b: u8| {
+            b.is_ascii_alphanumeric()
+                || (b.is_ascii_graphic() && !matches!(b, b'<' | b'\'' | b'`' | b'-'))
+        };
+        if plain(b) {
+            // The whole run at once: one map entry, one copy, lower-cased in place.
+            let n = bytes[i..]
+                .iter()
+                .position(|&b| !plain(b))
+                .unwrap_or(bytes.len() - i);
+            let pos = out.text.len();
+            out.map_push(pos, at);
+            out.text.push_str(&s[i..i + n]);
+            out.text[pos..].make_ascii_lowercase();
+            i += n;
             continue;
         }
         let c = s[i..]
@@ -396,6 +440,20 @@ pub fn fold_regex(pattern: &str) -> String {
 mod tests {
     use super::*;
     use regex::Regex;
+
+    /// The literal scan leaves out of a pattern what `folds_to_itself` says folded text cannot
+    /// hold: every character that folding produces must pass it, or matches would be missed.
+    #[test]
+    fn folding_only_produces_characters_that_fold_to_themselves() {
+        for c in (0..0x32000u32).filter_map(char::from_u32) {
+            let text = format!("a{c}a");
+            for f in fold_str(&text).chars() {
+                assert!(folds_to_itself(f), "{c:?} folds to {f:?}");
+            }
+        }
+        assert!(!folds_to_itself('É') && !folds_to_itself('é') && !folds_to_itself('\u{a0}'));
+        assert!(folds_to_itself('e') && folds_to_itself(' ') && folds_to_itself('\''));
+    }
 
     fn term_matches(term: &str, text: &str) -> bool {
         let re = Regex::new(&term_regex(term)).unwrap();

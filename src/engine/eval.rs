@@ -1089,13 +1089,16 @@ rule R {
         let modes: Vec<Mode> = pack.scanner.modes.clone();
         for m in [
             Mode::Prefix,
-            Mode::Window(16),
             Mode::Gate,
             Mode::LineStart { multi_line: true },
             Mode::Full,
         ] {
             assert!(modes.contains(&m), "no atom searched as {m:?}: {modes:?}");
         }
+        assert!(
+            modes.iter().any(|m| matches!(m, Mode::Window(_))),
+            "{modes:?}"
+        );
         for text in texts() {
             let doc = Document::from_text(
                 std::path::Path::new("t.md"),
