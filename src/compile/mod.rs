@@ -124,11 +124,15 @@ impl Atom {
 
     /// The compiled regex (compiled on first use). `None` only for a pattern whose automaton
     /// exceeds the size limit, which the compiler could not tell from its syntax; it is
-    /// reported once on standard error and matches nothing.
-    pub fn regex(&self) -> Option<&Regex> {
+    /// reported once on standard error and matches nothing. `anchored`: the pattern is only
+    /// tried at candidate starts (see [`scan::Mode`]), so it needs no literal prefilter of its
+    /// own, which saves most of its build time. The same atom always asks the same way.
+    pub fn regex(&self, anchored: bool) -> Option<&Regex> {
         self.compiled
-            .get_or_init(
-                || match resolve::build_meta(&self.pattern, self.case_insensitive) {
+            .get_or_init(|| {
+                let captures = self.value_group.is_some();
+                match resolve::build_meta(&self.pattern, self.case_insensitive, !anchored, captures)
+                {
                     Ok(r) => Some(r),
                     Err(e) => {
                         eprintln!(
@@ -137,8 +141,8 @@ impl Atom {
                         );
                         None
                     }
-                },
-            )
+                }
+            })
             .as_ref()
     }
 }

@@ -31,6 +31,8 @@ struct Builder<'a> {
     errors: Vec<RuleFileError>,
     defs: HashMap<String, (Def, usize, Span)>,
     atoms: Vec<Atom>,
+    /// The syntax tree of each atom's pattern, as it is compiled, for the literal scan.
+    hirs: Vec<regex_syntax::hir::Hir>,
     inline: HashMap<String, AtomId>,
     sections: Vec<Section>,
     tags: Vec<TagInfo>,
@@ -50,15 +52,24 @@ fn build_regex(pattern: &str, case_insensitive: bool) -> Result<regex::Regex, re
 pub(super) fn build_meta(
     pattern: &str,
     case_insensitive: bool,
+    prefilter: bool,
+    captures: bool,
 ) -> Result<regex_automata::meta::Regex, Box<regex_automata::meta::BuildError>> {
+    let limit = crate::limits::current().max_regex_bytes;
     regex_automata::meta::Regex::builder()
         .syntax(regex_automata::util::syntax::Config::new().case_insensitive(case_insensitive))
         .configure(
             regex_automata::meta::Config::new()
-                .nfa_size_limit(Some(crate::limits::current().max_regex_bytes))
-                .onepass_size_limit(Some(crate::limits::current().max_regex_bytes))
-                .dfa_size_limit(Some(crate::limits::current().max_regex_bytes))
-                .hybrid_cache_capacity(2 * (1 << 20)),
+                .nfa_size_limit(Some(limit))
+                .onepass_size_limit(Some(limit))
+                .dfa_size_limit(Some(limit))
+                .hybrid_cache_capacity(2 * (1 << 20))
+                .auto_prefilter(prefilter)
+                .which_captures(if captures {
+                    regex_automata::nfa::thompson::WhichCaptures::All
+                } else {
+                    regex_automata::nfa::thompson::WhichCaptures::Implicit
+                }),
         )
         .build(pattern)
         .map_err(Box::new)
@@ -178,9 +189,10 @@ impl<'a> Builder<'a> {
         }
         let pattern = format!("(?:{})", alts.join("|"));
         match check_syntax(&pattern, false) {
-            Ok(_) => {
+            Ok(hir) => {
                 self.atoms
                     .push(Atom::new(label, pattern, false, false, None));
+                self.hirs.push(hir);
                 Some(self.atoms.len() - 1)
             }
             Err(e) => {
@@ -204,25 +216,34 @@ impl<'a> Builder<'a> {
         } else {
             fold_regex(&lit.pattern)
         };
-        // Check the author's own pattern first, so the error speaks of what they wrote.
-        if let Err(e) = check_syntax(&lit.pattern, !original) {
-            self.err(
-                file,
-                lit.span,
-                "invalid regex",
-                "this regex",
-                Some(regex_help(&e)),
-            );
-            return None;
-        }
-        match check_syntax(&pattern, !original) {
-            Ok(hir) => {
+        // Folded text has no upper case: a pattern whose case cannot matter there is parsed and
+        // run case-sensitively, a smaller automaton that is faster to build and to run.
+        let parsed = check_syntax(&pattern, false).and_then(|hir| {
+            if !original && scan::case_matters(&hir) {
+                check_syntax(&pattern, true).map(|hir| (hir, true))
+            } else {
+                Ok((hir, false))
+            }
+        });
+        match parsed {
+            Ok((hir, case_insensitive)) => {
                 let value_group = value_group(&hir);
-                self.atoms
-                    .push(Atom::new(label, pattern, !original, original, value_group));
+                self.atoms.push(Atom::new(
+                    label,
+                    pattern,
+                    case_insensitive,
+                    original,
+                    value_group,
+                ));
+                self.hirs.push(hir);
                 Some(self.atoms.len() - 1)
             }
             Err(e) => {
+                // The error speaks of what the author wrote, when that is what fails.
+                let e = match check_syntax(&lit.pattern, !original) {
+                    Err(own) => own,
+                    Ok(_) => e,
+                };
                 self.err(
                     file,
                     lit.span,
@@ -585,6 +606,7 @@ pub fn compile_pack(
         errors,
         defs: HashMap::new(),
         atoms: Vec::new(),
+        hirs: Vec::new(),
         inline: HashMap::new(),
         sections: Vec::new(),
         tags: PILLARS
@@ -750,7 +772,7 @@ pub fn compile_pack(
         return Err(b.errors);
     }
     pack.rules.sort_by(|a, b| a.id.cmp(&b.id));
-    pack.scanner = scan::Scanner::new(b.atoms.iter().map(|a| (a.pattern.as_str(), !a.original)));
+    pack.scanner = scan::Scanner::new(b.hirs.iter().zip(&b.atoms).map(|(h, a)| (h, !a.original)));
     pack.atoms = b.atoms;
     pack.sections = b.sections;
     pack.tags = b.tags;

@@ -123,16 +123,104 @@ fn shortest(lits: &[Vec<u8>]) -> usize {
     lits.iter().map(Vec::len).min().unwrap_or(0)
 }
 
-/// How to search `pattern` in a document, and the literals to look for. `folded`: the pattern
-/// runs on the folded text (case-insensitive); otherwise on the original text, as written.
-pub fn plan(pattern: &str, folded: bool) -> (Mode, Vec<Vec<u8>>) {
-    let Ok(h) = regex_syntax::ParserBuilder::new()
-        .case_insensitive(folded)
+/// The characters of a small class that folded text can hold, or `None` for a large class.
+fn folded_members(c: &hir::ClassUnicode) -> Option<Vec<char>> {
+    (class_size(c) <= 256).then(|| {
+        c.ranges()
+            .iter()
+            .flat_map(|r| r.start()..=r.end())
+            .filter(|&ch| folds_to_itself(ch))
+            .collect()
+    })
+}
+
+fn class_size(c: &hir::ClassUnicode) -> u32 {
+    c.ranges()
+        .iter()
+        .map(|r| r.end() as u32 - r.start() as u32 + 1)
+        .sum()
+}
+
+/// Whether matching `c` case-insensitively would match other characters of folded text.
+/// Folding a large class is slow: a large class is judged by its complement when that is
+/// small (`[^.;:]` does not change), and otherwise assumed to change.
+fn class_case_matters(c: &hir::ClassUnicode) -> bool {
+    if class_size(c) > 256 {
+        let mut rest = c.clone();
+        rest.negate();
+        if class_size(&rest) > 256 {
+            return true;
+        }
+        let mut folded = rest.clone();
+        return folded.try_case_fold_simple().is_err() || folded != rest;
+    }
+    let mut folded = c.clone();
+    if folded.try_case_fold_simple().is_err() {
+        return true;
+    }
+    folded != *c && folded_members(c) != folded_members(&folded)
+}
+
+/// Whether a pattern (parsed case-sensitively) matches other things in folded text when it is
+/// run case-insensitively. Folded text has no upper case, so for most patterns it does not
+/// (`[a-z]`, `\w`, lower-case words), and they are run case-sensitively: a smaller automaton.
+pub fn case_matters(h: &Hir) -> bool {
+    match h.kind() {
+        HirKind::Empty | HirKind::Look(_) => false,
+        HirKind::Literal(hir::Literal(bytes)) => match std::str::from_utf8(bytes) {
+            Ok(s) => s.chars().any(|ch| {
+                class_case_matters(&hir::ClassUnicode::new([hir::ClassUnicodeRange::new(
+                    ch, ch,
+                )]))
+            }),
+            Err(_) => bytes.iter().any(u8::is_ascii_alphabetic),
+        },
+        HirKind::Class(Class::Unicode(c)) => class_case_matters(c),
+        HirKind::Class(Class::Bytes(b)) => {
+            let mut folded = b.clone();
+            folded.case_fold_simple();
+            let fixed = |c: &hir::ClassBytes| -> Vec<u8> {
+                c.iter()
+                    .flat_map(|r| r.start()..=r.end())
+                    .filter(|&x| !x.is_ascii() || folds_to_itself(x as char))
+                    .collect()
+            };
+            fixed(&folded) != fixed(b)
+        }
+        HirKind::Repetition(r) => case_matters(&r.sub),
+        HirKind::Capture(c) => case_matters(&c.sub),
+        HirKind::Concat(v) | HirKind::Alternation(v) => v.iter().any(case_matters),
+    }
+}
+
+/// Parses a pattern as the compiler does: case-sensitively, unless on folded text its case
+/// matters.
+pub fn parse(pattern: &str, folded: bool) -> Option<Hir> {
+    let cs = regex_syntax::ParserBuilder::new()
         .build()
         .parse(pattern)
-    else {
-        return (Mode::Full, Vec::new());
-    };
+        .ok()?;
+    if folded && case_matters(&cs) {
+        return regex_syntax::ParserBuilder::new()
+            .case_insensitive(true)
+            .build()
+            .parse(pattern)
+            .ok();
+    }
+    Some(cs)
+}
+
+/// How to search `pattern` in a document, and the literals to look for. `folded`: the pattern
+/// runs on the folded text; otherwise on the original text, as written.
+pub fn plan(pattern: &str, folded: bool) -> (Mode, Vec<Vec<u8>>) {
+    match parse(pattern, folded) {
+        Some(h) => plan_hir(&h, folded),
+        None => (Mode::Full, Vec::new()),
+    }
+}
+
+/// [`plan`] for a parsed pattern.
+pub fn plan_hir(h: &Hir, folded: bool) -> (Mode, Vec<Vec<u8>>) {
     let line_start = {
         let looks = h.properties().look_set_prefix();
         if looks.contains(hir::Look::Start) {
@@ -147,7 +235,7 @@ pub fn plan(pattern: &str, folded: bool) -> (Mode, Vec<Vec<u8>>) {
         // The literal scan runs on the folded text only.
         return (line_start.unwrap_or(Mode::Full), Vec::new());
     }
-    let low = lower(&h);
+    let low = lower(h);
     // Matches in folded text are matches of the restricted pattern: its bound is theirs.
     let max_len = low.properties().maximum_len();
     let mut ex = Extractor::new();
@@ -174,13 +262,13 @@ pub fn plan(pattern: &str, folded: bool) -> (Mode, Vec<Vec<u8>>) {
 
 impl Scanner {
     /// `atoms`: for each atom, its pattern and whether it matches the folded text.
-    pub fn new<'a>(atoms: impl IntoIterator<Item = (&'a str, bool)>) -> Scanner {
+    pub fn new<'a>(atoms: impl IntoIterator<Item = (&'a Hir, bool)>) -> Scanner {
         let mut lits: Vec<Vec<u8>> = Vec::new();
         let mut index: std::collections::HashMap<Vec<u8>, usize> = Default::default();
         let mut owners: Vec<Vec<usize>> = Vec::new();
         let mut modes = Vec::new();
         for (id, (pattern, folded)) in atoms.into_iter().enumerate() {
-            let (mode, ls) = plan(pattern, folded);
+            let (mode, ls) = plan_hir(pattern, folded);
             modes.push(mode);
             for l in ls {
                 let k = *index.entry(l.clone()).or_insert_with(|| {

@@ -260,10 +260,10 @@ impl<'a> Evaluator<'a> {
         };
         let mode = self.pack.scanner.modes[atom];
         let starts = &d.hits.starts[atom];
-        let re = match (mode, a.regex()) {
-            (Mode::Prefix | Mode::Window(_), _) if starts.is_empty() => None,
-            (Mode::Gate, _) if !d.hits.any[atom] => None,
-            (_, re) => re,
+        let re = match mode {
+            Mode::Prefix | Mode::Window(_) if starts.is_empty() => None,
+            Mode::Gate if !d.hits.any[atom] => None,
+            _ => a.regex(matches!(mode, Mode::Prefix | Mode::LineStart { .. })),
         };
         let Some(re) = re else {
             p.done = true;
