@@ -496,12 +496,16 @@ mod tests {
         let mut seed = 11u64;
         for _ in 0..2000 {
             let mut t = String::new();
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             for _ in 0..(seed >> 59) {
-                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
                 t.push_str(palette[(seed >> 33) as usize % palette.len()]);
             }
-            let whole = fold(&t, &[0..t.len()]);
+            let whole = fold(&t, std::slice::from_ref(&(0..t.len())));
             let mut chars: Vec<Range<usize>> = Vec::new();
             for (i, c) in t.char_indices() {
                 chars.push(i..i + c.len_utf8());
@@ -510,7 +514,9 @@ mod tests {
             let mut units: Vec<Range<usize>> = Vec::new();
             for r in chars {
                 match units.last_mut() {
-                    Some(u) if t[u.start..].starts_with("<br>") && u.end < u.start + 4 => u.end = r.end,
+                    Some(u) if t[u.start..].starts_with("<br>") && u.end < u.start + 4 => {
+                        u.end = r.end
+                    }
                     _ => units.push(r),
                 }
             }

@@ -13,7 +13,7 @@ use crate::document::{BlockKind, Document, Kind};
 use crate::fold::{Folded, fold};
 use crate::lang::ast::SectionAltKind;
 
-use super::{Evidence, Finding, FindingKind, Label, RuleOutcome};
+use super::{Evidence, Finding, FindingKind, Label, RuleOutcome, UnitOutcome};
 
 /// How many passages are kept as evidence for one rule on one unit.
 const MAX_EVIDENCE: usize = 3;
@@ -845,84 +845,116 @@ impl<'a> Evaluator<'a> {
             .unwrap_or(docs[0])
     }
 
-    /// Runs one rule on the tender.
-    pub fn check_rule(&self, rule: &Rule) -> RuleOutcome {
-        let mut out = RuleOutcome::default();
-        let units: Vec<Vec<usize>> = if rule.scope.is_tender() {
+    /// The units a rule is checked on: the whole tender, or each document of its kind.
+    pub fn units(&self, rule: &Rule) -> Vec<Vec<usize>> {
+        if rule.scope.is_tender() {
             vec![(0..self.docs.len()).collect()]
         } else {
             (0..self.docs.len())
-                .filter(|&d| rule.scope.kind().is_none_or(|k| self.kind_ok(d, k)))
+                .filter(|&d| self.applies_to(rule, d))
                 .map(|d| vec![d])
                 .collect()
-        };
+        }
+    }
+
+    /// Whether a document-scoped rule looks at this document (its kind).
+    pub fn applies_to(&self, rule: &Rule, doc: usize) -> bool {
+        rule.scope.kind().is_none_or(|k| self.kind_ok(doc, k))
+    }
+
+    /// The number of documents.
+    pub fn doc_count(&self) -> usize {
+        self.docs.len()
+    }
+
+    /// Runs one rule on the tender.
+    pub fn check_rule(&self, rule: &Rule) -> RuleOutcome {
+        let mut out = RuleOutcome::default();
         let mut checked = false;
-        for unit in units.iter().filter(|u| !u.is_empty()) {
-            // Units hold different documents: duplicates can only come from the same unit.
-            let (first_finding, first_evidence) = (out.findings.len(), out.evidence.len());
-            let whole: Vec<Region> = unit.iter().map(|&d| self.whole(d)).collect();
-            let mut regions = self.resolve(&rule.scope, &whole);
-            if regions.is_empty() {
-                continue;
-            }
-            checked = true;
-            if let Some(when) = &rule.when
-                && !self.eval(&when.cond, &whole, 0).holds
-            {
-                continue;
-            }
-            if rule.scope.is_tender() {
-                let rd = self.report_doc(unit);
-                regions.sort_by_key(|r| r.doc != rd);
-            }
-            // One finding per rule and place, however many of its expectations fail there.
-            let mut failed: Vec<&Check> = Vec::new();
-            let mut witnesses: Vec<Occ> = Vec::new();
-            let need = if self.evidence { MAX_EVIDENCE } else { 0 };
-            for c in &rule.expects {
-                let o = self.eval(&c.cond, &regions, need);
-                if o.holds {
-                    witnesses.extend(o.occs);
-                } else {
-                    failed.push(c);
-                }
-            }
-            if !failed.is_empty() {
-                out.findings.push(self.missing(rule, &failed, &regions[0]));
+        for unit in self.units(rule) {
+            let o = self.check_unit(rule, &unit);
+            checked |= o.checked;
+            out.findings.extend(o.findings);
+            out.evidence.extend(o.evidence);
+        }
+        if !checked {
+            out.unchecked = Some(self.unchecked_reason(rule));
+        }
+        out
+    }
+
+    /// Why a rule could not be checked anywhere in the tender.
+    pub fn unchecked_reason(&self, rule: &Rule) -> String {
+        self.scope_missing(&rule.scope, &rule.scope_text)
+    }
+
+    /// Runs one rule on one unit (a document, or the whole tender).
+    pub fn check_unit(&self, rule: &Rule, unit: &[usize]) -> UnitOutcome {
+        let mut out = UnitOutcome::default();
+        if unit.is_empty() {
+            return out;
+        }
+        let whole: Vec<Region> = unit.iter().map(|&d| self.whole(d)).collect();
+        let mut regions = self.resolve(&rule.scope, &whole);
+        if regions.is_empty() {
+            return out;
+        }
+        out.checked = true;
+        if let Some(when) = &rule.when
+            && !self.eval(&when.cond, &whole, 0).holds
+        {
+            return out;
+        }
+        if rule.scope.is_tender() {
+            let rd = self.report_doc(unit);
+            regions.sort_by_key(|r| r.doc != rd);
+        }
+        // One finding per rule and place, however many of its expectations fail there.
+        let mut failed: Vec<&Check> = Vec::new();
+        let mut witnesses: Vec<Occ> = Vec::new();
+        let need = if self.evidence { MAX_EVIDENCE } else { 0 };
+        for c in &rule.expects {
+            let o = self.eval(&c.cond, &regions, need);
+            if o.holds {
+                witnesses.extend(o.occs);
             } else {
-                // What satisfied the rule: evidence a reader can check.
-                for occ in witnesses.iter().take(MAX_EVIDENCE) {
-                    let ev = self.evidence(rule, occ);
-                    if !out.evidence[first_evidence..]
-                        .iter()
-                        .any(|e| e.file == ev.file && e.span == ev.span)
-                    {
-                        out.evidence.push(ev);
-                    }
-                }
+                failed.push(c);
             }
-            for check in &rule.forbids {
-                let o = self.eval(&check.cond, &regions, ALL);
-                if o.holds && o.occs.is_empty() {
-                    // Nothing to point at (`forbid not X`, `forbid count A < 1`): the finding
-                    // goes where the rule looked.
-                    out.findings.push(self.missing(rule, &[check], &regions[0]));
-                }
-                if o.holds {
-                    for occ in &o.occs {
-                        let f = self.found(rule, occ);
-                        if !out.findings[first_finding..]
-                            .iter()
-                            .any(|x| x.file == f.file && x.span == f.span)
-                        {
-                            out.findings.push(f);
-                        }
-                    }
+        }
+        if !failed.is_empty() {
+            out.findings.push(self.missing(rule, &failed, &regions[0]));
+        } else {
+            // What satisfied the rule: evidence a reader can check.
+            for occ in witnesses.iter().take(MAX_EVIDENCE) {
+                let ev = self.evidence(rule, occ);
+                if !out
+                    .evidence
+                    .iter()
+                    .any(|e| e.file == ev.file && e.span == ev.span)
+                {
+                    out.evidence.push(ev);
                 }
             }
         }
-        if !checked {
-            out.unchecked = Some(self.unchecked_reason(&rule.scope, &rule.scope_text));
+        for check in &rule.forbids {
+            let o = self.eval(&check.cond, &regions, ALL);
+            if o.holds && o.occs.is_empty() {
+                // Nothing to point at (`forbid not X`, `forbid count A < 1`): the finding
+                // goes where the rule looked.
+                out.findings.push(self.missing(rule, &[check], &regions[0]));
+            }
+            if o.holds {
+                for occ in &o.occs {
+                    let f = self.found(rule, occ);
+                    if !out
+                        .findings
+                        .iter()
+                        .any(|x| x.file == f.file && x.span == f.span)
+                    {
+                        out.findings.push(f);
+                    }
+                }
+            }
         }
         out
     }
@@ -993,7 +1025,7 @@ impl<'a> Evaluator<'a> {
         self.finding(rule, occ.doc, FindingKind::Found, span, labels, None)
     }
 
-    fn unchecked_reason(&self, scope: &Scope, text: &str) -> String {
+    fn scope_missing(&self, scope: &Scope, text: &str) -> String {
         match scope {
             Scope::Kind(k) => {
                 format!("aucun document de type {k} dans le dossier (portée « {text} »)")
@@ -1012,7 +1044,7 @@ impl<'a> Evaluator<'a> {
                 "aucune section « {} » trouvée dans le dossier (portée « {text} »)",
                 self.pack.sections[*section].name
             ),
-            Scope::First { inner, .. } => self.unchecked_reason(inner, text),
+            Scope::First { inner, .. } => self.scope_missing(inner, text),
             _ => format!("portée « {text} » introuvable"),
         }
     }

@@ -126,6 +126,9 @@ pub struct Options {
     pub evidence: bool,
 }
 
+/// Rules with their place in the pack.
+type Numbered<'a> = Vec<(usize, &'a Rule)>;
+
 /// Checks one tender with every pack of the rule set.
 pub fn check_tender(rules: &RuleSet, tender: Tender, opts: &Options) -> TenderResult {
     let mut packs = Vec::new();
@@ -167,33 +170,70 @@ pub fn check_tender(rules: &RuleSet, tender: Tender, opts: &Options) -> TenderRe
         if !applied {
             continue;
         }
-        // Rules run in parallel; their outcomes are gathered in the pack's order. Past the time
-        // budget, the remaining rules are not run and the tender is reported as skipped.
-        let outcomes: Vec<Option<RuleOutcome>> = {
+        // Tender rules run in parallel with each other; document rules run document by
+        // document in parallel, all the rules of a document together while its text is in the
+        // cache. Outcomes are gathered in the pack's order, documents in the tender's order.
+        // Past the time budget, what remains is not run and the tender is reported as skipped.
+        let in_time = || started.elapsed() <= budget;
+        let (tender_rules, doc_rules): (Numbered, Numbered) = pack
+            .rules
+            .iter()
+            .enumerate()
+            .partition(|(_, r)| r.scope.is_tender());
+        let mut outcomes: Vec<Vec<Option<UnitOutcome>>> = vec![Vec::new(); pack.rules.len()];
+        {
             use rayon::prelude::*;
-            pack.rules
+            let all: Vec<usize> = (0..ev.doc_count()).collect();
+            let per_rule: Vec<Option<UnitOutcome>> = tender_rules
                 .par_iter()
-                .map(|r| (started.elapsed() <= budget).then(|| ev.check_rule(r)))
-                .collect()
-        };
-        for (rule, outcome) in pack.rules.iter().zip(outcomes) {
-            let Some(outcome) = outcome else {
-                timed_out.get_or_insert_with(|| {
-                    format!(
-                        "skipped: checking took more than the time budget of {} ms (pack {}, from rule {}); raise `time-budget-ms` in [limits] if the tender is just large",
-                        budget.as_millis(),
-                        pack.id,
-                        rule.id
-                    )
-                });
-                continue;
-            };
-            findings.extend(outcome.findings);
-            evidence.extend(outcome.evidence);
-            if let Some(reason) = outcome.unchecked {
+                .map(|(_, r)| in_time().then(|| ev.check_unit(r, &all)))
+                .collect();
+            for ((i, _), o) in tender_rules.iter().zip(per_rule) {
+                outcomes[*i].push(o);
+            }
+            let per_doc: Vec<Vec<Option<UnitOutcome>>> = (0..ev.doc_count())
+                .into_par_iter()
+                .map(|d| {
+                    doc_rules
+                        .iter()
+                        .map(|(_, r)| {
+                            if !ev.applies_to(r, d) {
+                                Some(UnitOutcome::default())
+                            } else {
+                                in_time().then(|| ev.check_unit(r, &[d]))
+                            }
+                        })
+                        .collect()
+                })
+                .collect();
+            for doc in per_doc {
+                for ((i, _), o) in doc_rules.iter().zip(doc) {
+                    outcomes[*i].push(o);
+                }
+            }
+        }
+        for (rule, units) in pack.rules.iter().zip(outcomes) {
+            let mut checked = false;
+            for unit in units {
+                let Some(unit) = unit else {
+                    timed_out.get_or_insert_with(|| {
+                        format!(
+                            "skipped: checking took more than the time budget of {} ms (pack {}, from rule {}); raise `time-budget-ms` in [limits] if the tender is just large",
+                            budget.as_millis(),
+                            pack.id,
+                            rule.id
+                        )
+                    });
+                    continue;
+                };
+                checked |= unit.checked;
+                findings.extend(unit.findings);
+                evidence.extend(unit.evidence);
+            }
+            if !checked && timed_out.is_none() {
                 unchecked.push(Unchecked {
                     rule: rule.id.clone(),
-                    reason,
+                    reason: ev.unchecked_reason(rule),
                 });
             }
         }
@@ -232,6 +272,15 @@ pub fn check_example(pack: &Pack, rule: &Rule, text: &str) -> RuleOutcome {
     );
     let docs = [doc];
     Evaluator::new(pack, &docs, true, false).check_rule(rule)
+}
+
+/// The result of one rule on one unit (a document, or the whole tender for a tender rule).
+#[derive(Debug, Clone, Default)]
+pub struct UnitOutcome {
+    pub findings: Vec<Finding>,
+    pub evidence: Vec<Evidence>,
+    /// Whether the rule's scope was found in the unit.
+    pub checked: bool,
 }
 
 /// The result of one rule on one tender.
