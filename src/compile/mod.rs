@@ -6,7 +6,7 @@ pub mod scan;
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use regex_automata::meta::Regex;
 use serde::Serialize;
@@ -102,6 +102,7 @@ pub struct Atom {
     /// The capture group whose number `value` compares, if the regex has one.
     pub value_group: Option<usize>,
     compiled: OnceLock<Option<Regex>>,
+    reverse: OnceLock<Option<Arc<Reverse>>>,
 }
 
 impl Atom {
@@ -119,6 +120,7 @@ impl Atom {
             original,
             value_group,
             compiled: OnceLock::new(),
+            reverse: OnceLock::new(),
         }
     }
 
@@ -144,6 +146,77 @@ impl Atom {
                 }
             })
             .as_ref()
+    }
+}
+
+/// A pattern reversed (see [`Atom::reverse`]), with a pool of search caches: creating a
+/// cache costs more than most searches with it.
+pub struct Reverse {
+    pub dfa: Arc<regex_automata::hybrid::dfa::DFA>,
+    caches: regex_automata::util::pool::Pool<regex_automata::hybrid::dfa::Cache, CacheFn>,
+}
+
+pub type CacheFn = Box<
+    dyn Fn() -> regex_automata::hybrid::dfa::Cache
+        + Send
+        + Sync
+        + std::panic::UnwindSafe
+        + std::panic::RefUnwindSafe,
+>;
+
+impl Reverse {
+    /// A search cache, back in the pool when dropped.
+    pub fn cache(
+        &self,
+    ) -> regex_automata::util::pool::PoolGuard<'_, regex_automata::hybrid::dfa::Cache, CacheFn>
+    {
+        self.caches.get()
+    }
+}
+
+impl std::fmt::Debug for Reverse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Reverse").finish_non_exhaustive()
+    }
+}
+
+impl Atom {
+    /// The pattern reversed, to find where matches ending at a place start (the longest
+    /// first): see [`scan::Mode::Gate`]. `None` when it cannot be built (a Unicode word
+    /// boundary, the size limit): the pattern is then searched forward.
+    pub fn reverse(&self) -> Option<&Reverse> {
+        use regex_automata::hybrid::dfa::DFA;
+        use regex_automata::nfa::thompson;
+        self.reverse
+            .get_or_init(|| {
+                let limit = crate::limits::current().max_regex_bytes;
+                let dfa = DFA::builder()
+                    .configure(
+                        DFA::config()
+                            .match_kind(regex_automata::MatchKind::All)
+                            .cache_capacity(2 * (1 << 20)),
+                    )
+                    .syntax(
+                        regex_automata::util::syntax::Config::new()
+                            .case_insensitive(self.case_insensitive),
+                    )
+                    .thompson(
+                        thompson::Config::new()
+                            .reverse(true)
+                            .nfa_size_limit(Some(limit))
+                            .which_captures(thompson::WhichCaptures::None),
+                    )
+                    .build(&self.pattern)
+                    .ok()?;
+                let dfa = Arc::new(dfa);
+                let for_pool = Arc::clone(&dfa);
+                let create: CacheFn = Box::new(move || for_pool.create_cache());
+                Some(Arc::new(Reverse {
+                    dfa,
+                    caches: regex_automata::util::pool::Pool::new(create),
+                }))
+            })
+            .as_deref()
     }
 }
 

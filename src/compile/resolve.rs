@@ -772,7 +772,7 @@ pub fn compile_pack(
         return Err(b.errors);
     }
     pack.rules.sort_by(|a, b| a.id.cmp(&b.id));
-    pack.scanner = scan::Scanner::new(b.hirs.iter().zip(&b.atoms).map(|(h, a)| (h, !a.original)));
+    pack.scanner = scan::Scanner::new(&b.atoms, &b.hirs);
     pack.atoms = b.atoms;
     pack.sections = b.sections;
     pack.tags = b.tags;

@@ -9,6 +9,9 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
+use std::sync::OnceLock;
+
+use super::Atom;
 use crate::fold::folds_to_itself;
 use regex_syntax::hir::literal::{ExtractKind, Extractor, Seq};
 use regex_syntax::hir::{self, Class, Hir, HirKind};
@@ -37,13 +40,75 @@ pub struct Scanner {
     /// For each literal of the automaton: the patterns (atom ids) it stands for.
     owners: Vec<Vec<usize>>,
     pub modes: Vec<Mode>,
+    /// The patterns anchored at line starts, on the folded text (`[0]`) and on the original
+    /// text (`[1]`): each set is tried at every line start in one search.
+    pub line_sets: [LineSet; 2],
+}
+
+/// Patterns tried together at every line start of a text.
+#[derive(Debug, Clone, Default)]
+pub struct LineSet {
+    pub atoms: Vec<usize>,
+    patterns: Vec<String>,
+    regex: OnceLock<Option<regex_automata::meta::Regex>>,
+}
+
+impl LineSet {
+    /// One automaton for every pattern of the set, which reports all those that match at a
+    /// place (`None` if it cannot be built: each line start is then a candidate for each).
+    pub fn regex(&self) -> Option<&regex_automata::meta::Regex> {
+        self.regex
+            .get_or_init(|| {
+                let limit = crate::limits::current().max_regex_bytes;
+                regex_automata::meta::Regex::builder()
+                    .configure(
+                        regex_automata::meta::Config::new()
+                            .match_kind(regex_automata::MatchKind::All)
+                            .auto_prefilter(false)
+                            .which_captures(regex_automata::nfa::thompson::WhichCaptures::None)
+                            .nfa_size_limit(Some(limit))
+                            .dfa_size_limit(Some(limit)),
+                    )
+                    .build_many(&self.patterns)
+                    .ok()
+            })
+            .as_ref()
+    }
+
+    /// For each pattern of the set, the line starts of `hay` where it matches.
+    pub fn hits(&self, hay: &str) -> Vec<Vec<usize>> {
+        use regex_automata::{Anchored, Input, PatternSet};
+        let mut out = vec![Vec::new(); self.atoms.len()];
+        let starts = std::iter::once(0)
+            .chain(memchr::memchr2_iter(b'\n', b'\r', hay.as_bytes()).map(|i| i + 1));
+        match self.regex() {
+            Some(re) => {
+                let mut set = PatternSet::new(re.pattern_len());
+                for s in starts {
+                    set.clear();
+                    let input = Input::new(hay).span(s..hay.len()).anchored(Anchored::Yes);
+                    re.which_overlapping_matches(&input, &mut set);
+                    for p in set.iter() {
+                        out[p.as_usize()].push(s);
+                    }
+                }
+            }
+            None => {
+                for s in starts {
+                    out.iter_mut().for_each(|o| o.push(s));
+                }
+            }
+        }
+        out
+    }
 }
 
 /// Where the literals of each pattern occur in one document.
 #[derive(Debug, Default)]
 pub struct Hits {
     /// Sorted, deduplicated start offsets, per atom (for `Mode::Prefix`); for `Mode::Window`,
-    /// the windows to search, merged, as `start, end` pairs.
+    /// the windows to search, merged, as `start, end` pairs; for `Mode::Gate`, the offsets
+    /// where a literal ends (where a match may end).
     pub starts: Vec<Vec<usize>>,
     /// Whether one of the literals occurs at all, per atom.
     pub any: Vec<bool>,
@@ -261,15 +326,25 @@ pub fn plan_hir(h: &Hir, folded: bool) -> (Mode, Vec<Vec<u8>>) {
 }
 
 impl Scanner {
-    /// `atoms`: for each atom, its pattern and whether it matches the folded text.
-    pub fn new<'a>(atoms: impl IntoIterator<Item = (&'a Hir, bool)>) -> Scanner {
+    /// `hirs`: the syntax tree of each atom's pattern, as it is compiled.
+    pub fn new(atoms: &[Atom], hirs: &[Hir]) -> Scanner {
         let mut lits: Vec<Vec<u8>> = Vec::new();
         let mut index: std::collections::HashMap<Vec<u8>, usize> = Default::default();
         let mut owners: Vec<Vec<usize>> = Vec::new();
         let mut modes = Vec::new();
-        for (id, (pattern, folded)) in atoms.into_iter().enumerate() {
-            let (mode, ls) = plan_hir(pattern, folded);
+        let mut line_sets: [LineSet; 2] = Default::default();
+        for (id, (atom, hir)) in atoms.iter().zip(hirs).enumerate() {
+            let (mode, ls) = plan_hir(hir, !atom.original);
             modes.push(mode);
+            if mode == (Mode::LineStart { multi_line: true }) {
+                let set = &mut line_sets[usize::from(atom.original)];
+                set.atoms.push(id);
+                set.patterns.push(if atom.case_insensitive {
+                    format!("(?i:{})", atom.pattern)
+                } else {
+                    format!("(?:{})", atom.pattern)
+                });
+            }
             for l in ls {
                 let k = *index.entry(l.clone()).or_insert_with(|| {
                     lits.push(l);
@@ -302,7 +377,12 @@ impl Scanner {
                 }
             }
         }
-        Scanner { ac, owners, modes }
+        Scanner {
+            ac,
+            owners,
+            modes,
+            line_sets,
+        }
     }
 
     /// Scans a folded text once and returns where each atom's literals occur.
@@ -329,15 +409,21 @@ impl Scanner {
                             _ => w.extend([start, m.end()]),
                         }
                     }
+                    // Where a match may end.
+                    Mode::Gate => hits.starts[a].push(m.end()),
                     _ => {}
                 }
             }
         }
         for (s, mode) in hits.starts.iter_mut().zip(&self.modes) {
-            if *mode == Mode::Prefix {
-                // Overlapping matches are reported by end: sort the starts.
-                s.sort_unstable();
-                s.dedup();
+            match mode {
+                Mode::Prefix => {
+                    // Overlapping matches are reported by end: sort the starts.
+                    s.sort_unstable();
+                    s.dedup();
+                }
+                Mode::Gate => s.dedup(),
+                _ => {}
             }
         }
         hits

@@ -28,6 +28,29 @@ struct Match {
     group: Option<(usize, usize)>,
 }
 
+/// How a pattern's matches are searched in one document (see [`Mode`]).
+enum How<'h> {
+    /// Anchored at each candidate start.
+    At(&'h [usize]),
+    /// In each window (start, end pairs).
+    Windows,
+    /// Backwards from where each suffix literal ends, to the earliest start, then forward.
+    Back(
+        &'h regex_automata::hybrid::dfa::DFA,
+        regex_automata::util::pool::PoolGuard<
+            'h,
+            regex_automata::hybrid::dfa::Cache,
+            crate::compile::CacheFn,
+        >,
+    ),
+    /// Forward over the text.
+    Scan,
+}
+
+/// Above this many places where a gated pattern may end, it is searched forward: each match
+/// found backwards looks at every such place once.
+const MAX_GATE_ENDS: usize = 256;
+
 /// How many occurrences a caller needs from a condition: `0` when only whether it holds
 /// matters (a `when`, a `not`, an `expect` without evidence), [`ALL`] for a `forbid`.
 type Need = usize;
@@ -63,6 +86,9 @@ struct DocIndex<'a> {
     words: OnceLock<Vec<usize>>,
     /// Where each pattern's literals occur (one pass over the folded text).
     hits: Hits,
+    /// For the patterns anchored at line starts (folded text, original text): where each
+    /// matches.
+    line_hits: [OnceLock<Vec<Vec<usize>>>; 2],
     matches: Vec<AtomMatches>,
     sections: Vec<OnceLock<Vec<Region>>>,
 }
@@ -194,6 +220,7 @@ impl<'a> Evaluator<'a> {
                     folded,
                     words: OnceLock::new(),
                     hits,
+                    line_hits: Default::default(),
                     matches: (0..pack.atoms.len())
                         .map(|_| AtomMatches::default())
                         .collect(),
@@ -260,53 +287,58 @@ impl<'a> Evaluator<'a> {
         };
         let mode = self.pack.scanner.modes[atom];
         let starts = &d.hits.starts[atom];
+        // Patterns anchored at line starts: the line starts where the pattern matches, found
+        // for every such pattern of the pack in one search per line start.
+        let line_hits = match mode {
+            Mode::LineStart { multi_line: true } => {
+                let which = usize::from(a.original);
+                let set = &self.pack.scanner.line_sets[which];
+                set.atoms
+                    .iter()
+                    .position(|&x| x == atom)
+                    .map(|k| &d.line_hits[which].get_or_init(|| set.hits(hay))[k][..])
+            }
+            _ => None,
+        };
         let re = match mode {
             Mode::Prefix | Mode::Window(_) if starts.is_empty() => None,
             Mode::Gate if !d.hits.any[atom] => None,
+            _ if line_hits.is_some_and(<[usize]>::is_empty) => None,
             _ => a.regex(matches!(mode, Mode::Prefix | Mode::LineStart { .. })),
         };
         let Some(re) = re else {
             p.done = true;
             return;
         };
-        // Too many candidates: one ordinary search over the text is cheaper.
-        let mode = match mode {
-            Mode::Prefix if starts.len() > hay.len() / 16 + 64 => Mode::Full,
-            m => m,
+        let how = match (mode, line_hits) {
+            (_, Some(hits)) => How::At(hits),
+            // Too many candidates: one ordinary search over the text is cheaper.
+            (Mode::Prefix, _) if starts.len() > hay.len() / 16 + 64 => How::Scan,
+            (Mode::Prefix, _) => How::At(starts),
+            (Mode::LineStart { .. }, _) => How::At(&[0]),
+            (Mode::Window(_), _) => How::Windows,
+            (Mode::Gate, _) if starts.len() <= MAX_GATE_ENDS => match a.reverse() {
+                Some(rev) => How::Back(&rev.dfa, rev.cache()),
+                None => How::Scan,
+            },
+            _ => How::Scan,
         };
+        let mut how = how;
         let to_folded = |o: usize| if a.original { d.folded.to_folded(o) } else { o };
         let mut caps = a.value_group.map(|_| re.create_captures());
         let target = p.found.len().saturating_add(more);
         while p.found.len() < target {
             // The next place to search: anchored at a candidate start, or a span.
-            let span = match mode {
-                Mode::Prefix => {
-                    let Some(&s) = starts[p.next_start..].iter().find(|&&s| s >= p.pos) else {
+            let span = match &mut how {
+                How::At(cands) => {
+                    let Some(&s) = cands[p.next_start..].iter().find(|&&s| s >= p.pos) else {
                         p.done = true;
                         return;
                     };
-                    p.next_start = starts.partition_point(|&x| x <= s);
+                    p.next_start = cands.partition_point(|&x| x <= s);
                     Input::new(hay).span(s..hay.len()).anchored(Anchored::Yes)
                 }
-                Mode::LineStart { multi_line } => {
-                    let from = p.pos.max(p.next_start);
-                    let s = if from == 0 {
-                        Some(0)
-                    } else if !multi_line || from > hay.len() {
-                        None
-                    } else if matches!(hay.as_bytes()[from - 1], b'\n' | b'\r') {
-                        Some(from)
-                    } else {
-                        memchr::memchr2(b'\n', b'\r', &hay.as_bytes()[from..]).map(|i| from + i + 1)
-                    };
-                    let Some(s) = s else {
-                        p.done = true;
-                        return;
-                    };
-                    p.next_start = s + 1;
-                    Input::new(hay).span(s..hay.len()).anchored(Anchored::Yes)
-                }
-                Mode::Window(_) => {
+                How::Windows => {
                     // `starts` holds the windows as start, end pairs.
                     let Some(w) = starts
                         .chunks(2)
@@ -320,7 +352,42 @@ impl<'a> Evaluator<'a> {
                     let (ws, we) = (starts[2 * p.next_start], starts[2 * p.next_start + 1]);
                     Input::new(hay).span(ws.max(p.pos)..we)
                 }
-                Mode::Gate | Mode::Full => {
+                How::Back(rev, cache) => {
+                    // The next match starts where the earliest match ending at one of the
+                    // places where a suffix literal ends starts; found backwards from each.
+                    let first = starts.partition_point(|&e| e < p.pos);
+                    let mut best: Option<usize> = None;
+                    let mut failed = false;
+                    for &e in &starts[first..] {
+                        let input = Input::new(hay).span(p.pos..e).anchored(Anchored::Yes);
+                        match rev.try_search_rev(cache, &input) {
+                            Ok(Some(m)) => {
+                                best = Some(best.map_or(m.offset(), |b| b.min(m.offset())))
+                            }
+                            Ok(None) => {}
+                            Err(_) => {
+                                failed = true;
+                                break;
+                            }
+                        }
+                        if best == Some(p.pos) {
+                            break;
+                        }
+                    }
+                    if failed {
+                        // The reverse automaton gave up (a look-around it cannot handle):
+                        // search forward from here.
+                        how = How::Scan;
+                        continue;
+                    }
+                    let Some(s) = best else {
+                        p.done = true;
+                        return;
+                    };
+                    p.next_start = s + 1;
+                    Input::new(hay).span(s..hay.len()).anchored(Anchored::Yes)
+                }
+                How::Scan => {
                     if p.pos > hay.len() {
                         p.done = true;
                         return;
@@ -336,14 +403,16 @@ impl<'a> Evaluator<'a> {
                 _ => (re.search(&span).map(|m| m.span()), None),
             };
             let Some(m) = m else {
-                match mode {
-                    Mode::Gate | Mode::Full => {
+                match how {
+                    How::Scan => {
                         p.done = true;
                         return;
                     }
                     // The next window.
-                    Mode::Window(_) => p.next_start += 1,
-                    _ => {}
+                    How::Windows => p.next_start += 1,
+                    // Not expected (a match ends there): move on.
+                    How::Back(..) => p.pos = p.next_start,
+                    How::At(_) => {}
                 }
                 continue;
             };
