@@ -112,9 +112,17 @@ pub struct Hits {
     pub starts: Vec<Vec<usize>>,
     /// Whether one of the literals occurs at all, per atom.
     pub any: Vec<bool>,
+    /// Atoms whose literals occur so often that trying each place costs more than one
+    /// ordinary search over the text: their places are not kept.
+    pub crowded: Vec<bool>,
 }
 
-const MAX_LITERALS: usize = 64;
+/// Above this many places per byte of text, a pattern is searched over the whole text.
+pub fn crowded(places: usize, text_len: usize) -> bool {
+    places > text_len / 16 + 64
+}
+
+const MAX_LITERALS: usize = 250;
 
 fn lower_class(c: &Class) -> Class {
     match c {
@@ -391,13 +399,23 @@ impl Scanner {
         let mut hits = Hits {
             starts: vec![Vec::new(); n],
             any: vec![false; n],
+            crowded: vec![false; n],
         };
+        let cap = hay.len() / 16 + 64;
         let Some(ac) = &self.ac else {
             return hits;
         };
         for m in ac.find_overlapping_iter(hay) {
             for &a in &self.owners[m.pattern().as_usize()] {
                 hits.any[a] = true;
+                if hits.crowded[a] {
+                    continue;
+                }
+                if hits.starts[a].len() >= cap {
+                    hits.crowded[a] = true;
+                    hits.starts[a] = Vec::new();
+                    continue;
+                }
                 match self.modes[a] {
                     Mode::Prefix => hits.starts[a].push(m.start()),
                     // Matches are reported by end, in order.
@@ -425,6 +443,7 @@ impl Scanner {
                 Mode::Gate => s.dedup(),
                 _ => {}
             }
+            s.shrink_to_fit();
         }
         hits
     }

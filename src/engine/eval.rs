@@ -300,8 +300,9 @@ impl<'a> Evaluator<'a> {
             }
             _ => None,
         };
+        let crowded = d.hits.crowded[atom];
         let re = match mode {
-            Mode::Prefix | Mode::Window(_) if starts.is_empty() => None,
+            Mode::Prefix | Mode::Window(_) if starts.is_empty() && !crowded => None,
             Mode::Gate if !d.hits.any[atom] => None,
             _ if line_hits.is_some_and(<[usize]>::is_empty) => None,
             _ => a.regex(matches!(mode, Mode::Prefix | Mode::LineStart { .. })),
@@ -313,7 +314,10 @@ impl<'a> Evaluator<'a> {
         let how = match (mode, line_hits) {
             (_, Some(hits)) => How::At(hits),
             // Too many candidates: one ordinary search over the text is cheaper.
-            (Mode::Prefix, _) if starts.len() > hay.len() / 16 + 64 => How::Scan,
+            (Mode::Prefix | Mode::Window(_) | Mode::Gate, _) if crowded => How::Scan,
+            (Mode::Prefix, _) if crate::compile::scan::crowded(starts.len(), hay.len()) => {
+                How::Scan
+            }
             (Mode::Prefix, _) => How::At(starts),
             (Mode::LineStart { .. }, _) => How::At(&[0]),
             (Mode::Window(_), _) => How::Windows,
