@@ -170,9 +170,8 @@ pub fn run_each(req: &Request, mut each: impl FnMut(crate::engine::TenderResult)
             None => (Config::default(), Vec::new()),
         };
         run.rule_errors.extend(errors);
-        if first {
-            crate::limits::set(config.limits);
-        }
+        // Each group is checked under its own configuration's limits.
+        crate::limits::set(config.limits);
         let rules = rules_for(&config, req, &mut run);
         let excludes = Excludes {
             root: config.root.clone(),

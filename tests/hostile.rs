@@ -419,3 +419,41 @@ fn a_pdf_that_panics_the_pdf_library_is_a_clear_error() {
     );
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+#[test]
+fn a_tender_past_the_time_budget_is_skipped_with_a_reason_and_the_others_are_checked() {
+    let dir = setup();
+    // One paragraph of 4 MB where every word is a candidate for both sides of a `near`: the
+    // slowest shape a rule can meet. Indexing it alone takes longer than a 1 ms budget.
+    std::fs::create_dir(dir.path().join("lourd")).unwrap();
+    std::fs::write(
+        dir.path().join("lourd/CCTP.txt"),
+        "insertion encadrement ".repeat(200_000),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("proche.tl"),
+        "rule NEAR1 {\n  tags objet\n  level warning\n  forbid \"insertion\" near \"encadrement\" within 3 words\n  message \"m\"\n  why \"w\"\n  fix \"f\"\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("lourd/tenderlint.toml"),
+        "[limits]\ntime-budget-ms = 1\n",
+    )
+    .unwrap();
+    let (v, _, code) = check(dir.path(), &["bon", "lourd", "--rules", "proche.tl"]);
+    assert_eq!(code, 2, "a skipped tender is an input error");
+    let e = error_for(&v, "lourd");
+    assert_eq!(
+        e["message"],
+        "skipped: checking took more than the time budget of 1 ms (pack proche, from rule NEAR1); raise `time-budget-ms` in [limits] if the tender is just large"
+    );
+    assert!(
+        !v["tenders"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["path"] == "lourd"),
+        "the skipped tender has no result: {v}"
+    );
+}

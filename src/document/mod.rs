@@ -209,6 +209,9 @@ pub struct Document {
     pub page_starts: Vec<usize>,
     /// Where each line starts, built the first time a line number is asked for.
     line_starts: std::sync::OnceLock<Vec<usize>>,
+    /// `(byte offset, characters before it)` every few kilobytes, so that a column on a very
+    /// long line is counted from the nearest mark, not from the start of the line.
+    char_marks: std::sync::OnceLock<Vec<(usize, usize)>>,
     /// Comments written in the original file (Word, LibreOffice) with the text range they are
     /// attached to; read for `tenderlint: disable RULE -- reason` suppressions.
     pub annotations: Vec<Annotation>,
@@ -413,6 +416,7 @@ impl Document {
             page_starts,
             annotations: Vec::new(),
             line_starts: Default::default(),
+            char_marks: Default::default(),
         };
         let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
         doc.kind = Kind::from_file_name(file_name)
@@ -528,18 +532,37 @@ impl Document {
         });
         let line = starts.partition_point(|&s| s <= offset);
         let line_start = starts[line - 1];
-        let col = text[line_start..offset].chars().count() + 1;
+        let col = self.chars_before(offset) - self.chars_before(line_start) + 1;
         (line, col)
+    }
+
+    /// The number of characters before a byte offset (at a character boundary).
+    fn chars_before(&self, offset: usize) -> usize {
+        const STEP: usize = 4096;
+        let text = &self.text;
+        let marks = self.char_marks.get_or_init(|| {
+            let mut marks = vec![(0, 0)];
+            let mut at = 0;
+            let mut count = 0;
+            while at + STEP < text.len() {
+                let mut next = at + STEP;
+                while !text.is_char_boundary(next) {
+                    next += 1;
+                }
+                count += text[at..next].chars().count();
+                marks.push((next, count));
+                at = next;
+            }
+            marks
+        });
+        let (at, count) = marks[marks.partition_point(|&(b, _)| b <= offset) - 1];
+        count + text[at..offset].chars().count()
     }
 }
 
 /// The offsets just after each `\n`.
 fn memchr_lines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    bytes
-        .iter()
-        .enumerate()
-        .filter(|&(_, &b)| b == b'\n')
-        .map(|(i, _)| i + 1)
+    memchr::memchr_iter(b'\n', bytes).map(|i| i + 1)
 }
 
 /// 1-based line and column (in characters) of a byte offset of `text`.
@@ -572,6 +595,24 @@ pub fn close_sections(headings: &mut [Heading], text_len: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn columns_on_long_lines_count_characters_from_the_line_start() {
+        let mut text = String::new();
+        for i in 0..3000 {
+            text.push_str(if i % 7 == 0 { "é€ " } else { "ab " });
+            if i % 1000 == 999 {
+                text.push('\n');
+            }
+        }
+        let doc = Document::from_text(Path::new("t.txt"), "t.txt", Format::Text, text.clone());
+        for offset in (0..text.len())
+            .step_by(97)
+            .filter(|&o| text.is_char_boundary(o))
+        {
+            assert_eq!(doc.line_col(offset), line_col(&text, offset), "at {offset}");
+        }
+    }
 
     #[test]
     fn kinds_from_file_names() {

@@ -994,8 +994,12 @@ impl<'a> Evaluator<'a> {
                 failed.push(c);
             }
         }
+        // One finding per place (document and main span).
+        let mut places: std::collections::HashSet<(usize, usize, usize)> = Default::default();
         if !failed.is_empty() {
-            out.findings.push(self.missing(rule, &failed, &regions[0]));
+            let r = &regions[0];
+            places.insert((r.doc, r.anchor.start, r.anchor.end));
+            out.findings.push(self.missing(rule, &failed, r));
         } else {
             // What satisfied the rule: evidence a reader can check.
             for occ in witnesses.iter().take(MAX_EVIDENCE) {
@@ -1014,17 +1018,17 @@ impl<'a> Evaluator<'a> {
             if o.holds && o.occs.is_empty() {
                 // Nothing to point at (`forbid not X`, `forbid count A < 1`): the finding
                 // goes where the rule looked.
-                out.findings.push(self.missing(rule, &[check], &regions[0]));
+                let r = &regions[0];
+                if places.insert((r.doc, r.anchor.start, r.anchor.end)) {
+                    out.findings.push(self.missing(rule, &[check], r));
+                }
             }
             if o.holds {
                 for occ in &o.occs {
-                    let f = self.found(rule, occ);
-                    if !out
-                        .findings
-                        .iter()
-                        .any(|x| x.file == f.file && x.span == f.span)
-                    {
-                        out.findings.push(f);
+                    let (s, e) = occ.spans[0];
+                    let span = self.docs[occ.doc].folded.original(s..e);
+                    if places.insert((occ.doc, span.start, span.end)) {
+                        out.findings.push(self.found(rule, occ));
                     }
                 }
             }
