@@ -192,8 +192,16 @@ fn usable(seq: &Seq) -> Option<Vec<Vec<u8>>> {
     Some(lits.iter().map(|l| l.as_bytes().to_vec()).collect())
 }
 
-fn shortest(lits: &[Vec<u8>]) -> usize {
-    lits.iter().map(Vec::len).min().unwrap_or(0)
+/// How well a literal filters French text: letters and digits are common, spaces are
+/// everywhere, other bytes (`%`, `°`, `-`, accents) are rare.
+fn strength(lit: &[u8]) -> usize {
+    lit.iter()
+        .map(|b| match b {
+            b' ' => 0,
+            b if b.is_ascii_alphanumeric() => 1,
+            _ => 3,
+        })
+        .sum()
 }
 
 /// The characters of a small class that folded text can hold, or `None` for a large class.
@@ -320,12 +328,13 @@ pub fn plan_hir(h: &Hir, folded: bool) -> (Mode, Vec<Vec<u8>>) {
     let suffix = usable(&ex.kind(ExtractKind::Suffix).extract(&low));
     // A one- or two-letter prefix (`l`, `r` of `L. 2113-12`) occurs everywhere; a longer
     // suffix is a better filter when every match is short.
-    let suffix_better = match (&prefix, &suffix) {
-        (Some(p), Some(s)) => shortest(p) < 3 && shortest(s) > shortest(p) && max_len.is_some(),
-        _ => false,
-    };
+    // A literal of one or two letters (`l` of `L. 2113-12`, `le ` of `le marché`) occurs all
+    // over a text: such a set is no filter, and its hits cost more than they save. A suffix
+    // set of stronger literals is used instead, or the regex engine's own search.
+    let good = |l: &Vec<Vec<u8>>| l.iter().all(|l| strength(l) >= 3);
+    let (prefix, suffix) = (prefix.filter(good), suffix.filter(good));
     match (prefix, suffix, max_len, line_start) {
-        (Some(p), _, _, _) if !suffix_better => (Mode::Prefix, p),
+        (Some(p), _, _, _) => (Mode::Prefix, p),
         (_, Some(s), Some(len), _) => (Mode::Window(len), s),
         (_, _, _, Some(line)) => (line, Vec::new()),
         (_, Some(s), None, None) => (Mode::Gate, s),
