@@ -444,15 +444,31 @@ impl<'a> Evaluator<'a> {
             }
             let hi = rs.iter().map(|r| r.end).max().unwrap_or(0);
             let left = cap - total;
-            total += self.with_matches(
-                doc,
-                atom,
-                |ms| {
-                    ms.last().is_some_and(|m| m.start > hi)
-                        || inside(ms, &rs).nth(left - 1).is_some()
-                },
-                |ms| inside(ms, &rs).take(left).count(),
-            );
+            let enough = |ms: &[Match]| {
+                ms.last().is_some_and(|m| m.start > hi) || inside(ms, &rs).nth(left - 1).is_some()
+            };
+            let count = |ms: &[Match]| inside(ms, &rs).take(left).count();
+            let am = &self.docs[doc].matches[atom];
+            if let Some(all) = am.all.get() {
+                total += count(all);
+                continue;
+            }
+            {
+                let p = am.partial.lock().unwrap_or_else(|e| e.into_inner());
+                if p.done || enough(&p.found) {
+                    total += count(&p.found);
+                    continue;
+                }
+            }
+            // A count needs no match kept: a frequent pattern (`mot`, every word) counted to
+            // 350 in each of 500 documents would otherwise keep 175,000 matches.
+            let mut t = Partial::default();
+            let mut chunk = left.saturating_add(16);
+            while !t.done && !enough(&t.found) {
+                self.extend(&self.docs[doc], atom, &mut t, chunk);
+                chunk = chunk.saturating_mul(2);
+            }
+            total += count(&t.found);
         }
         total
     }
