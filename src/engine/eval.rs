@@ -18,14 +18,28 @@ use super::{Evidence, Finding, FindingKind, Label, RuleOutcome, UnitOutcome};
 /// How many passages are kept as evidence for one rule on one unit.
 const MAX_EVIDENCE: usize = 3;
 
-/// A match of an atom, in folded offsets.
+/// A match of an atom, in folded offsets. Kept small (32 bytes): a tender keeps the matches
+/// of every document.
 #[derive(Debug, Clone, Copy)]
 struct Match {
     start: usize,
     end: usize,
-    value: Option<f64>,
-    /// The folded range of the captured group, for regexes that have one.
-    group: Option<(usize, usize)>,
+    /// The number captured by the value group (NaN when there is none).
+    number: f64,
+    /// The folded range of the captured group, for regexes that have one (`u32::MAX` when
+    /// there is none; texts are far below 4 GiB, see the `max-text-bytes` limit).
+    group_start: u32,
+    group_end: u32,
+}
+
+impl Match {
+    fn value(&self) -> Option<f64> {
+        (!self.number.is_nan()).then_some(self.number)
+    }
+
+    fn group(&self) -> Option<(usize, usize)> {
+        (self.group_start != u32::MAX).then_some((self.group_start as usize, self.group_end as usize))
+    }
 }
 
 /// How a pattern's matches are searched in one document (see [`Mode`]).
@@ -429,8 +443,15 @@ impl<'a> Evaluator<'a> {
             p.found.push(Match {
                 start: to_folded(m.start),
                 end: to_folded(m.end),
-                value: g.and_then(|g| parse_number(&hay[g.range()])),
-                group: g.map(|g| (to_folded(g.start), to_folded(g.end))),
+                number: g
+                    .and_then(|g| parse_number(&hay[g.range()]))
+                    .unwrap_or(f64::NAN),
+                group_start: g
+                    .and_then(|g| u32::try_from(to_folded(g.start)).ok())
+                    .unwrap_or(u32::MAX),
+                group_end: g
+                    .and_then(|g| u32::try_from(to_folded(g.end)).ok())
+                    .unwrap_or(u32::MAX),
             });
         }
     }
@@ -611,10 +632,10 @@ impl<'a> Evaluator<'a> {
     /// What `count distinct` compares: the captured number, else the captured (or matched)
     /// folded text with its spaces trimmed.
     fn match_key(&self, doc: usize, m: &Match) -> String {
-        if let Some(v) = m.value {
+        if let Some(v) = m.value() {
             return format!("{v}");
         }
-        let (s, e) = m.group.unwrap_or((m.start, m.end));
+        let (s, e) = m.group().unwrap_or((m.start, m.end));
         self.docs[doc].folded.text[s..e].trim().to_string()
     }
 
@@ -764,7 +785,7 @@ impl<'a> Evaluator<'a> {
                 let ms: Vec<(usize, Match)> = self
                     .matches_in(*atom, regions, ALL)
                     .into_iter()
-                    .filter(|(_, m)| m.value.is_some_and(|v| cmp.holds(v, *n)))
+                    .filter(|(_, m)| m.value().is_some_and(|v| cmp.holds(v, *n)))
                     .collect();
                 Outcome::new(
                     !ms.is_empty(),
