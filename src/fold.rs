@@ -188,6 +188,9 @@ pub fn fold(src: &str, ranges: &[Range<usize>]) -> Folded {
     }
     let end = out.text.len();
     out.map_push(end, prev_end.unwrap_or(0));
+    // A tender keeps the folded text of each of its documents: no growth slack.
+    out.runs.shrink_to_fit();
+    out.text.shrink_to_fit();
     out
 }
 
