@@ -211,6 +211,19 @@ static LATIN: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
         .collect()
 });
 
+/// The bytes that fold to themselves (once lower-cased) whatever surrounds them.
+static PLAIN: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric()
+            || (c.is_ascii_graphic() && c != b'<' && c != b'`' && c != b'-');
+        b += 1;
+    }
+    t
+};
+
 fn fold_range(src: &str, r: Range<usize>, out: &mut Folded) {
     let s = &src[r.clone()];
     let bytes = s.as_bytes();
@@ -219,26 +232,34 @@ fn fold_range(src: &str, r: Range<usize>, out: &mut Folded) {
         let b = bytes[i];
         let at = r.start + i;
         // Fast path: most of a French text is ASCII letters, digits and punctuation that fold
-        // to themselves (lower-cased), with single spaces between words.
-        let plain = |b: u8| {
-            b.is_ascii_alphanumeric() || (b.is_ascii_graphic() && !matches!(b, b'<' | b'`' | b'-'))
-        };
-        if plain(b) {
+        // to themselves (lower-cased), with single spaces or line breaks between words.
+        if PLAIN[b as usize] {
             // The whole run at once: one map entry, one copy, lower-cased in place. A single
-            // space between two plain bytes folds to itself, as `push_space` would write it.
+            // white-space byte between two plain bytes folds to one space, as `push_space`
+            // would write it.
             let mut j = i + 1;
+            let pos = out.text.len();
+            out.map_push(pos, at);
+            let mut copied = i;
             while j < bytes.len() {
-                if plain(bytes[j]) {
+                let c = bytes[j];
+                if PLAIN[c as usize] {
                     j += 1;
-                } else if bytes[j] == b' ' && j + 1 < bytes.len() && plain(bytes[j + 1]) {
+                } else if matches!(c, b' ' | b'\n' | b'\t')
+                    && j + 1 < bytes.len()
+                    && PLAIN[bytes[j + 1] as usize]
+                {
+                    if c != b' ' {
+                        out.text.push_str(&s[copied..j]);
+                        out.text.push(' ');
+                        copied = j + 1;
+                    }
                     j += 2;
                 } else {
                     break;
                 }
             }
-            let pos = out.text.len();
-            out.map_push(pos, at);
-            out.text.push_str(&s[i..j]);
+            out.text.push_str(&s[copied..j]);
             out.text[pos..].make_ascii_lowercase();
             i = j;
             continue;

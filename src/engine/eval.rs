@@ -38,7 +38,8 @@ impl Match {
     }
 
     fn group(&self) -> Option<(usize, usize)> {
-        (self.group_start != u32::MAX).then_some((self.group_start as usize, self.group_end as usize))
+        (self.group_start != u32::MAX)
+            .then_some((self.group_start as usize, self.group_end as usize))
     }
 }
 
