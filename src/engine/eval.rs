@@ -477,7 +477,13 @@ impl<'a> Evaluator<'a> {
             }
             {
                 let p = am.partial.lock().unwrap_or_else(|e| e.into_inner());
-                if p.done || enough(&p.found) {
+                if p.done {
+                    // Complete: its matches are (or are being moved) in `all`.
+                    drop(p);
+                    total += count(self.matches(doc, atom));
+                    continue;
+                }
+                if enough(&p.found) {
                     total += count(&p.found);
                     continue;
                 }
