@@ -79,6 +79,9 @@ struct AtomMatches {
     /// Every match, once the search has reached the end of the text.
     all: OnceLock<Vec<Match>>,
     partial: Mutex<Partial>,
+    /// Matches counted over the whole text without keeping them: how many, and whether that
+    /// is all of them (`count mot >= 350` in several rules counts once).
+    counted: Mutex<(usize, bool)>,
 }
 
 /// A search stopped part way: the matches found so far and where to resume.
@@ -489,14 +492,31 @@ impl<'a> Evaluator<'a> {
                 }
             }
             // A count needs no match kept: a frequent pattern (`mot`, every word) counted to
-            // 350 in each of 500 documents would otherwise keep 175,000 matches.
+            // 350 in each of 500 documents would otherwise keep 175,000 matches. Over the
+            // whole text, the count is remembered.
+            let d = &self.docs[doc];
+            let whole = rs.len() == 1 && rs[0].start == 0 && rs[0].end >= d.folded.text.len();
+            if whole {
+                let (n, complete) = *am.counted.lock().unwrap_or_else(|e| e.into_inner());
+                if complete || n >= left {
+                    total += n.min(left);
+                    continue;
+                }
+            }
             let mut t = Partial::default();
             let mut chunk = left.saturating_add(16);
             while !t.done && !enough(&t.found) {
-                self.extend(&self.docs[doc], atom, &mut t, chunk);
+                self.extend(d, atom, &mut t, chunk);
                 chunk = chunk.saturating_mul(2);
             }
-            total += count(&t.found);
+            let n = count(&t.found);
+            if whole {
+                let mut c = am.counted.lock().unwrap_or_else(|e| e.into_inner());
+                if n > c.0 || t.done {
+                    *c = (n.max(c.0), t.done && n < left);
+                }
+            }
+            total += n;
         }
         total
     }
