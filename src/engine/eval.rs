@@ -92,6 +92,10 @@ struct Partial {
     pos: usize,
     /// For an anchored search: the next candidate start to try.
     next_start: usize,
+    /// Where the last match ended: an empty match there is not a match (as in `find_iter`).
+    last_end: Option<usize>,
+    /// Bytes read backwards by the search from suffix literals (see `How::Back`).
+    read_back: usize,
     done: bool,
 }
 
@@ -380,7 +384,15 @@ impl<'a> Evaluator<'a> {
                     let first = starts.partition_point(|&e| e < p.pos);
                     let mut best: Option<usize> = None;
                     let mut failed = false;
+                    // Each match looks back from every later end: past a few times the length
+                    // of the text read that way, a forward search is cheaper (and linear).
+                    let budget = 8 * hay.len() + 4096;
                     for &e in &starts[first..] {
+                        p.read_back += e - p.pos;
+                        if p.read_back > budget {
+                            failed = true;
+                            break;
+                        }
                         let input = Input::new(hay).span(p.pos..e).anchored(Anchored::Yes);
                         match rev.try_search_rev(cache, &input) {
                             Ok(Some(m)) => {
@@ -397,8 +409,8 @@ impl<'a> Evaluator<'a> {
                         }
                     }
                     if failed {
-                        // The reverse automaton gave up (a look-around it cannot handle):
-                        // search forward from here.
+                        // The reverse automaton gave up (a look-around it cannot handle), or
+                        // reading back costs too much: search forward from here.
                         how = How::Scan;
                         continue;
                     }
@@ -438,12 +450,15 @@ impl<'a> Evaluator<'a> {
                 }
                 continue;
             };
-            // An empty match moves the search on by one character.
-            p.pos = if m.is_empty() {
-                m.end + hay[m.end..].chars().next().map_or(1, char::len_utf8)
-            } else {
-                m.end
-            };
+            // An empty match moves the search on by one character; one where the previous
+            // match ended is not a match at all (what the regex crate's iterators do).
+            let next_char = m.end + hay[m.end..].chars().next().map_or(1, char::len_utf8);
+            if m.is_empty() && p.last_end == Some(m.end) {
+                p.pos = next_char;
+                continue;
+            }
+            p.last_end = Some(m.end);
+            p.pos = if m.is_empty() { next_char } else { m.end };
             p.found.push(Match {
                 start: to_folded(m.start),
                 end: to_folded(m.end),
@@ -1209,10 +1224,13 @@ regex gate = /\d[\d\s]*heures/
 regex line = /(?mi)^[ \t]*(?:#{1,6}[ \t]*)?article\s+\d+/c
 regex full = /\w+e\b/
 regex word = /\b[a-z]+\b/
+regex empty = /\d*/
+regex blank = /(?m)^[ \t]*$/c
+regex lazy_gate = /\d[^.]*?heures/
 rule R {
   tags    objet
   level   warning
-  expect  prefix and short_prefix and window and gate and line and full and word
+  expect  prefix and short_prefix and window and gate and line and full and word and empty and blank and lazy_gate
   message "m"
   why     "w"
   fix     "f"
@@ -1232,8 +1250,13 @@ rule R {
             "la prestation d'accompagnement ",
             "\n\n",
             "article 3",
+            "1 heures de travail ",
+            "\r\n\r\n",
+            "12a",
         ];
-        let mut out = Vec::new();
+        // Many ends for a lazy gated pattern, no full stop: the backward search gives up and
+        // searches forward.
+        let mut out = vec!["1 heures de travail ".repeat(300)];
         let mut seed = 7u64;
         for n in 0..60 {
             let mut t = String::new();
