@@ -142,7 +142,22 @@ pub fn check_tender(rules: &RuleSet, tender: Tender, opts: &Options) -> TenderRe
         if timed_out.is_some() {
             break;
         }
-        let ev = Evaluator::new(pack, &tender.documents, false, opts.evidence);
+        // A pack whose rules all look at one document at a time, and that applies to any
+        // tender, is checked document by document: each document is prepared, checked and
+        // dropped in one go (one parallel pass, one document's data at a time per core).
+        let per_document =
+            pack.applies.is_none() && !pack.rules.iter().any(|r| r.scope.is_tender());
+        let no_documents: &[Document] = &[];
+        let ev = Evaluator::new(
+            pack,
+            if per_document {
+                no_documents
+            } else {
+                &tender.documents
+            },
+            false,
+            opts.evidence,
+        );
         let forced = opts
             .force_packs
             .iter()
@@ -191,21 +206,38 @@ pub fn check_tender(rules: &RuleSet, tender: Tender, opts: &Options) -> TenderRe
             for ((i, _), o) in tender_rules.iter().zip(per_rule) {
                 outcomes[*i].push(o);
             }
-            let per_doc: Vec<Vec<Option<UnitOutcome>>> = (0..ev.doc_count())
-                .into_par_iter()
-                .map(|d| {
-                    doc_rules
-                        .iter()
-                        .map(|(_, r)| {
-                            if !ev.applies_to(r, d) {
-                                Some(UnitOutcome::default())
-                            } else {
-                                in_time().then(|| ev.check_unit(r, &[d]))
-                            }
-                        })
-                        .collect()
-                })
-                .collect();
+            let one_by_one = |doc: &Document| -> Vec<Option<UnitOutcome>> {
+                let ev = Evaluator::new(pack, std::slice::from_ref(doc), false, opts.evidence);
+                doc_rules
+                    .iter()
+                    .map(|(_, r)| {
+                        if !ev.applies_to(r, 0) {
+                            Some(UnitOutcome::default())
+                        } else {
+                            in_time().then(|| ev.check_unit(r, &[0]))
+                        }
+                    })
+                    .collect()
+            };
+            let per_doc: Vec<Vec<Option<UnitOutcome>>> = if per_document {
+                tender.documents.par_iter().map(one_by_one).collect()
+            } else {
+                (0..ev.doc_count())
+                    .into_par_iter()
+                    .map(|d| {
+                        doc_rules
+                            .iter()
+                            .map(|(_, r)| {
+                                if !ev.applies_to(r, d) {
+                                    Some(UnitOutcome::default())
+                                } else {
+                                    in_time().then(|| ev.check_unit(r, &[d]))
+                                }
+                            })
+                            .collect()
+                    })
+                    .collect()
+            };
             for doc in per_doc {
                 for ((i, _), o) in doc_rules.iter().zip(doc) {
                     outcomes[*i].push(o);
