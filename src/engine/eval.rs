@@ -1271,8 +1271,8 @@ rule R {
         out
     }
 
-    #[test]
-    fn every_search_mode_finds_what_find_iter_finds() {
+    /// The test pack of [`RULES`], compiled.
+    fn test_rules() -> crate::compile::RuleSet {
         let (set, errors) = compile(
             &[PackSource {
                 default_id: "t".into(),
@@ -1281,6 +1281,12 @@ rule R {
             &Default::default(),
         );
         assert!(errors.is_empty(), "{errors:?}");
+        set
+    }
+
+    #[test]
+    fn every_search_mode_finds_what_find_iter_finds() {
+        let set = test_rules();
         let pack = &set.packs[0];
         let modes: Vec<Mode> = pack.scanner.modes.clone();
         for m in [
@@ -1350,13 +1356,7 @@ rule R {
 
     #[test]
     fn nearest_is_what_a_scan_of_every_pair_finds() {
-        let (set, _) = compile(
-            &[PackSource {
-                default_id: "t".into(),
-                files: vec![SourceFile::new("t.tl", RULES)],
-            }],
-            &Default::default(),
-        );
+        let set = test_rules();
         let pack = &set.packs[0];
         let word = pack.atoms.iter().position(|a| a.label == "word").unwrap();
         let full = pack.atoms.iter().position(|a| a.label == "full").unwrap();
