@@ -103,6 +103,9 @@ pub struct Atom {
     pub value_group: Option<usize>,
     compiled: OnceLock<Option<Regex>>,
     reverse: OnceLock<Option<Arc<Reverse>>>,
+    /// The pattern's syntax tree, kept from loading so that compiling the automaton does not
+    /// parse the pattern again (most of the cost of compiling a long term list).
+    pub(crate) syntax: Option<regex_syntax::hir::Hir>,
 }
 
 impl Atom {
@@ -121,6 +124,7 @@ impl Atom {
             value_group,
             compiled: OnceLock::new(),
             reverse: OnceLock::new(),
+            syntax: None,
         }
     }
 
@@ -133,8 +137,13 @@ impl Atom {
         self.compiled
             .get_or_init(|| {
                 let captures = self.value_group.is_some();
-                match resolve::build_meta(&self.pattern, self.case_insensitive, !anchored, captures)
-                {
+                match resolve::build_meta(
+                    &self.pattern,
+                    self.syntax.as_ref(),
+                    self.case_insensitive,
+                    !anchored,
+                    captures,
+                ) {
                     Ok(r) => Some(r),
                     Err(e) => {
                         eprintln!(

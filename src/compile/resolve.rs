@@ -51,12 +51,14 @@ fn build_regex(pattern: &str, case_insensitive: bool) -> Result<regex::Regex, re
 /// `regex` crate, with anchored searches (see [`super::scan`]).
 pub(super) fn build_meta(
     pattern: &str,
+    syntax: Option<&regex_syntax::hir::Hir>,
     case_insensitive: bool,
     prefilter: bool,
     captures: bool,
 ) -> Result<regex_automata::meta::Regex, Box<regex_automata::meta::BuildError>> {
     let limit = crate::limits::current().max_regex_bytes;
-    regex_automata::meta::Regex::builder()
+    let mut builder = regex_automata::meta::Regex::builder();
+    builder
         .syntax(regex_automata::util::syntax::Config::new().case_insensitive(case_insensitive))
         .configure(
             regex_automata::meta::Config::new()
@@ -70,9 +72,12 @@ pub(super) fn build_meta(
                 } else {
                     regex_automata::nfa::thompson::WhichCaptures::Implicit
                 }),
-        )
-        .build(pattern)
-        .map_err(Box::new)
+        );
+    match syntax {
+        Some(hir) => builder.build_from_hir(hir),
+        None => builder.build(pattern),
+    }
+    .map_err(Box::new)
 }
 
 /// Checks a pattern's syntax without compiling it (cheap); returns its syntax tree.
@@ -773,6 +778,9 @@ pub fn compile_pack(
     }
     pack.rules.sort_by(|a, b| a.id.cmp(&b.id));
     pack.scanner = scan::Scanner::new(&b.atoms, &b.hirs);
+    for (atom, hir) in b.atoms.iter_mut().zip(b.hirs) {
+        atom.syntax = Some(hir);
+    }
     pack.atoms = b.atoms;
     pack.sections = b.sections;
     pack.tags = b.tags;
