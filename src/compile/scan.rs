@@ -9,9 +9,14 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use super::Atom;
+
+/// Bytes of text scanned with the compact automaton before the DFA is built (both report the
+/// same matches).
+const DFA_AFTER: usize = 4 * 1024 * 1024;
 use crate::fold::folds_to_itself;
 use regex_syntax::hir::literal::{ExtractKind, Extractor, Seq};
 use regex_syntax::hir::{self, Class, Hir, HirKind};
@@ -36,7 +41,14 @@ pub enum Mode {
 /// The literals of every folded pattern of a pack, in one automaton.
 #[derive(Debug, Clone, Default)]
 pub struct Scanner {
+    /// The literals as a compact automaton, quick to build: what checking a few documents
+    /// uses.
     ac: Option<AhoCorasick>,
+    /// The same literals as a DFA, faster to run but slower to build (7 ms for the MIQ pack's
+    /// 4,000 literals): built once the texts scanned add up to [`DFA_AFTER`] bytes.
+    dfa: Arc<OnceLock<Option<AhoCorasick>>>,
+    literals: Arc<Vec<Vec<u8>>>,
+    scanned: Arc<AtomicUsize>,
     /// For each literal of the automaton: the patterns (atom ids) it stands for.
     owners: Vec<Vec<usize>>,
     pub modes: Vec<Mode>,
@@ -378,7 +390,7 @@ impl Scanner {
         } else {
             AhoCorasick::builder()
                 .match_kind(MatchKind::Standard)
-                .kind(Some(AhoCorasickKind::DFA))
+                .kind(Some(AhoCorasickKind::ContiguousNFA))
                 .build(&lits)
                 .or_else(|_| {
                     AhoCorasick::builder()
@@ -396,6 +408,9 @@ impl Scanner {
         }
         Scanner {
             ac,
+            dfa: Default::default(),
+            literals: Arc::new(lits),
+            scanned: Default::default(),
             owners,
             modes,
             line_sets,
@@ -411,8 +426,23 @@ impl Scanner {
             crowded: vec![false; n],
         };
         let cap = hay.len() / 16 + 64;
-        let Some(ac) = &self.ac else {
+        let Some(nfa) = &self.ac else {
             return hits;
+        };
+        let seen = self.scanned.fetch_add(hay.len(), Ordering::Relaxed);
+        let ac = if seen + hay.len() >= DFA_AFTER {
+            self.dfa
+                .get_or_init(|| {
+                    AhoCorasick::builder()
+                        .match_kind(MatchKind::Standard)
+                        .kind(Some(AhoCorasickKind::DFA))
+                        .build(self.literals.iter())
+                        .ok()
+                })
+                .as_ref()
+                .unwrap_or(nfa)
+        } else {
+            nfa
         };
         for m in ac.find_overlapping_iter(hay) {
             for &a in &self.owners[m.pattern().as_usize()] {
