@@ -31,8 +31,6 @@ struct Builder<'a> {
     errors: Vec<RuleFileError>,
     defs: HashMap<String, (Def, usize, Span)>,
     atoms: Vec<Atom>,
-    /// The syntax tree of each atom's pattern, as it is compiled, for the literal scan.
-    hirs: Vec<regex_syntax::hir::Hir>,
     inline: HashMap<String, AtomId>,
     sections: Vec<Section>,
     tags: Vec<TagInfo>,
@@ -78,6 +76,20 @@ pub(super) fn build_meta(
         None => builder.build(pattern),
     }
     .map_err(Box::new)
+}
+
+/// Parses a pattern as it is compiled, and says whether case-insensitively. Folded text
+/// (`folded`) has no upper case: a pattern whose case cannot matter there is parsed and run
+/// case-sensitively, a smaller automaton that is faster to build and to run.
+pub(super) fn parse_pattern(
+    pattern: &str,
+    folded: bool,
+) -> Result<(regex_syntax::hir::Hir, bool), regex::Error> {
+    let hir = check_syntax(pattern, false)?;
+    if folded && scan::case_matters(&hir) {
+        return check_syntax(pattern, true).map(|hir| (hir, true));
+    }
+    Ok((hir, false))
 }
 
 /// Checks a pattern's syntax without compiling it (cheap); returns its syntax tree.
@@ -195,9 +207,9 @@ impl<'a> Builder<'a> {
         let pattern = format!("(?:{})", alts.join("|"));
         match check_syntax(&pattern, false) {
             Ok(hir) => {
-                self.atoms
-                    .push(Atom::new(label, pattern, false, false, None));
-                self.hirs.push(hir);
+                let mut atom = Atom::new(label, pattern, false, false, None);
+                atom.syntax = Some(hir);
+                self.atoms.push(atom);
                 Some(self.atoms.len() - 1)
             }
             Err(e) => {
@@ -221,26 +233,12 @@ impl<'a> Builder<'a> {
         } else {
             fold_regex(&lit.pattern)
         };
-        // Folded text has no upper case: a pattern whose case cannot matter there is parsed and
-        // run case-sensitively, a smaller automaton that is faster to build and to run.
-        let parsed = check_syntax(&pattern, false).and_then(|hir| {
-            if !original && scan::case_matters(&hir) {
-                check_syntax(&pattern, true).map(|hir| (hir, true))
-            } else {
-                Ok((hir, false))
-            }
-        });
-        match parsed {
+        match parse_pattern(&pattern, !original) {
             Ok((hir, case_insensitive)) => {
                 let value_group = value_group(&hir);
-                self.atoms.push(Atom::new(
-                    label,
-                    pattern,
-                    case_insensitive,
-                    original,
-                    value_group,
-                ));
-                self.hirs.push(hir);
+                let mut atom = Atom::new(label, pattern, case_insensitive, original, value_group);
+                atom.syntax = Some(hir);
+                self.atoms.push(atom);
                 Some(self.atoms.len() - 1)
             }
             Err(e) => {
@@ -611,7 +609,6 @@ pub fn compile_pack(
         errors,
         defs: HashMap::new(),
         atoms: Vec::new(),
-        hirs: Vec::new(),
         inline: HashMap::new(),
         sections: Vec::new(),
         tags: PILLARS
@@ -777,10 +774,7 @@ pub fn compile_pack(
         return Err(b.errors);
     }
     pack.rules.sort_by(|a, b| a.id.cmp(&b.id));
-    pack.scanner = scan::Scanner::new(&b.atoms, &b.hirs);
-    for (atom, hir) in b.atoms.iter_mut().zip(b.hirs) {
-        atom.syntax = Some(hir);
-    }
+    pack.scanner = scan::Scanner::new(&b.atoms);
     pack.atoms = b.atoms;
     pack.sections = b.sections;
     pack.tags = b.tags;

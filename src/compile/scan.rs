@@ -130,7 +130,7 @@ pub struct Hits {
 }
 
 /// Above this many places per byte of text, a pattern is searched over the whole text.
-pub fn crowded(places: usize, text_len: usize) -> bool {
+fn crowded(places: usize, text_len: usize) -> bool {
     places > text_len / 16 + 64
 }
 
@@ -286,33 +286,8 @@ pub fn case_matters(h: &Hir) -> bool {
     }
 }
 
-/// Parses a pattern as the compiler does: case-sensitively, unless on folded text its case
-/// matters.
-pub fn parse(pattern: &str, folded: bool) -> Option<Hir> {
-    let cs = regex_syntax::ParserBuilder::new()
-        .build()
-        .parse(pattern)
-        .ok()?;
-    if folded && case_matters(&cs) {
-        return regex_syntax::ParserBuilder::new()
-            .case_insensitive(true)
-            .build()
-            .parse(pattern)
-            .ok();
-    }
-    Some(cs)
-}
-
-/// How to search `pattern` in a document, and the literals to look for. `folded`: the pattern
-/// runs on the folded text; otherwise on the original text, as written.
-pub fn plan(pattern: &str, folded: bool) -> (Mode, Vec<Vec<u8>>) {
-    match parse(pattern, folded) {
-        Some(h) => plan_hir(&h, folded),
-        None => (Mode::Full, Vec::new()),
-    }
-}
-
-/// [`plan`] for a parsed pattern.
+/// How to search a parsed pattern in a document, and the literals to look for. `folded`: the
+/// pattern runs on the folded text; otherwise on the original text, as written.
 pub fn plan_hir(h: &Hir, folded: bool) -> (Mode, Vec<Vec<u8>>) {
     let line_start = {
         let looks = h.properties().look_set_prefix();
@@ -355,15 +330,18 @@ pub fn plan_hir(h: &Hir, folded: bool) -> (Mode, Vec<Vec<u8>>) {
 }
 
 impl Scanner {
-    /// `hirs`: the syntax tree of each atom's pattern, as it is compiled.
-    pub fn new(atoms: &[Atom], hirs: &[Hir]) -> Scanner {
+    /// The scanner of a pack's atoms (planned from the syntax tree each keeps).
+    pub fn new(atoms: &[Atom]) -> Scanner {
         let mut lits: Vec<Vec<u8>> = Vec::new();
         let mut index: std::collections::HashMap<Vec<u8>, usize> = Default::default();
         let mut owners: Vec<Vec<usize>> = Vec::new();
         let mut modes = Vec::new();
         let mut line_sets: [LineSet; 2] = Default::default();
-        for (id, (atom, hir)) in atoms.iter().zip(hirs).enumerate() {
-            let (mode, ls) = plan_hir(hir, !atom.original);
+        for (id, atom) in atoms.iter().enumerate() {
+            let (mode, ls) = match &atom.syntax {
+                Some(hir) => plan_hir(hir, !atom.original),
+                None => (Mode::Full, Vec::new()),
+            };
             modes.push(mode);
             if mode == (Mode::LineStart { multi_line: true }) {
                 let set = &mut line_sets[usize::from(atom.original)];
@@ -425,7 +403,7 @@ impl Scanner {
             any: vec![false; n],
             crowded: vec![false; n],
         };
-        let cap = hay.len() / 16 + 64;
+
         let Some(nfa) = &self.ac else {
             return hits;
         };
@@ -450,7 +428,7 @@ impl Scanner {
                 if hits.crowded[a] {
                     continue;
                 }
-                if hits.starts[a].len() >= cap {
+                if crowded(hits.starts[a].len(), hay.len()) {
                     hits.crowded[a] = true;
                     hits.starts[a] = Vec::new();
                     continue;
@@ -491,6 +469,12 @@ impl Scanner {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The plan of a pattern, parsed as the compiler parses it.
+    fn plan(pattern: &str, folded: bool) -> (Mode, Vec<Vec<u8>>) {
+        let (hir, _) = super::super::resolve::parse_pattern(pattern, folded).unwrap();
+        plan_hir(&hir, folded)
+    }
 
     #[test]
     fn literals_of_folded_patterns() {

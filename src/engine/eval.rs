@@ -337,9 +337,6 @@ impl<'a> Evaluator<'a> {
             (_, Some(hits)) => How::At(hits),
             // Too many candidates: one ordinary search over the text is cheaper.
             (Mode::Prefix | Mode::Window(_) | Mode::Gate, _) if crowded => How::Scan,
-            (Mode::Prefix, _) if crate::compile::scan::crowded(starts.len(), hay.len()) => {
-                How::Scan
-            }
             (Mode::Prefix, _) => How::At(starts),
             (Mode::LineStart { .. }, _) => How::At(&[0]),
             (Mode::Window(_), _) => How::Windows,
