@@ -43,14 +43,35 @@ fn check(dir: &Path, args: &[&str]) -> (Value, String, i32) {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
     let code = out.status.code().expect("exited normally");
     assert!(
-        v["tenders"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|t| t["path"] == "bon"),
+        checked_tender(&v, "bon"),
         "the good tender was not checked: {v}"
     );
     (v, stderr, code)
+}
+
+/// Whether the JSON output has a result for this tender.
+fn checked_tender(v: &Value, path: &str) -> bool {
+    v["tenders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t["path"] == path)
+}
+
+/// The documents of the tenders the JSON output has a result for.
+fn checked_documents(v: &Value) -> Vec<&str> {
+    v["tenders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|t| {
+            t["documents"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d["path"].as_str().unwrap())
+        })
+        .collect()
 }
 
 fn error_for<'a>(v: &'a Value, file: &str) -> &'a Value {
@@ -88,18 +109,7 @@ fn empty_binary_invalid_and_mixed_text() {
         "this is not a text document (it contains binary data)"
     );
     // Invalid UTF-8 and mixed encodings are read as Windows-1252, not refused.
-    let docs: Vec<&str> = v["tenders"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|t| {
-            t["documents"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|d| d["path"].as_str().unwrap())
-        })
-        .collect();
+    let docs = checked_documents(&v);
     assert!(
         docs.contains(&"mauvais/utf8-invalide.txt")
             && docs.contains(&"mauvais/melange.txt")
@@ -144,18 +154,7 @@ fn deep_nesting_in_markdown_and_html() {
         error_for(&v, "page.html")["message"],
         "`the HTML page` nests its elements more than 1000 levels deep"
     );
-    let docs: Vec<&str> = v["tenders"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|t| {
-            t["documents"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|d| d["path"].as_str().unwrap())
-        })
-        .collect();
+    let docs = checked_documents(&v);
     assert!(docs.contains(&"profond/liste.md"), "{docs:?}");
 }
 
@@ -317,13 +316,7 @@ fn unreadable_files() {
         msg.starts_with("cannot read the file:") && msg.contains("ermission denied"),
         "{msg}"
     );
-    assert!(
-        v["tenders"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|t| t["path"] == "bon")
-    );
+    assert!(checked_tender(&v, "bon"), "{v}");
 }
 
 #[test]
@@ -449,11 +442,7 @@ fn a_tender_past_the_time_budget_is_skipped_with_a_reason_and_the_others_are_che
         "skipped: checking took more than the time budget of 1 ms (pack proche, from rule NEAR1); raise `time-budget-ms` in [limits] if the tender is just large"
     );
     assert!(
-        !v["tenders"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|t| t["path"] == "lourd"),
+        !checked_tender(&v, "lourd"),
         "the skipped tender has no result: {v}"
     );
 }
