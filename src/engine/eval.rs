@@ -975,6 +975,7 @@ impl<'a> Evaluator<'a> {
             fix: rule.fix.clone(),
             see: rule.see.clone(),
             file: d.display.clone(),
+            end: d.line_col(span.end),
             span,
             line,
             column,

@@ -47,6 +47,11 @@ pub struct Finding {
     pub span: Range<usize>,
     pub line: usize,
     pub column: usize,
+    /// Line and column just after the end of the span (the end is exclusive), computed with
+    /// the document's line index where the finding is made: renderers that need it (SARIF,
+    /// GitHub) would otherwise count from the start of the text for every finding.
+    #[serde(skip)]
+    pub end: (usize, usize),
     /// The paragraph (and page, for PDF) of the main place, for a person to find it.
     pub location: Location,
     pub labels: Vec<Label>,

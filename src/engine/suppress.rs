@@ -170,6 +170,7 @@ fn meta(doc: &Document, id: &str, span: Range<usize>, message: String, fix: &str
         file: doc.display.clone(),
         labels: vec![Label { span: span.clone(), text: "cette désactivation".into() }],
         location: doc.location(span.start),
+        end: doc.line_col(span.end),
         span,
         line,
         column,

@@ -39,13 +39,13 @@ fn command(l: Level) -> &'static str {
 fn last_char(f: &Finding) -> (usize, usize) {
     let start = f.span.start.min(f.source.len());
     let end = f.span.end.min(f.source.len()).max(start);
-    let last = f
-        .source
-        .get(start..end)
-        .and_then(|s| s.char_indices().next_back())
-        .map(|(i, _)| start + i)
-        .unwrap_or(start);
-    crate::document::line_col(&f.source, last)
+    match f.source.get(start..end).and_then(|s| s.chars().next_back()) {
+        None => (f.line, f.column),
+        // The character before the end, on the end's line.
+        Some(c) if c != '\n' => (f.end.0, f.end.1 - 1),
+        // A span ending with its line break: count on that line.
+        Some(c) => crate::document::line_col(&f.source, end - c.len_utf8()),
+    }
 }
 
 fn plural(n: usize, word: &str) -> String {

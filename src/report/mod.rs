@@ -84,7 +84,7 @@ pub fn quote(f: &Finding) -> &str {
 /// 1-based line and column (in characters) just after the end of a finding's span: the end is
 /// exclusive, so an empty span ends where it starts.
 pub fn end_position(f: &Finding) -> (usize, usize) {
-    crate::document::line_col(&f.source, f.span.end)
+    f.end
 }
 
 /// A text on one line: line breaks and tabs become spaces (for one-line-per-finding formats).
