@@ -996,7 +996,7 @@ impl<'a> Evaluator<'a> {
     }
 
     /// The units a rule is checked on: the whole tender, or each document of its kind.
-    pub fn units(&self, rule: &Rule) -> Vec<Vec<usize>> {
+    fn units(&self, rule: &Rule) -> Vec<Vec<usize>> {
         if rule.scope.is_tender() {
             vec![(0..self.docs.len()).collect()]
         } else {

@@ -211,36 +211,32 @@ pub fn check_tender(rules: &RuleSet, tender: Tender, opts: &Options) -> TenderRe
             for ((i, _), o) in tender_rules.iter().zip(per_rule) {
                 outcomes[*i].push(o);
             }
-            let one_by_one = |doc: &Document| -> Vec<Option<UnitOutcome>> {
-                let ev = Evaluator::new(pack, std::slice::from_ref(doc), false, opts.evidence);
+            // The document rules on document `d` of an evaluator (`None`: past the budget).
+            let doc_outcomes = |ev: &Evaluator, d: usize| -> Vec<Option<UnitOutcome>> {
                 doc_rules
                     .iter()
                     .map(|(_, r)| {
-                        if !ev.applies_to(r, 0) {
+                        if !ev.applies_to(r, d) {
                             Some(UnitOutcome::default())
                         } else {
-                            in_time().then(|| ev.check_unit(r, &[0]))
+                            in_time().then(|| ev.check_unit(r, &[d]))
                         }
                     })
                     .collect()
             };
             let per_doc: Vec<Vec<Option<UnitOutcome>>> = if per_document {
-                tender.documents.par_iter().map(one_by_one).collect()
+                tender
+                    .documents
+                    .par_iter()
+                    .map(|doc| {
+                        let one = std::slice::from_ref(doc);
+                        doc_outcomes(&Evaluator::new(pack, one, false, opts.evidence), 0)
+                    })
+                    .collect()
             } else {
                 (0..ev.doc_count())
                     .into_par_iter()
-                    .map(|d| {
-                        doc_rules
-                            .iter()
-                            .map(|(_, r)| {
-                                if !ev.applies_to(r, d) {
-                                    Some(UnitOutcome::default())
-                                } else {
-                                    in_time().then(|| ev.check_unit(r, &[d]))
-                                }
-                            })
-                            .collect()
-                    })
+                    .map(|d| doc_outcomes(&ev, d))
                     .collect()
             };
             for doc in per_doc {
