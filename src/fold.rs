@@ -320,29 +320,6 @@ pub fn fold_str(s: &str) -> String {
     fold(s, std::slice::from_ref(&(0..s.len()))).text
 }
 
-/// Escapes a folded string for a regex.
-fn push_literal(folded: &str, out: &mut String) {
-    out.push_str(&regex::escape(folded));
-}
-
-/// Pushes the regex for one character of a term: an accented letter also matches `_` (an
-/// accent lost as U+FFFD in a bad conversion).
-fn push_term_char(c: char, out: &mut String) {
-    let mut f = String::new();
-    fold_char(c, &mut f);
-    if f.is_empty() {
-        return;
-    }
-    let lost_accent = !c.is_ascii() && c.is_alphabetic();
-    if lost_accent {
-        out.push_str("(?:");
-        push_literal(&f, out);
-        out.push_str("|_)");
-    } else {
-        push_literal(&f, out);
-    }
-}
-
 const WORD_BOUNDARY: &str = r"(?-u:\b)";
 const PLURAL: &str = "(?:s|x)?";
 
@@ -350,22 +327,43 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
-/// Compiles a term into a regex on folded text: word boundaries, optional plurals, optional
-/// `(…)` parts, `*` word endings, and space/hyphen/apostrophe variants.
-pub fn term_regex(term: &str) -> String {
-    let term = term.trim();
-    let mut out = String::new();
-    let chars: Vec<char> = term.chars().collect();
+/// One piece of a term's pattern: a term is read once into pieces, which give both the regex
+/// text ([`term_regex`]) and its syntax tree ([`term_hir`]), so that loading a pack does not
+/// parse thousands of generated alternatives again.
+#[derive(Debug, Clone, PartialEq)]
+enum TermPiece {
+    /// An ASCII word boundary, `(?-u:\b)`.
+    Boundary,
+    /// An optional plural ending, `(?:s|x)?`.
+    Plural,
+    /// Between words: a space, a hyphen or nothing, `[ -]?`.
+    Gap,
+    /// An apostrophe, maybe followed by a space, `' ?`.
+    Apostrophe,
+    /// A character as folding writes it; an accented letter also matches `_` (an accent lost as
+    /// U+FFFD in a bad conversion).
+    Char(char),
+    /// An optional part written `(…)`.
+    Optional(Vec<char>),
+    /// `*`: any word ending, `[0-9a-z_]*`.
+    Star,
+}
+
+/// Reads a term into pieces: word boundaries, optional plurals, optional `(…)` parts, `*` word
+/// endings, and space/hyphen/apostrophe variants.
+fn term_pieces(term: &str) -> Vec<TermPiece> {
+    let chars: Vec<char> = term.trim().chars().collect();
+    let mut out = Vec::new();
     if chars.first().is_some_and(|&c| is_word_char(c)) {
-        out.push_str(WORD_BOUNDARY);
+        out.push(TermPiece::Boundary);
     }
     let mut i = 0;
-    // Whether the current word has just ended with something that already handles its ending.
+    // Whether a word is open, and whether its ending is already handled.
     let mut word_open = false;
     let mut ending_handled = false;
-    let close_word = |out: &mut String, word_open: &mut bool, ending_handled: &mut bool| {
+    let close_word = |out: &mut Vec<TermPiece>, word_open: &mut bool, ending_handled: &mut bool| {
         if *word_open && !*ending_handled {
-            out.push_str(PLURAL);
+            out.push(TermPiece::Plural);
         }
         *word_open = false;
         *ending_handled = false;
@@ -377,52 +375,140 @@ pub fn term_regex(term: &str) -> String {
             while i + 1 < chars.len() && (chars[i + 1].is_whitespace() || is_dash(chars[i + 1])) {
                 i += 1;
             }
-            out.push_str("[ -]?");
+            out.push(TermPiece::Gap);
         } else if is_apostrophe(c) {
             close_word(&mut out, &mut word_open, &mut ending_handled);
-            out.push_str("' ?");
+            out.push(TermPiece::Apostrophe);
             while i + 1 < chars.len() && chars[i + 1].is_whitespace() {
                 i += 1;
             }
         } else if c == '(' {
             let close = chars[i..].iter().position(|&x| x == ')').map(|p| i + p);
             if let Some(close) = close {
-                out.push_str("(?:");
-                for &oc in &chars[i + 1..close] {
-                    push_term_char(oc, &mut out);
-                }
-                out.push_str(")?");
+                out.push(TermPiece::Optional(chars[i + 1..close].to_vec()));
                 // An optional ending that is itself a plural (`(s)`, `(x)`) handles the word's
                 // ending; any other (`(le)`) still takes the automatic plural.
                 ending_handled = matches!(chars[close - 1], 's' | 'x');
                 i = close;
                 word_open = true;
             } else {
-                push_term_char(c, &mut out);
+                out.push(TermPiece::Char(c));
             }
         } else if c == '*' {
-            out.push_str("[0-9a-z_]*");
+            out.push(TermPiece::Star);
             ending_handled = true;
             word_open = true;
         } else if is_word_char(c) {
-            if ending_handled {
-                // Letters after an optional part: the word goes on.
-                ending_handled = false;
-            }
-            push_term_char(c, &mut out);
+            // Letters after an optional part: the word goes on.
+            ending_handled = false;
+            out.push(TermPiece::Char(c));
             word_open = true;
         } else {
             close_word(&mut out, &mut word_open, &mut ending_handled);
-            push_term_char(c, &mut out);
+            out.push(TermPiece::Char(c));
         }
         i += 1;
     }
     let ends_in_word = word_open;
     close_word(&mut out, &mut word_open, &mut ending_handled);
     if ends_in_word {
-        out.push_str(WORD_BOUNDARY);
+        out.push(TermPiece::Boundary);
     }
     out
+}
+
+/// How one character of a term is matched: its folded form, and whether `_` also matches.
+fn term_char(c: char) -> Option<(String, bool)> {
+    let mut f = String::new();
+    fold_char(c, &mut f);
+    (!f.is_empty()).then(|| (f, !c.is_ascii() && c.is_alphabetic()))
+}
+
+fn push_term_char(c: char, out: &mut String) {
+    match term_char(c) {
+        Some((f, true)) => {
+            out.push_str("(?:");
+            out.push_str(&regex::escape(&f));
+            out.push_str("|_)");
+        }
+        Some((f, false)) => out.push_str(&regex::escape(&f)),
+        None => {}
+    }
+}
+
+/// Compiles a term into a regex on folded text (see [`term_pieces`]).
+pub fn term_regex(term: &str) -> String {
+    let mut out = String::new();
+    for piece in term_pieces(term) {
+        match piece {
+            TermPiece::Boundary => out.push_str(WORD_BOUNDARY),
+            TermPiece::Plural => out.push_str(PLURAL),
+            TermPiece::Gap => out.push_str("[ -]?"),
+            TermPiece::Apostrophe => out.push_str("' ?"),
+            TermPiece::Char(c) => push_term_char(c, &mut out),
+            TermPiece::Optional(chars) => {
+                out.push_str("(?:");
+                for c in chars {
+                    push_term_char(c, &mut out);
+                }
+                out.push_str(")?");
+            }
+            TermPiece::Star => out.push_str("[0-9a-z_]*"),
+        }
+    }
+    out
+}
+
+/// The syntax tree of [`term_regex`]`(term)`, built without parsing it (equal to what the
+/// parser makes of it: see the tests).
+pub fn term_hir(term: &str) -> regex_syntax::hir::Hir {
+    use regex_syntax::hir::{Class, ClassUnicode, ClassUnicodeRange, Hir, Look, Repetition};
+    let optional = |sub: Hir| {
+        Hir::repetition(Repetition {
+            min: 0,
+            max: Some(1),
+            greedy: true,
+            sub: Box::new(sub),
+        })
+    };
+    let class = |ranges: &[(char, char)]| {
+        Hir::class(Class::Unicode(ClassUnicode::new(
+            ranges.iter().map(|&(a, b)| ClassUnicodeRange::new(a, b)),
+        )))
+    };
+    let char_hir = |c: char| match term_char(c) {
+        Some((f, true)) => Some(Hir::alternation(vec![
+            Hir::literal(f.into_bytes()),
+            Hir::literal(*b"_"),
+        ])),
+        Some((f, false)) => Some(Hir::literal(f.into_bytes())),
+        None => None,
+    };
+    let pieces = term_pieces(term)
+        .into_iter()
+        .filter_map(|piece| match piece {
+            TermPiece::Boundary => Some(Hir::look(Look::WordAscii)),
+            TermPiece::Plural => Some(optional(Hir::alternation(vec![
+                Hir::literal(*b"s"),
+                Hir::literal(*b"x"),
+            ]))),
+            TermPiece::Gap => Some(optional(class(&[(' ', ' '), ('-', '-')]))),
+            TermPiece::Apostrophe => Some(Hir::concat(vec![
+                Hir::literal(*b"'"),
+                optional(Hir::literal(*b" ")),
+            ])),
+            TermPiece::Char(c) => char_hir(c),
+            TermPiece::Optional(chars) => Some(optional(Hir::concat(
+                chars.into_iter().filter_map(char_hir).collect(),
+            ))),
+            TermPiece::Star => Some(Hir::repetition(Repetition {
+                min: 0,
+                max: None,
+                greedy: true,
+                sub: Box::new(class(&[('0', '9'), ('_', '_'), ('a', 'z')])),
+            })),
+        });
+    Hir::concat(pieces.collect())
 }
 
 /// Folds a regex pattern written by a rule author so that it matches folded text: accented
@@ -555,6 +641,69 @@ mod tests {
     fn term_matches(term: &str, text: &str) -> bool {
         let re = Regex::new(&term_regex(term)).unwrap();
         re.is_match(&fold_str(text))
+    }
+
+    /// The syntax tree built for a term is the one the parser makes of its regex: checked on
+    /// awkward terms and on every quoted string of the built-in packs.
+    #[test]
+    fn term_hir_is_the_parsed_term_regex() {
+        let parse = |p: &str| regex_syntax::Parser::new().parse(p).unwrap();
+        let mut terms: Vec<String> = [
+            "",
+            " ",
+            "(",
+            ")",
+            "()",
+            "a(",
+            "a)b",
+            "((a))",
+            "x(s)",
+            "agent(e)(s) d'entretien",
+            "œuvre",
+            "l' insertion",
+            "l’ insertion",
+            "a - b",
+            "a—b",
+            "*",
+            "a*b",
+            "insert*",
+            "é(e)",
+            "3°",
+            "R2123-1",
+            "C.C.A.P.",
+            "100 %",
+            "«ESAT»",
+            "a\\b",
+            "[x]",
+            "a.b+c?",
+            "ŒUVRE",
+            "Straße",
+            "ﬁn",
+            "e\u{301}te",
+            "(le)s",
+            "pré-requis",
+            "$^",
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect();
+        let rules = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+        let quoted = Regex::new(r#""([^"\n]*)""#).unwrap();
+        for pack in std::fs::read_dir(rules).unwrap() {
+            for file in std::fs::read_dir(pack.unwrap().path()).unwrap() {
+                let text = std::fs::read_to_string(file.unwrap().path()).unwrap();
+                terms.extend(quoted.captures_iter(&text).map(|c| c[1].to_string()));
+            }
+        }
+        assert!(terms.len() > 1000, "{}", terms.len());
+        for t in &terms {
+            assert_eq!(term_hir(t), parse(&term_regex(t)), "{t:?}");
+        }
+        let all: Vec<String> = terms.iter().map(|t| term_regex(t)).collect();
+        assert_eq!(
+            regex_syntax::hir::Hir::alternation(terms.iter().map(|t| term_hir(t)).collect()),
+            parse(&format!("(?:{})", all.join("|")))
+        );
     }
 
     #[test]
