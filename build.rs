@@ -1,10 +1,14 @@
 //! Embeds the rule packs of `rules/` in the binary: each folder of `rules/` is a pack, each
 //! `.tl` file in it one of its files. Generates `$OUT_DIR/builtin_packs.rs`.
+//!
+//! Also sets `TENDERLINT_BUILD_ID`, a hash of the sources and the locked dependencies: plans
+//! kept between runs (`src/compile/plans.rs`) are only used by the build that made them.
 
 use std::fmt::Write as _;
 use std::path::Path;
 
 fn main() {
+    build_id();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
     println!("cargo:rerun-if-changed={}", root.display());
     let mut packs: Vec<(String, Vec<String>)> = Vec::new();
@@ -69,4 +73,36 @@ fn main() {
         out,
     )
     .unwrap();
+}
+
+/// Sets `TENDERLINT_BUILD_ID` to a hash of the version, `src/`, `build.rs` and `Cargo.lock`.
+fn build_id() {
+    use std::hash::{Hash, Hasher};
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = vec![manifest.join("build.rs"), manifest.join("Cargo.lock")];
+    let mut dirs = vec![manifest.join("src")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    env!("CARGO_PKG_VERSION").hash(&mut h);
+    for f in &files {
+        println!("cargo:rerun-if-changed={}", f.display());
+        f.strip_prefix(manifest).unwrap_or(f).hash(&mut h);
+        std::fs::read(f).unwrap_or_default().hash(&mut h);
+    }
+    println!("cargo:rerun-if-changed={}", manifest.join("src").display());
+    println!(
+        "cargo:rustc-env=TENDERLINT_BUILD_ID={}-{:016x}",
+        env!("CARGO_PKG_VERSION"),
+        h.finish()
+    );
 }

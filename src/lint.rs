@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use crate::baseline;
+use crate::compile::plans::Plans;
 use crate::compile::{self, RuleSet};
 use crate::config::{Config, FailOn, PackMode};
 use crate::document::{self, Document, Excludes, ReadError, Tender};
@@ -38,6 +39,9 @@ pub struct Request {
     pub baseline: Option<PathBuf>,
     /// Gather evidence for the pillars (the JSON and HTML outputs show it).
     pub evidence: bool,
+    /// Where the plans of the rules' patterns are kept between runs (see
+    /// [`compile::plans`]); `None`: not kept.
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// The configuration that applies to `path` (or the one given), with its errors.
@@ -68,10 +72,87 @@ pub fn rules_for(config: &Config, req: &Request, run: &mut Run) -> RuleSet {
     let (loaded, errors) = packs::load(&extra);
     sources.extend(loaded);
     run.input_errors.extend(errors);
-    let (set, errors) = compile::compile(&sources, &config.param_values());
+    let cache = req
+        .cache_dir
+        .as_ref()
+        .map(|dir| dir.join(plans_file_name(&sources)));
+    let known = cache
+        .as_ref()
+        .and_then(|f| std::fs::read(f).ok())
+        .and_then(|bytes| Plans::from_bytes(&bytes))
+        .unwrap_or_default();
+    let (set, errors) = compile::compile_with_plans(&sources, &config.param_values(), &known);
+    if let Some(file) = cache {
+        let (plans, new) = set.plans();
+        if new {
+            keep_plans(&file, &plans);
+        }
+    }
     run.rule_errors.extend(errors);
     run.rule_errors.extend(config.validate(&set));
     set
+}
+
+/// The plans file of a set of rule packs: one per set of packs (and build), so that checking
+/// with different rules in turn does not throw the plans away each time.
+fn plans_file_name(sources: &[compile::PackSource]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(compile::plans::BUILD_ID);
+    for src in sources {
+        for part in [src.default_id.as_str(), "\0"] {
+            h.update(part);
+        }
+        for f in &src.files {
+            for part in [f.name.as_str(), "\0", &f.text, "\0"] {
+                h.update(part);
+            }
+        }
+    }
+    let hex: String = h.finalize()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("plans-{hex}.bin")
+}
+
+/// At most this many plans files are kept (the most recently written).
+const MAX_PLANS_FILES: usize = 16;
+
+/// Writes plans for the next run. A cache is only a shortcut: any failure (a read-only or
+/// full disk, a folder that cannot be made) is ignored, and the next run works them out again.
+fn keep_plans(file: &Path, plans: &Plans) {
+    let Some(dir) = file.parent() else {
+        return;
+    };
+    // Written beside and renamed over: a run reading the plans meanwhile sees the old file or
+    // the new one, never half of one.
+    let tmp = dir.join(format!(".plans-{}.tmp", std::process::id()));
+    if std::fs::create_dir_all(dir).is_err()
+        || std::fs::write(&tmp, plans.to_bytes()).is_err()
+        || std::fs::rename(&tmp, file).is_err()
+    {
+        let _ = std::fs::remove_file(&tmp);
+        return;
+    }
+    // Plans of packs since edited, or of earlier builds, are not used again: the oldest go.
+    let mut files: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            name.starts_with("plans-") && name.ends_with(".bin")
+        })
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .collect();
+    if files.len() > MAX_PLANS_FILES {
+        files.sort();
+        for (_, old) in &files[..files.len() - MAX_PLANS_FILES] {
+            let _ = std::fs::remove_file(old);
+        }
+    }
 }
 
 /// Files changed since a git reference (and untracked files), as absolute paths.

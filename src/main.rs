@@ -138,6 +138,41 @@ struct RuleArgs {
     /// Do not load the packs embedded in tenderlint (the MIQ pack).
     #[arg(long)]
     no_default_rules: bool,
+    /// Do not read or keep the plans of the rules' patterns (what loading them works out,
+    /// kept between runs in $TENDERLINT_CACHE_DIR, else the user's cache folder).
+    #[arg(long)]
+    no_cache: bool,
+}
+
+impl RuleArgs {
+    /// Where plans are kept between runs: `$TENDERLINT_CACHE_DIR`, else `tenderlint` in the
+    /// user's cache folder (`$XDG_CACHE_HOME`, `~/.cache`, `~/Library/Caches` on macOS,
+    /// `%LOCALAPPDATA%` on Windows); none with `--no-cache` or `TENDERLINT_NO_CACHE=1`.
+    fn cache_dir(&self) -> Option<PathBuf> {
+        let var = |name: &str| {
+            std::env::var_os(name)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        };
+        if self.no_cache
+            || var("TENDERLINT_NO_CACHE").is_some_and(|v| v != std::path::Path::new("0"))
+        {
+            return None;
+        }
+        if let Some(dir) = var("TENDERLINT_CACHE_DIR") {
+            return Some(dir);
+        }
+        let user = if cfg!(windows) {
+            var("LOCALAPPDATA")
+        } else if let Some(xdg) = var("XDG_CACHE_HOME").filter(|p| p.is_absolute()) {
+            Some(xdg)
+        } else if cfg!(target_os = "macos") {
+            var("HOME").map(|h| h.join("Library").join("Caches"))
+        } else {
+            var("HOME").map(|h| h.join(".cache"))
+        };
+        user.map(|dir| dir.join("tenderlint"))
+    }
 }
 
 #[derive(Subcommand)]
@@ -221,6 +256,7 @@ fn load_rules(args: &RuleArgs, run: &mut Run) -> RuleSet {
     let request = tenderlint::lint::Request {
         rules: args.rules.clone(),
         no_default_rules: args.no_default_rules,
+        cache_dir: args.cache_dir(),
         ..Default::default()
     };
     tenderlint::lint::rules_for(&tenderlint::config::Config::default(), &request, run)
@@ -328,6 +364,7 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> u8 {
         changed_since: args.changed_since.clone(),
         baseline: args.baseline.clone(),
         evidence: matches!(args.format, Format::Json | Format::Html),
+        cache_dir: args.rules.cache_dir(),
     };
     // The short format is written tender by tender as results come, and each result is dropped
     // once written: memory stays that of one tender, however many are checked.
@@ -592,6 +629,7 @@ fn test_rules(paths: &[PathBuf], rule_args: &RuleArgs, out: &mut dyn Write) -> u
         let args = RuleArgs {
             rules: paths.iter().chain(&rule_args.rules).cloned().collect(),
             no_default_rules: true,
+            no_cache: rule_args.no_cache,
         };
         load_rules(&args, &mut run)
     };

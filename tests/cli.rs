@@ -151,3 +151,69 @@ fn windows_1252_and_utf16_read_like_utf8() {
         assert_eq!(lines(&v), lines(&reference));
     }
 }
+
+/// The plans of the rules' patterns are kept between runs and give the same findings; a
+/// damaged plans file, or a cache folder that cannot be written, changes nothing but speed.
+#[test]
+fn plans_kept_between_runs_change_nothing() {
+    let cache = tempfile::tempdir().unwrap();
+    let run = |dir: &std::path::Path, extra: &[&str]| {
+        let out = tl()
+            .env("TENDERLINT_CACHE_DIR", dir)
+            .args([
+                "check",
+                "--format",
+                "json",
+                "fixtures/eval",
+                "fixtures/miq-complet",
+            ])
+            .args(extra)
+            .output()
+            .unwrap();
+        (String::from_utf8(out.stdout).unwrap(), out.status.code())
+    };
+    let plans_files = || -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(cache.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect()
+    };
+    let fresh = run(cache.path(), &["--no-cache"]);
+    assert!(fresh.0.contains("\"rule\""), "{}", fresh.0);
+    assert!(
+        plans_files().is_empty(),
+        "--no-cache wrote {:?}",
+        plans_files()
+    );
+
+    let first = run(cache.path(), &[]);
+    let files = plans_files();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let name = files[0].file_name().unwrap().to_string_lossy().into_owned();
+    assert!(
+        name.starts_with("plans-") && name.ends_with(".bin"),
+        "{name}"
+    );
+    let written = std::fs::read(&files[0]).unwrap();
+    assert!(written.starts_with(b"tenderlint plans\n"));
+    let modified = std::fs::metadata(&files[0]).unwrap().modified().unwrap();
+    let second = run(cache.path(), &[]);
+    assert_eq!(first, fresh);
+    assert_eq!(second, fresh);
+    // All the plans were there: the file is not written again.
+    assert_eq!(
+        std::fs::metadata(&files[0]).unwrap().modified().unwrap(),
+        modified
+    );
+
+    // Damaged: ignored, worked out again and rewritten.
+    std::fs::write(&files[0], &written[..written.len() / 2]).unwrap();
+    assert_eq!(run(cache.path(), &[]), fresh);
+    assert_eq!(std::fs::read(&files[0]).unwrap(), written);
+
+    // The cache "folder" is a file: nothing is kept, nothing fails.
+    let not_a_dir = cache.path().join("file");
+    std::fs::write(&not_a_dir, "x").unwrap();
+    assert_eq!(run(&not_a_dir, &[]), fresh);
+    assert_eq!(std::fs::read(&not_a_dir).unwrap(), b"x");
+}

@@ -1,6 +1,7 @@
 //! From syntax trees to a checkable rule set: names resolved, patterns compiled once, every
 //! mistake reported as a diagnostic pointing into the rule file.
 
+pub mod plans;
 mod resolve;
 pub mod scan;
 
@@ -103,18 +104,34 @@ pub struct Atom {
     pub value_group: Option<usize>,
     compiled: OnceLock<Option<Regex>>,
     reverse: OnceLock<Option<Arc<Reverse>>>,
-    /// The pattern's syntax tree, kept from loading so that compiling the automaton does not
-    /// parse the pattern again (most of the cost of compiling a long term list).
-    pub(crate) syntax: Option<regex_syntax::hir::Hir>,
+    /// Where the syntax tree comes from.
+    source: AtomSource,
+    /// The pattern's syntax tree: made when the pack is loaded, or, when the plan of a previous
+    /// run is used, the first time the pattern is compiled (`None`: it does not parse).
+    syntax: OnceLock<Option<regex_syntax::hir::Hir>>,
+    /// How the pattern is searched; set once the pack's scanner is built.
+    pub(crate) plan: Option<plans::Plan>,
+    /// Whether the plan was worked out in this run (not taken from a previous run's plans).
+    pub(crate) planned_here: bool,
+}
+
+/// What an atom's syntax tree is made from.
+#[derive(Debug, Clone)]
+pub(crate) enum AtomSource {
+    /// The terms of a term list.
+    Terms(Vec<String>),
+    /// The pattern itself.
+    Pattern,
 }
 
 impl Atom {
-    pub fn new(
+    pub(crate) fn new(
         label: String,
         pattern: String,
         case_insensitive: bool,
         original: bool,
         value_group: Option<usize>,
+        source: AtomSource,
     ) -> Atom {
         Atom {
             label,
@@ -124,8 +141,33 @@ impl Atom {
             value_group,
             compiled: OnceLock::new(),
             reverse: OnceLock::new(),
-            syntax: None,
+            source,
+            syntax: OnceLock::new(),
+            plan: None,
+            planned_here: false,
         }
+    }
+
+    /// Gives the atom the syntax tree made when it was loaded.
+    pub(crate) fn with_syntax(self, hir: regex_syntax::hir::Hir) -> Atom {
+        let _ = self.syntax.set(Some(hir));
+        self
+    }
+
+    /// The syntax tree (built or parsed on first use when the atom was loaded from a plan).
+    pub fn syntax(&self) -> Option<&regex_syntax::hir::Hir> {
+        self.syntax
+            .get_or_init(|| match &self.source {
+                AtomSource::Terms(terms) => Some(regex_syntax::hir::Hir::alternation(
+                    terms.iter().map(|t| crate::fold::term_hir(t)).collect(),
+                )),
+                AtomSource::Pattern => regex_syntax::ParserBuilder::new()
+                    .case_insensitive(self.case_insensitive)
+                    .build()
+                    .parse(&self.pattern)
+                    .ok(),
+            })
+            .as_ref()
     }
 
     /// The compiled regex (compiled on first use). `None` only for a pattern whose automaton
@@ -139,7 +181,7 @@ impl Atom {
                 let captures = self.value_group.is_some();
                 match resolve::build_meta(
                     &self.pattern,
-                    self.syntax.as_ref(),
+                    self.syntax(),
                     self.case_insensitive,
                     !anchored,
                     captures,
@@ -368,6 +410,20 @@ impl RuleSet {
     pub fn rule(&self, id: &str) -> Option<(&Pack, &Rule)> {
         self.rules().find(|(_, r)| r.id.eq_ignore_ascii_case(id))
     }
+
+    /// The plans of every pattern, and whether any was worked out in this run (so that the
+    /// plans are worth keeping for the next).
+    pub fn plans(&self) -> (plans::Plans, bool) {
+        let mut out = plans::Plans::default();
+        let mut new = false;
+        for atom in self.packs.iter().flat_map(|p| &p.atoms) {
+            if let Some(plan) = &atom.plan {
+                out.insert(atom.pattern.clone(), atom.original, plan.clone());
+                new |= atom.planned_here;
+            }
+        }
+        (out, new)
+    }
 }
 
 /// The files of one pack, before compilation.
@@ -384,10 +440,20 @@ pub fn compile(
     sources: &[PackSource],
     params: &HashMap<String, f64>,
 ) -> (RuleSet, Vec<RuleFileError>) {
+    compile_with_plans(sources, params, &plans::Plans::default())
+}
+
+/// [`compile`], with the plans of a previous run (see [`plans`]); [`RuleSet::plans`] gives
+/// them back, with those worked out in this run.
+pub fn compile_with_plans(
+    sources: &[PackSource],
+    params: &HashMap<String, f64>,
+    known: &plans::Plans,
+) -> (RuleSet, Vec<RuleFileError>) {
     let mut set = RuleSet::default();
     let mut errors = Vec::new();
     for src in sources {
-        match compile_pack(src, params) {
+        match compile_pack(src, params, known) {
             Ok(pack)
                 if set.rules().count() + pack.rules.len() > crate::limits::current().max_rules =>
             {

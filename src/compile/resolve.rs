@@ -4,8 +4,9 @@ use std::collections::HashMap;
 
 use regex::RegexBuilder;
 
+use super::plans::Plans;
 use super::*;
-use crate::fold::{fold_regex, term_regex};
+use crate::fold::{fold_regex, term_hir, term_regex};
 use crate::lang::ast::{self, Item};
 use crate::lang::parser::RESERVED;
 
@@ -28,6 +29,8 @@ impl Def {
 
 struct Builder<'a> {
     files: &'a [crate::lang::SourceFile],
+    /// Plans of a previous run, by pattern.
+    known: &'a Plans,
     errors: Vec<RuleFileError>,
     defs: HashMap<String, (Def, usize, Span)>,
     atoms: Vec<Atom>,
@@ -204,26 +207,27 @@ impl<'a> Builder<'a> {
             }
             alts.push(term_regex(&t.value));
         }
+        // Every character of a term is escaped: the pattern is valid by construction, and its
+        // syntax tree is built directly, not parsed (parsing 70 KB of generated alternatives was
+        // most of the cost of loading the MIQ pack); with a known plan, only when needed.
         let pattern = format!("(?:{})", alts.join("|"));
-        match check_syntax(&pattern, false) {
-            Ok(hir) => {
-                let mut atom = Atom::new(label, pattern, false, false, None);
-                atom.syntax = Some(hir);
-                self.atoms.push(atom);
-                Some(self.atoms.len() - 1)
+        let source = AtomSource::Terms(terms.iter().map(|t| t.value.clone()).collect());
+        let atom = match self.known.get(&pattern, false) {
+            Some(plan) => {
+                let plan = plan.clone();
+                let mut atom = Atom::new(label, pattern, false, false, None, source);
+                atom.plan = Some(plan);
+                atom
             }
-            Err(e) => {
-                let span = terms[0].span.join(terms[terms.len() - 1].span);
-                self.err(
-                    file,
-                    span,
-                    "the term list cannot be compiled",
-                    "these terms",
-                    Some(regex_help(&e)),
+            None => {
+                let tree = regex_syntax::hir::Hir::alternation(
+                    terms.iter().map(|t| term_hir(&t.value)).collect(),
                 );
-                None
+                Atom::new(label, pattern, false, false, None, source).with_syntax(tree)
             }
-        }
+        };
+        self.atoms.push(atom);
+        Some(self.atoms.len() - 1)
     }
 
     fn regex_atom(&mut self, file: usize, label: String, lit: &ast::RegexLit) -> Option<AtomId> {
@@ -233,11 +237,33 @@ impl<'a> Builder<'a> {
         } else {
             fold_regex(&lit.pattern)
         };
+        // A plan of a previous run for this very pattern: it parsed, and how it runs is known.
+        if let Some(plan) = self.known.get(&pattern, original) {
+            let plan = plan.clone();
+            let mut atom = Atom::new(
+                label,
+                pattern,
+                plan.case_insensitive,
+                original,
+                plan.value_group,
+                AtomSource::Pattern,
+            );
+            atom.plan = Some(plan);
+            self.atoms.push(atom);
+            return Some(self.atoms.len() - 1);
+        }
         match parse_pattern(&pattern, !original) {
             Ok((hir, case_insensitive)) => {
                 let value_group = value_group(&hir);
-                let mut atom = Atom::new(label, pattern, case_insensitive, original, value_group);
-                atom.syntax = Some(hir);
+                let atom = Atom::new(
+                    label,
+                    pattern,
+                    case_insensitive,
+                    original,
+                    value_group,
+                    AtomSource::Pattern,
+                )
+                .with_syntax(hir);
                 self.atoms.push(atom);
                 Some(self.atoms.len() - 1)
             }
@@ -588,10 +614,11 @@ fn required<'s>(
     v.as_ref()
 }
 
-/// Compiles the files of one pack.
+/// Compiles the files of one pack, with the plans of a previous run (see [`super::plans`]).
 pub fn compile_pack(
     src: &PackSource,
     params: &HashMap<String, f64>,
+    known: &Plans,
 ) -> Result<Pack, Vec<RuleFileError>> {
     let mut parsed = Vec::new();
     let mut errors = Vec::new();
@@ -606,6 +633,7 @@ pub fn compile_pack(
     }
     let mut b = Builder {
         files: &src.files,
+        known,
         errors,
         defs: HashMap::new(),
         atoms: Vec::new(),
@@ -774,7 +802,7 @@ pub fn compile_pack(
         return Err(b.errors);
     }
     pack.rules.sort_by(|a, b| a.id.cmp(&b.id));
-    pack.scanner = scan::Scanner::new(&b.atoms);
+    pack.scanner = scan::Scanner::new(&mut b.atoms);
     pack.atoms = b.atoms;
     pack.sections = b.sections;
     pack.tags = b.tags;

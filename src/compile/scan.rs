@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use super::Atom;
+use super::plans::Plan;
 
 /// Bytes of text scanned with the compact automaton before the DFA is built (both report the
 /// same matches).
@@ -22,7 +23,7 @@ use regex_syntax::hir::literal::{ExtractKind, Extractor, Seq};
 use regex_syntax::hir::{self, Class, Hir, HirKind};
 
 /// How a pattern is searched in a document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Mode {
     /// Every match starts with one of its literals: try the pattern anchored at each one.
     Prefix,
@@ -330,18 +331,33 @@ pub fn plan_hir(h: &Hir, folded: bool) -> (Mode, Vec<Vec<u8>>) {
 }
 
 impl Scanner {
-    /// The scanner of a pack's atoms (planned from the syntax tree each keeps).
-    pub fn new(atoms: &[Atom]) -> Scanner {
+    /// The scanner of a pack's atoms. An atom without a plan (none from a previous run) is
+    /// planned from its syntax tree, and keeps its plan.
+    pub fn new(atoms: &mut [Atom]) -> Scanner {
         let mut lits: Vec<Vec<u8>> = Vec::new();
         let mut index: std::collections::HashMap<Vec<u8>, usize> = Default::default();
         let mut owners: Vec<Vec<usize>> = Vec::new();
         let mut modes = Vec::new();
         let mut line_sets: [LineSet; 2] = Default::default();
-        for (id, atom) in atoms.iter().enumerate() {
-            let (mode, ls) = match &atom.syntax {
-                Some(hir) => plan_hir(hir, !atom.original),
-                None => (Mode::Full, Vec::new()),
+        for (id, atom) in atoms.iter_mut().enumerate() {
+            let plan = match atom.plan.take() {
+                Some(plan) => plan,
+                None => {
+                    let (mode, literals) = match atom.syntax() {
+                        Some(hir) => plan_hir(hir, !atom.original),
+                        None => (Mode::Full, Vec::new()),
+                    };
+                    atom.planned_here = true;
+                    Plan {
+                        case_insensitive: atom.case_insensitive,
+                        value_group: atom.value_group,
+                        mode,
+                        literals,
+                    }
+                }
             };
+            let mode = plan.mode;
+            let ls = &atom.plan.insert(plan).literals;
             modes.push(mode);
             if mode == (Mode::LineStart { multi_line: true }) {
                 let set = &mut line_sets[usize::from(atom.original)];
@@ -354,7 +370,7 @@ impl Scanner {
             }
             for l in ls {
                 let k = *index.entry(l.clone()).or_insert_with(|| {
-                    lits.push(l);
+                    lits.push(l.clone());
                     owners.push(Vec::new());
                     owners.len() - 1
                 });

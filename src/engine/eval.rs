@@ -1282,6 +1282,51 @@ rule R {
         set
     }
 
+    /// Loading with the plans of a previous run gives the same patterns, plans and syntax
+    /// trees (made on demand), for the MIQ pack and for a pack with every search mode.
+    #[test]
+    fn plans_of_a_previous_run_give_the_same_patterns() {
+        let mut sources = crate::packs::builtin();
+        sources.push(PackSource {
+            default_id: "t".into(),
+            files: vec![SourceFile::new("t.tl", RULES)],
+        });
+        let params = Default::default();
+        let (fresh, errors) = compile(&sources, &params);
+        assert!(errors.is_empty(), "{errors:?}");
+        let (plans, new) = fresh.plans();
+        assert!(new);
+        for a in fresh.packs.iter().flat_map(|p| &p.atoms) {
+            assert!(plans.get(&a.pattern, a.original).is_some(), "{}", a.label);
+        }
+        let bytes = plans.to_bytes();
+        let known = crate::compile::plans::Plans::from_bytes(&bytes).unwrap();
+        let (again, errors) = crate::compile::compile_with_plans(&sources, &params, &known);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(again.plans(), (plans, false));
+        for (p1, p2) in fresh.packs.iter().zip(&again.packs) {
+            assert_eq!(p1.scanner.modes, p2.scanner.modes);
+            for (a1, a2) in p1.atoms.iter().zip(&p2.atoms) {
+                assert_eq!(
+                    (
+                        &a1.pattern,
+                        a1.case_insensitive,
+                        a1.original,
+                        a1.value_group
+                    ),
+                    (
+                        &a2.pattern,
+                        a2.case_insensitive,
+                        a2.original,
+                        a2.value_group
+                    )
+                );
+                assert!(a2.syntax().is_some(), "{}", a2.label);
+                assert_eq!(a1.syntax(), a2.syntax(), "{}", a1.label);
+            }
+        }
+    }
+
     #[test]
     fn every_search_mode_finds_what_find_iter_finds() {
         let set = test_rules();
