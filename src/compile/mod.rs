@@ -1,6 +1,7 @@
 //! From syntax trees to a checkable rule set: names resolved, patterns compiled once, every
 //! mistake reported as a diagnostic pointing into the rule file.
 
+pub mod anchored;
 pub mod plans;
 mod resolve;
 pub mod scan;
@@ -16,6 +17,7 @@ use crate::document::Kind;
 use crate::lang::ast::{Cmp, SectionAltKind, Span};
 use crate::lang::{RuleFileError, SourceFile};
 
+pub use anchored::AnchoredRegex;
 pub use resolve::compile_pack;
 
 /// The eight pillars of a sound MIQ; every pack may use them as tags.
@@ -103,6 +105,7 @@ pub struct Atom {
     /// The capture group whose number `value` compares, if the regex has one.
     pub value_group: Option<usize>,
     compiled: OnceLock<Option<Regex>>,
+    anchored: OnceLock<Option<Arc<AnchoredRegex>>>,
     reverse: OnceLock<Option<Arc<Reverse>>>,
     /// Where the syntax tree comes from.
     source: AtomSource,
@@ -140,6 +143,7 @@ impl Atom {
             original,
             value_group,
             compiled: OnceLock::new(),
+            anchored: OnceLock::new(),
             reverse: OnceLock::new(),
             source,
             syntax: OnceLock::new(),
@@ -197,6 +201,32 @@ impl Atom {
                 }
             })
             .as_ref()
+    }
+}
+
+impl Atom {
+    /// The pattern compiled for anchored tries only (compiled on first use; `None` as for
+    /// [`Atom::regex`]), which is quicker to build.
+    pub fn anchored_regex(&self) -> Option<&AnchoredRegex> {
+        self.anchored
+            .get_or_init(|| {
+                let limit = crate::limits::current().max_regex_bytes;
+                let built = match self.syntax() {
+                    Some(hir) => {
+                        AnchoredRegex::new(hir, self.value_group.is_some(), limit).map(Arc::new)
+                    }
+                    None => Err("invalid syntax".into()),
+                };
+                built
+                    .map_err(|e| {
+                        eprintln!(
+                            "warning: the pattern {} cannot be compiled: {e}",
+                            self.label
+                        )
+                    })
+                    .ok()
+            })
+            .as_deref()
     }
 }
 

@@ -4,11 +4,14 @@ use std::ops::Range;
 use std::sync::{Mutex, OnceLock};
 
 use rayon::prelude::*;
+use regex_automata::meta::Regex;
+use regex_automata::util::captures::Captures;
 use regex_automata::{Anchored, Input};
 
 use crate::compile::scan::{Hits, Mode};
 
-use crate::compile::{AtomId, Check, Condition, Pack, Rule, Scope};
+use crate::compile::anchored::CachesGuard;
+use crate::compile::{AnchoredRegex, AtomId, Check, Condition, Pack, Rule, Scope};
 use crate::document::{BlockKind, Document, Kind};
 use crate::fold::{Folded, fold};
 use crate::lang::ast::SectionAltKind;
@@ -41,6 +44,14 @@ impl Match {
         (self.group_start != u32::MAX)
             .then_some((self.group_start as usize, self.group_end as usize))
     }
+}
+
+/// The automaton a search runs, with what it needs for one document.
+enum Engine<'r> {
+    /// The pattern tried only at candidate starts, with its search caches.
+    Anchored(&'r AnchoredRegex, CachesGuard<'r>),
+    /// The regex crate's engine, with room for capture groups when the value group is read.
+    Meta(&'r Regex, Option<Captures>),
 }
 
 /// How a pattern's matches are searched in one document (see [`Mode`]).
@@ -323,17 +334,16 @@ impl<'a> Evaluator<'a> {
             _ => None,
         };
         let crowded = d.hits.crowded[atom];
-        let re = match mode {
-            Mode::Prefix | Mode::Window(_) if starts.is_empty() && !crowded => None,
-            Mode::Gate if !d.hits.any[atom] => None,
-            _ if line_hits.is_some_and(<[usize]>::is_empty) => None,
-            _ => a.regex(matches!(mode, Mode::Prefix | Mode::LineStart { .. })),
+        let nothing = match mode {
+            Mode::Prefix | Mode::Window(_) if starts.is_empty() && !crowded => true,
+            Mode::Gate if !d.hits.any[atom] => true,
+            _ => line_hits.is_some_and(<[usize]>::is_empty),
         };
-        let Some(re) = re else {
+        if nothing {
             p.done = true;
             return;
-        };
-        let how = match (mode, line_hits) {
+        }
+        let mut how = match (mode, line_hits) {
             (_, Some(hits)) => How::At(hits),
             // Too many candidates: one ordinary search over the text is cheaper.
             (Mode::Prefix | Mode::Window(_) | Mode::Gate, _) if crowded => How::Scan,
@@ -346,9 +356,19 @@ impl<'a> Evaluator<'a> {
             },
             _ => How::Scan,
         };
-        let mut how = how;
+        // Anchored tries need the forward automaton only (quicker to build); other searches
+        // the regex crate's engine.
+        let engine = match how {
+            How::At(_) => a.anchored_regex().map(|r| Engine::Anchored(r, r.caches())),
+            _ => a
+                .regex(matches!(mode, Mode::Prefix | Mode::LineStart { .. }))
+                .map(|re| Engine::Meta(re, a.value_group.map(|_| re.create_captures()))),
+        };
+        let Some(mut engine) = engine else {
+            p.done = true;
+            return;
+        };
         let to_folded = |o: usize| if a.original { d.folded.to_folded(o) } else { o };
-        let mut caps = a.value_group.map(|_| re.create_captures());
         let target = p.found.len().saturating_add(more);
         while p.found.len() < target {
             // The next place to search: anchored at a candidate start, or a span.
@@ -426,12 +446,14 @@ impl<'a> Evaluator<'a> {
                     Input::new(hay).span(p.pos..hay.len())
                 }
             };
-            let (m, g) = match (&mut caps, a.value_group) {
-                (Some(caps), Some(group)) => {
+            let (m, g) = match &mut engine {
+                Engine::Anchored(re, caches) => re.find(caches, &span, a.value_group),
+                Engine::Meta(re, Some(caps)) => {
                     re.search_captures(&span, caps);
-                    (caps.get_match().map(|m| m.span()), caps.get_group(group))
+                    let group = a.value_group.and_then(|g| caps.get_group(g));
+                    (caps.get_match().map(|m| m.span()), group)
                 }
-                _ => (re.search(&span).map(|m| m.span()), None),
+                Engine::Meta(re, None) => (re.search(&span).map(|m| m.span()), None),
             };
             let Some(m) = m else {
                 match how {
