@@ -204,17 +204,21 @@ pub fn check_tender(rules: &RuleSet, tender: Tender, opts: &Options) -> TenderRe
         {
             use rayon::prelude::*;
             let all: Vec<usize> = (0..ev.doc_count()).collect();
-            let per_rule: Vec<Option<UnitOutcome>> = tender_rules
-                .par_iter()
-                .map(|(_, r)| in_time().then(|| ev.check_unit(r, &all)))
-                .collect();
-            for ((i, _), o) in tender_rules.iter().zip(per_rule) {
-                outcomes[*i].push(o);
-            }
-            // The document rules on document `d` of an evaluator (`None`: past the budget).
+            let tender_outcomes = || -> Vec<Option<UnitOutcome>> {
+                tender_rules
+                    .par_iter()
+                    .map(|(_, r)| in_time().then(|| ev.check_unit(r, &all)))
+                    .collect()
+            };
+            // The document rules on document `d` of an evaluator (`None`: past the budget). In
+            // a tender of fewer documents than cores they run in parallel too, to keep every
+            // core busy; otherwise each core runs the rules of one document at a time (fewer
+            // documents in memory at once).
+            let few_documents = tender.documents.len() < rayon::current_num_threads();
             let doc_outcomes = |ev: &Evaluator, d: usize| -> Vec<Option<UnitOutcome>> {
                 doc_rules
-                    .iter()
+                    .par_iter()
+                    .with_min_len(if few_documents { 1 } else { usize::MAX })
                     .map(|(_, r)| {
                         if !ev.applies_to(r, d) {
                             Some(UnitOutcome::default())
@@ -224,21 +228,27 @@ pub fn check_tender(rules: &RuleSet, tender: Tender, opts: &Options) -> TenderRe
                     })
                     .collect()
             };
-            let per_doc: Vec<Vec<Option<UnitOutcome>>> = if per_document {
-                tender
-                    .documents
-                    .par_iter()
-                    .map(|doc| {
-                        let one = std::slice::from_ref(doc);
-                        doc_outcomes(&Evaluator::new(pack, one, false, opts.evidence), 0)
-                    })
-                    .collect()
-            } else {
-                (0..ev.doc_count())
-                    .into_par_iter()
-                    .map(|d| doc_outcomes(&ev, d))
-                    .collect()
+            let per_doc = || -> Vec<Vec<Option<UnitOutcome>>> {
+                if per_document {
+                    tender
+                        .documents
+                        .par_iter()
+                        .map(|doc| {
+                            let one = std::slice::from_ref(doc);
+                            doc_outcomes(&Evaluator::new(pack, one, false, opts.evidence), 0)
+                        })
+                        .collect()
+                } else {
+                    (0..ev.doc_count())
+                        .into_par_iter()
+                        .map(|d| doc_outcomes(&ev, d))
+                        .collect()
+                }
             };
+            let (per_rule, per_doc) = rayon::join(tender_outcomes, per_doc);
+            for ((i, _), o) in tender_rules.iter().zip(per_rule) {
+                outcomes[*i].push(o);
+            }
             for doc in per_doc {
                 for ((i, _), o) in doc_rules.iter().zip(doc) {
                     outcomes[*i].push(o);
