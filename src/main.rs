@@ -476,13 +476,18 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> u8 {
         Some(FailOnArg::Never) => FailOn::Never,
         None => run.fail_on,
     };
-    if run.has_input_errors() {
+    let code = if run.has_input_errors() {
         exit::TROUBLE
     } else if levels.iter().any(|l| policy.fails(*l)) {
         exit::FINDINGS
     } else {
         exit::CLEAN
-    }
+    };
+    // The process ends after this: the system takes its memory back at once, where dropping
+    // the compiled rules and the results allocation by allocation takes a few milliseconds (a
+    // tenth of checking one draft).
+    std::mem::forget(run);
+    code
 }
 
 /// `report`: `check --format html -o FILE`.
