@@ -255,6 +255,61 @@ impl Reverse {
     }
 }
 
+impl Reverse {
+    /// The earliest start of a match that ends at `input.end()`, searched backwards no further
+    /// than `input.start()` (what the lazy DFA's `try_search_rev` finds), and how many bytes
+    /// the search read: it stops where no match can start any more, often after a few bytes.
+    pub fn search(
+        &self,
+        cache: &mut regex_automata::hybrid::dfa::Cache,
+        input: &regex_automata::Input<'_>,
+    ) -> Result<(Option<usize>, usize), regex_automata::MatchError> {
+        use regex_automata::MatchError;
+        let (dfa, hay) = (&self.dfa, input.haystack());
+        let (start, end) = (input.start(), input.end());
+        let mut sid = dfa.start_state_reverse(cache, input)?;
+        let mut found = None;
+        let mut at = end;
+        // Matches are reported one byte late: a match state after reading the byte at `at`
+        // means a match starts at `at + 1`.
+        while at > start {
+            at -= 1;
+            sid = dfa
+                .next_state(cache, sid, hay[at])
+                .map_err(|_| MatchError::gave_up(at))?;
+            if sid.is_tagged() {
+                if sid.is_match() {
+                    found = Some(at + 1);
+                } else if sid.is_dead() {
+                    return Ok((found, end - at));
+                } else if sid.is_quit() {
+                    return Err(MatchError::quit(hay[at], at));
+                }
+            }
+        }
+        // The byte before the span, or the start of the text, may still end a match.
+        if start > 0 {
+            let b = hay[start - 1];
+            sid = dfa
+                .next_state(cache, sid, b)
+                .map_err(|_| MatchError::gave_up(start))?;
+            if sid.is_match() {
+                found = Some(start);
+            } else if sid.is_quit() {
+                return Err(MatchError::quit(b, start - 1));
+            }
+        } else {
+            sid = dfa
+                .next_eoi_state(cache, sid)
+                .map_err(|_| MatchError::gave_up(start))?;
+            if sid.is_match() {
+                found = Some(0);
+            }
+        }
+        Ok((found, end - start))
+    }
+}
+
 impl std::fmt::Debug for Reverse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Reverse").finish_non_exhaustive()

@@ -62,7 +62,7 @@ enum How<'h> {
     Windows,
     /// Backwards from where each suffix literal ends, to the earliest start, then forward.
     Back(
-        &'h regex_automata::hybrid::dfa::DFA,
+        &'h crate::compile::Reverse,
         regex_automata::util::pool::PoolGuard<
             'h,
             regex_automata::hybrid::dfa::Cache,
@@ -351,7 +351,7 @@ impl<'a> Evaluator<'a> {
             (Mode::LineStart { .. }, _) => How::At(&[0]),
             (Mode::Window(_), _) => How::Windows,
             (Mode::Gate, _) if starts.len() <= MAX_GATE_ENDS => match a.reverse() {
-                Some(rev) => How::Back(&rev.dfa, rev.cache()),
+                Some(rev) => How::Back(rev, rev.cache()),
                 None => How::Scan,
             },
             _ => How::Scan,
@@ -402,20 +402,22 @@ impl<'a> Evaluator<'a> {
                     let mut best: Option<usize> = None;
                     let mut failed = false;
                     // Each match looks back from every later end: past a few times the length
-                    // of the text read that way, a forward search is cheaper (and linear).
+                    // of the text read that way (counted as read: most searches stop after a
+                    // few bytes), a forward search is cheaper (and linear).
                     let budget = 8 * hay.len() + 4096;
                     for &e in &starts[first..] {
-                        p.read_back += e - p.pos;
                         if p.read_back > budget {
                             failed = true;
                             break;
                         }
                         let input = Input::new(hay).span(p.pos..e).anchored(Anchored::Yes);
-                        match rev.try_search_rev(cache, &input) {
-                            Ok(Some(m)) => {
-                                best = Some(best.map_or(m.offset(), |b| b.min(m.offset())))
+                        match rev.search(cache, &input) {
+                            Ok((start, read)) => {
+                                p.read_back += read;
+                                if let Some(s) = start {
+                                    best = Some(best.map_or(s, |b| b.min(s)));
+                                }
                             }
-                            Ok(None) => {}
                             Err(_) => {
                                 failed = true;
                                 break;
