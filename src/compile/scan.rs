@@ -64,6 +64,8 @@ pub struct LineSet {
     pub atoms: Vec<usize>,
     patterns: Vec<String>,
     regex: OnceLock<Option<regex_automata::meta::Regex>>,
+    /// The bytes a match of one of the patterns can start with (`None`: cannot be told).
+    first_bytes: OnceLock<Option<Box<[bool; 256]>>>,
 }
 
 impl LineSet {
@@ -88,12 +90,40 @@ impl LineSet {
             .as_ref()
     }
 
+    /// The bytes a match of one of the patterns can start with, from their prefixes (`article`
+    /// after optional blanks and `#`: a line starting with another letter is not tried).
+    /// `None` when a pattern can match the empty string or start with too many bytes.
+    fn first_bytes(&self) -> Option<&[bool; 256]> {
+        self.first_bytes
+            .get_or_init(|| {
+                let mut table = [false; 256];
+                for p in &self.patterns {
+                    let hir = regex_syntax::Parser::new().parse(p).ok()?;
+                    let mut ex = Extractor::new();
+                    ex.kind(ExtractKind::Prefix)
+                        .limit_literal_len(1)
+                        .limit_class(64)
+                        .limit_total(256);
+                    for lit in ex.extract(&hir).literals()? {
+                        table[usize::from(*lit.as_bytes().first()?)] = true;
+                    }
+                }
+                Some(Box::new(table))
+            })
+            .as_deref()
+    }
+
     /// For each pattern of the set, the line starts of `hay` where it matches.
     pub fn hits(&self, hay: &str) -> Vec<Vec<usize>> {
         use regex_automata::{Anchored, Input, PatternSet};
         let mut out = vec![Vec::new(); self.atoms.len()];
+        let first = self.first_bytes();
+        let bytes = hay.as_bytes();
+        // Every match starts with one of `first`: other line starts (and the end of the text,
+        // since no pattern matches the empty string) cannot match.
         let starts = std::iter::once(0)
-            .chain(memchr::memchr2_iter(b'\n', b'\r', hay.as_bytes()).map(|i| i + 1));
+            .chain(memchr::memchr2_iter(b'\n', b'\r', bytes).map(|i| i + 1))
+            .filter(|&s| first.is_none_or(|t| bytes.get(s).is_some_and(|&b| t[usize::from(b)])));
         match self.regex() {
             Some(re) => {
                 let mut set = PatternSet::new(re.pattern_len());
@@ -484,6 +514,29 @@ impl Scanner {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn line_starts_are_filtered_by_first_byte() {
+        let set = |patterns: &[&str]| LineSet {
+            atoms: (0..patterns.len()).collect(),
+            patterns: patterns.iter().map(|p| p.to_string()).collect(),
+            ..Default::default()
+        };
+        let s = set(&[
+            r"(?m)^[ \t]*(?:#{1,6}[ \t]*)?article\s+\d+",
+            r"(?mi:^lot\s)",
+        ]);
+        let first: Vec<u8> = (0..=255u8)
+            .filter(|&b| s.first_bytes().unwrap()[usize::from(b)])
+            .collect();
+        assert_eq!(first, b"\t #Lal");
+        let text = "article 1\nsans objet\n  article 2\n# Article 3\nLOT 4\n\narticle";
+        assert_eq!(s.hits(text), vec![vec![0, 21], vec![45]]);
+        // A pattern that matches the empty string: every line start is tried.
+        let blank = set(&[r"(?m)^[ \t]*$", r"(?m)^article"]);
+        assert!(blank.first_bytes().is_none());
+        assert_eq!(blank.hits("a\n\narticle"), vec![vec![2], vec![3]]);
+    }
+
     use super::*;
 
     /// The plan of a pattern, parsed as the compiler parses it.

@@ -1249,10 +1249,11 @@ regex word = /\b[a-z]+\b/
 regex empty = /\d*/
 regex blank = /(?m)^[ \t]*$/c
 regex lazy_gate = /\d[^.]*?heures/
+regex folded_line = /(?m)^[ \t]*(?:#{1,6}[ \t]*)?article\s+\d+/
 rule R {
   tags    objet
   level   warning
-  expect  prefix and short_prefix and window and gate and line and full and word and empty and blank and lazy_gate
+  expect  prefix and short_prefix and window and gate and line and full and word and empty and blank and lazy_gate and folded_line
   message "m"
   why     "w"
   fix     "f"
