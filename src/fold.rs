@@ -224,37 +224,94 @@ static PLAIN: [bool; 256] = {
     t
 };
 
+/// For each accented Latin letter U+00C0 to U+017F: the ASCII letter it folds to, or 0 when it
+/// folds to something else (`œ`, `ß`, `×`).
+static LATIN_LETTER: std::sync::LazyLock<[u8; 0xc0]> = std::sync::LazyLock::new(|| {
+    let mut t = [0u8; 0xc0];
+    for (k, folded) in LATIN.iter().enumerate() {
+        if let &[b] = folded.as_bytes()
+            && b.is_ascii_alphabetic()
+        {
+            t[k] = b;
+        }
+    }
+    t
+});
+
 fn fold_range(src: &str, r: Range<usize>, out: &mut Folded) {
     let s = &src[r.clone()];
     let bytes = s.as_bytes();
+    let latin_letter = &*LATIN_LETTER;
+    // The letter an accented Latin letter at `j` folds to, if a single ASCII letter.
+    let accented = |j: usize| -> Option<u8> {
+        let (&b, &n) = (bytes.get(j)?, bytes.get(j + 1)?);
+        if !(0xc3..=0xc5).contains(&b) {
+            return None;
+        }
+        let c = usize::from(b & 0x1f) << 6 | usize::from(n & 0x3f);
+        let letter = *latin_letter.get(c.checked_sub(0xc0)?)?;
+        (letter != 0).then_some(letter)
+    };
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
         let at = r.start + i;
         // Fast path: most of a French text is ASCII letters, digits and punctuation that fold
-        // to themselves (lower-cased), with single spaces or line breaks between words.
+        // to themselves (lower-cased), single spaces and line breaks, accented letters, curly
+        // apostrophes and hyphens between words.
         if PLAIN[b as usize] {
-            // The whole run at once: one map entry, one copy, lower-cased in place. A single
-            // white-space byte between two plain bytes folds to one space, as `push_space`
-            // would write it.
+            // The whole run at once, copied and lower-cased in place; a map entry only where
+            // the folded text stops following the original byte for byte (after an accented
+            // letter or a curly apostrophe). What it does not know ends it.
             let mut j = i + 1;
             let pos = out.text.len();
             out.map_push(pos, at);
             let mut copied = i;
+            // Replaces the bytes `j..j + len` by `with`; when `len > 1`, the next folded byte
+            // comes from `j + len` (a map entry).
+            let replace = |out: &mut Folded, copied: &mut usize, j: usize, len: usize, with| {
+                out.text.push_str(&s[*copied..j]);
+                out.text.push(with);
+                *copied = j + len;
+                if len > 1 {
+                    out.map_push(out.text.len(), r.start + j + len);
+                }
+            };
             while j < bytes.len() {
                 let c = bytes[j];
                 if PLAIN[c as usize] {
                     j += 1;
-                } else if matches!(c, b' ' | b'\n' | b'\t')
-                    && j + 1 < bytes.len()
-                    && PLAIN[bytes[j + 1] as usize]
-                {
+                    continue;
+                }
+                // The last folded byte: still to copy, or already written.
+                let last = if copied < j {
+                    bytes[j - 1]
+                } else {
+                    out.text.as_bytes().last().copied().unwrap_or(b' ')
+                };
+                if matches!(c, b' ' | b'\n' | b'\t') && last != b' ' {
+                    // One space for a run of white space: a second one ends the run.
                     if c != b' ' {
-                        out.text.push_str(&s[copied..j]);
-                        out.text.push(' ');
-                        copied = j + 1;
+                        replace(out, &mut copied, j, 1, ' ');
                     }
+                    j += 1;
+                } else if let Some(l) = accented(j) {
+                    replace(out, &mut copied, j, 2, char::from(l));
                     j += 2;
+                } else if c == 0xe2 && matches!(bytes.get(j + 1..j + 3), Some([0x80, 0x98 | 0x99]))
+                {
+                    // ‘ and ’: an apostrophe.
+                    replace(out, &mut copied, j, 3, '\'');
+                    j += 3;
+                } else if c == b'-' && !last.is_ascii_alphabetic() {
+                    // A hyphen after something else than a letter stays.
+                    j += 1;
+                } else if c == b'-' && bytes.get(j + 1).is_some_and(u8::is_ascii) {
+                    // After a letter: between two letters it is a space (`socio-professionnel`).
+                    if bytes[j + 1].is_ascii_alphabetic() {
+                        replace(out, &mut copied, j, 1, ' ');
+                    }
+                    j += 1;
                 } else {
                     break;
                 }
@@ -277,42 +334,47 @@ fn fold_range(src: &str, r: Range<usize>, out: &mut Folded) {
                 continue;
             }
         }
-        let c = s[i..]
-            .chars()
-            .next()
-            .expect("a character at a char boundary");
-        let n = c.len_utf8();
-        if c.is_whitespace() {
-            push_space(out, at);
-        } else if c == '<' && br_tag_len(&s[i..]).is_some() {
-            let tag = br_tag_len(&s[i..]).unwrap_or(1);
-            push_space(out, at);
-            i += tag;
-            continue;
-        } else if is_apostrophe(c) {
-            out.push('\'', at);
-        } else if is_dash(c) {
-            let prev_letter = out
-                .text
-                .chars()
-                .next_back()
-                .is_some_and(|p| p.is_alphabetic());
-            let next_letter = s[i + n..].chars().next().is_some_and(|n| n.is_alphabetic());
-            if prev_letter && next_letter {
-                push_space(out, at);
-            } else {
-                out.push('-', at);
-            }
-        } else if is_invisible(c) {
-        } else {
-            let before = out.text.len();
-            fold_char(c, &mut out.text);
-            for p in before..out.text.len() {
-                out.map_push(p, at);
-            }
-        }
-        i += n;
+        i = fold_one(s, i, r.start, out);
     }
+}
+
+/// Folds the character at `i` of `s` (a range of the original text starting at `base`) one
+/// character at a time, and returns where the next one starts.
+fn fold_one(s: &str, i: usize, base: usize, out: &mut Folded) -> usize {
+    let at = base + i;
+    let Some(c) = s[i..].chars().next() else {
+        return s.len();
+    };
+    let n = c.len_utf8();
+    if c.is_whitespace() {
+        push_space(out, at);
+    } else if c == '<' && br_tag_len(&s[i..]).is_some() {
+        let tag = br_tag_len(&s[i..]).unwrap_or(1);
+        push_space(out, at);
+        return i + tag;
+    } else if is_apostrophe(c) {
+        out.push('\'', at);
+    } else if is_dash(c) {
+        let prev_letter = out
+            .text
+            .chars()
+            .next_back()
+            .is_some_and(|p| p.is_alphabetic());
+        let next_letter = s[i + n..].chars().next().is_some_and(|n| n.is_alphabetic());
+        if prev_letter && next_letter {
+            push_space(out, at);
+        } else {
+            out.push('-', at);
+        }
+    } else if is_invisible(c) {
+    } else {
+        let before = out.text.len();
+        fold_char(c, &mut out.text);
+        for p in before..out.text.len() {
+            out.map_push(p, at);
+        }
+    }
+    i + n
 }
 
 /// Folds a short string on its own (for headings and tests).
@@ -634,6 +696,46 @@ mod tests {
             assert_eq!(whole.text, one_by_one.text, "{t:?}");
             for i in 0..=whole.text.len() {
                 assert_eq!(whole.map(i), one_by_one.map(i), "{t:?} at {i}");
+            }
+        }
+    }
+
+    /// The fast paths (runs of ASCII with spaces, line breaks, accented letters, curly
+    /// apostrophes and hyphens) fold as the character-by-character path does, map included.
+    #[test]
+    fn fast_paths_fold_as_the_slow_path() {
+        let slowly = |t: &str| {
+            let mut out = Folded::default();
+            let mut i = 0;
+            while i < t.len() {
+                i = fold_one(t, i, 0, &mut out);
+            }
+            let end = out.text.len();
+            out.map_push(end, t.len());
+            out
+        };
+        let palette = [
+            "a", "Z", "é", "É", "ç", "œ", "×", "ÿ", "Ŀ", " ", "  ", "\t", "\n", "\r\n", "\u{a0}",
+            "'", "’", "‘", "`", "-", "—", "1", ".", "<br>", "<", "\u{200b}", "ſ", "ǅ", "x", "é-",
+            "-a", "a-", "Ë",
+        ];
+        let mut seed = 5u64;
+        for _ in 0..5000 {
+            let mut t = String::new();
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            for _ in 0..(seed >> 59) {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                t.push_str(palette[(seed >> 33) as usize % palette.len()]);
+            }
+            let fast = fold(&t, std::slice::from_ref(&(0..t.len())));
+            let slow = slowly(&t);
+            assert_eq!(fast.text, slow.text, "{t:?}");
+            for i in 0..=fast.text.len() {
+                assert_eq!(fast.map(i), slow.map(i), "{t:?} at {i}");
             }
         }
     }
