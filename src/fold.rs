@@ -176,15 +176,28 @@ pub fn fold(src: &str, ranges: &[Range<usize>]) -> Folded {
         runs: Vec::new(),
     };
     let mut prev_end: Option<usize> = None;
-    for r in ranges {
+    let mut k = 0;
+    while k < ranges.len() {
+        let r = &ranges[k];
         if let Some(p) = prev_end
             && p < r.start
             && src[p..r.start].contains(char::is_whitespace)
         {
             push_space(&mut out, p);
         }
-        fold_range(src, r.clone(), &mut out);
-        prev_end = Some(r.end);
+        // Ranges apart by white space only (the lines of a paragraph) fold as one: the white
+        // space between them folds to the one space written above. Fewer, longer runs.
+        let mut end = r.end;
+        k += 1;
+        while let Some(next) = ranges.get(k)
+            && next.start > end
+            && src[end..next.start].chars().all(char::is_whitespace)
+        {
+            end = next.end;
+            k += 1;
+        }
+        fold_range(src, r.start..end, &mut out);
+        prev_end = Some(end);
     }
     let end = out.text.len();
     out.map_push(end, prev_end.unwrap_or(0));
@@ -736,6 +749,69 @@ mod tests {
             assert_eq!(fast.text, slow.text, "{t:?}");
             for i in 0..=fast.text.len() {
                 assert_eq!(fast.map(i), slow.map(i), "{t:?} at {i}");
+            }
+        }
+    }
+
+    /// Ranges apart by white space only are folded as one: the same text and map as folding
+    /// them one by one with one space between.
+    #[test]
+    fn ranges_apart_by_white_space_fold_as_one() {
+        let one_by_one = |src: &str, ranges: &[Range<usize>]| {
+            let mut out = Folded::default();
+            let mut prev_end: Option<usize> = None;
+            for r in ranges {
+                if let Some(p) = prev_end
+                    && p < r.start
+                    && src[p..r.start].contains(char::is_whitespace)
+                {
+                    push_space(&mut out, p);
+                }
+                fold_range(src, r.clone(), &mut out);
+                prev_end = Some(r.end);
+            }
+            let end = out.text.len();
+            out.map_push(end, prev_end.unwrap_or(0));
+            out
+        };
+        let words = [
+            "Marché",
+            "d’insertion",
+            "a",
+            "-",
+            "<br>",
+            "É",
+            "12 %",
+            "x",
+            "",
+        ];
+        let gaps = [
+            "\n", "  \n  ", " ", "\n\n", "**", "\n> ", "", "\t", "\u{a0}",
+        ];
+        let mut seed = 3u64;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        for _ in 0..3000 {
+            let (mut src, mut ranges) = (String::new(), Vec::new());
+            for _ in 0..next(8) {
+                src.push_str(gaps[next(gaps.len())]);
+                let start = src.len();
+                for _ in 0..next(3) + 1 {
+                    src.push_str(words[next(words.len())]);
+                    if next(2) == 0 {
+                        src.push(' ');
+                    }
+                }
+                ranges.push(start..src.len());
+            }
+            let (merged, apart) = (fold(&src, &ranges), one_by_one(&src, &ranges));
+            assert_eq!(merged.text, apart.text, "{src:?} {ranges:?}");
+            for i in 0..=merged.text.len() {
+                assert_eq!(merged.map(i), apart.map(i), "{src:?} {ranges:?} at {i}");
             }
         }
     }
