@@ -16,14 +16,17 @@ use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 pub struct Folded {
     pub text: String,
     /// `(folded offset, original offset)` where a run starts; positions `0..=text.len()` are
-    /// covered (the last one is the end of the original text).
-    runs: Vec<(usize, usize)>,
+    /// covered (the last one is the end of the original text). Offsets fit in 32 bits: texts
+    /// are at most [`crate::limits::TEXT_BYTES_CEILING`] bytes, and folding does not lengthen
+    /// them more than twice.
+    runs: Vec<(u32, u32)>,
 }
 
 impl Folded {
     /// Records that the folded byte at `pos` comes from original offset `at`.
     #[inline]
     fn map_push(&mut self, pos: usize, at: usize) {
+        let (pos, at) = (offset(pos), offset(at));
         match self.runs.last() {
             Some(&(f, o)) if o + (pos - f) == at => {}
             _ => self.runs.push((pos, at)),
@@ -42,9 +45,9 @@ impl Folded {
 
     /// The original offset of folded position `i` (`0..=text.len()`).
     pub fn map(&self, i: usize) -> usize {
-        let k = self.runs.partition_point(|&(f, _)| f <= i);
+        let k = self.runs.partition_point(|&(f, _)| f as usize <= i);
         match k.checked_sub(1).map(|k| self.runs[k]) {
-            Some((f, o)) => o + (i - f),
+            Some((f, o)) => o as usize + (i - f as usize),
             None => 0,
         }
     }
@@ -66,14 +69,23 @@ impl Folded {
     /// The first folded offset whose original offset is at or after `orig`.
     pub fn to_folded(&self, orig: usize) -> usize {
         // Original offsets never decrease along the folded text.
-        let k = self.runs.partition_point(|&(_, o)| o < orig);
-        let mut best = self.runs.get(k).map_or(self.text.len(), |&(f, _)| f);
+        let k = self.runs.partition_point(|&(_, o)| (o as usize) < orig);
+        let mut best = self
+            .runs
+            .get(k)
+            .map_or(self.text.len(), |&(f, _)| f as usize);
         if let Some(&(f, o)) = k.checked_sub(1).map(|k| &self.runs[k]) {
             // Inside the previous run, the offsets grow one by one.
-            best = best.min(f + (orig - o));
+            best = best.min(f as usize + (orig - o as usize));
         }
         best.min(self.text.len())
     }
+}
+
+/// An offset in a text as stored in maps and indexes: 32 bits (see
+/// [`crate::limits::TEXT_BYTES_CEILING`]; saturates rather than wraps).
+pub fn offset(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
 }
 
 fn is_apostrophe(c: char) -> bool {

@@ -29,6 +29,10 @@ pub struct Limits {
     pub time_budget_ms: u64,
 }
 
+/// The largest text read whatever `max-text-bytes` says (1 GiB): offsets into texts are kept
+/// in 32 bits, which halves the memory of a tender's indexes.
+pub const TEXT_BYTES_CEILING: usize = 1 << 30;
+
 /// The defaults: generous for real drafts, small enough to stop a hostile file.
 pub const DEFAULT: Limits = Limits {
     max_file_bytes: 64 * 1024 * 1024,

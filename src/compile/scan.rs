@@ -18,7 +18,7 @@ use super::plans::Plan;
 /// Bytes of text scanned with the compact automaton before the DFA is built (both report the
 /// same matches).
 const DFA_AFTER: usize = 4 * 1024 * 1024;
-use crate::fold::folds_to_itself;
+use crate::fold::{folds_to_itself, offset};
 use regex_syntax::hir::literal::{ExtractKind, Extractor, Seq};
 use regex_syntax::hir::{self, Class, Hir, HirKind};
 
@@ -114,7 +114,7 @@ impl LineSet {
     }
 
     /// For each pattern of the set, the line starts of `hay` where it matches.
-    pub fn hits(&self, hay: &str) -> Vec<Vec<usize>> {
+    pub fn hits(&self, hay: &str) -> Vec<Vec<u32>> {
         use regex_automata::{Anchored, Input, PatternSet};
         let mut out = vec![Vec::new(); self.atoms.len()];
         let first = self.first_bytes();
@@ -132,13 +132,13 @@ impl LineSet {
                     let input = Input::new(hay).span(s..hay.len()).anchored(Anchored::Yes);
                     re.which_overlapping_matches(&input, &mut set);
                     for p in set.iter() {
-                        out[p.as_usize()].push(s);
+                        out[p.as_usize()].push(offset(s));
                     }
                 }
             }
             None => {
                 for s in starts {
-                    out.iter_mut().for_each(|o| o.push(s));
+                    out.iter_mut().for_each(|o| o.push(offset(s)));
                 }
             }
         }
@@ -152,7 +152,7 @@ pub struct Hits {
     /// Sorted, deduplicated start offsets, per atom (for `Mode::Prefix`); for `Mode::Window`,
     /// the windows to search, merged, as `start, end` pairs; for `Mode::Gate`, the offsets
     /// where a literal ends (where a match may end).
-    pub starts: Vec<Vec<usize>>,
+    pub starts: Vec<Vec<u32>>,
     /// Whether one of the literals occurs at all, per atom.
     pub any: Vec<bool>,
     /// Atoms whose literals occur so often that trying each place costs more than one
@@ -480,18 +480,18 @@ impl Scanner {
                     continue;
                 }
                 match self.modes[a] {
-                    Mode::Prefix => hits.starts[a].push(m.start()),
+                    Mode::Prefix => hits.starts[a].push(offset(m.start())),
                     // Matches are reported by end, in order.
                     Mode::Window(len) => {
                         let w = &mut hits.starts[a];
-                        let start = m.end().saturating_sub(len);
+                        let (start, end) = (offset(m.end().saturating_sub(len)), offset(m.end()));
                         match w.len() {
-                            n if n >= 2 && w[n - 1] >= start => w[n - 1] = w[n - 1].max(m.end()),
-                            _ => w.extend([start, m.end()]),
+                            n if n >= 2 && w[n - 1] >= start => w[n - 1] = w[n - 1].max(end),
+                            _ => w.extend([start, end]),
                         }
                     }
                     // Where a match may end.
-                    Mode::Gate => hits.starts[a].push(m.end()),
+                    Mode::Gate => hits.starts[a].push(offset(m.end())),
                     _ => {}
                 }
             }

@@ -302,7 +302,9 @@ impl Document {
             help,
         };
         let check_text_size = |len: usize| {
-            let max = crate::limits::current().max_text_bytes;
+            let max = crate::limits::current()
+                .max_text_bytes
+                .min(crate::limits::TEXT_BYTES_CEILING);
             if len > max {
                 Err(err(
                     format!(

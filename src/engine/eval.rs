@@ -57,7 +57,7 @@ enum Engine<'r> {
 /// How a pattern's matches are searched in one document (see [`Mode`]).
 enum How<'h> {
     /// Anchored at each candidate start.
-    At(&'h [usize]),
+    At(&'h [u32]),
     /// In each window (start, end pairs).
     Windows,
     /// Backwards from where each suffix literal ends, to the earliest start, then forward.
@@ -116,28 +116,42 @@ struct DocIndex<'a> {
     doc: &'a Document,
     folded: Folded,
     /// Folded offsets where a word starts (for `near`, `before` and `first N words`).
-    words: OnceLock<Vec<usize>>,
+    words: OnceLock<Vec<u32>>,
     /// Where each pattern's literals occur (one pass over the folded text).
     hits: Hits,
     /// For the patterns anchored at line starts (folded text, original text): where each
     /// matches.
-    line_hits: [OnceLock<Vec<Vec<usize>>>; 2],
+    line_hits: [OnceLock<Vec<Vec<u32>>>; 2],
     matches: Vec<AtomMatches>,
     sections: Vec<OnceLock<Vec<Region>>>,
 }
 
 impl DocIndex<'_> {
-    fn words(&self) -> &[usize] {
+    fn words(&self) -> &[u32] {
         self.words.get_or_init(|| {
-            let mut words = Vec::new();
+            let text = &self.folded.text;
+            let bytes = text.as_bytes();
+            // About one word every six bytes of French: one allocation, trimmed after.
+            let mut words = Vec::with_capacity(bytes.len() / 5);
             let mut prev_word = false;
-            for (i, c) in self.folded.text.char_indices() {
-                let w = c.is_alphanumeric() || c == '_';
+            let mut i = 0;
+            while let Some(&b) = bytes.get(i) {
+                // Folded text is mostly ASCII: decode a character only past it.
+                let (w, n) = if b.is_ascii() {
+                    (b.is_ascii_alphanumeric() || b == b'_', 1)
+                } else {
+                    text[i..]
+                        .chars()
+                        .next()
+                        .map_or((false, 1), |c| (c.is_alphanumeric(), c.len_utf8()))
+                };
                 if w && !prev_word {
-                    words.push(i);
+                    words.push(crate::fold::offset(i));
                 }
                 prev_word = w;
+                i += n;
             }
+            words.shrink_to_fit();
             words
         })
     }
@@ -278,7 +292,10 @@ impl<'a> Evaluator<'a> {
             while !p.done {
                 self.extend(d, atom, &mut p, ALL);
             }
-            std::mem::take(&mut p.found)
+            // Kept as long as the tender is checked: no growth slack.
+            let mut all = std::mem::take(&mut p.found);
+            all.shrink_to_fit();
+            all
         })
     }
 
@@ -337,7 +354,7 @@ impl<'a> Evaluator<'a> {
         let nothing = match mode {
             Mode::Prefix | Mode::Window(_) if starts.is_empty() && !crowded => true,
             Mode::Gate if !d.hits.any[atom] => true,
-            _ => line_hits.is_some_and(<[usize]>::is_empty),
+            _ => line_hits.is_some_and(<[u32]>::is_empty),
         };
         if nothing {
             p.done = true;
@@ -374,31 +391,34 @@ impl<'a> Evaluator<'a> {
             // The next place to search: anchored at a candidate start, or a span.
             let span = match &mut how {
                 How::At(cands) => {
-                    let Some(&s) = cands[p.next_start..].iter().find(|&&s| s >= p.pos) else {
+                    let Some(&s) = cands[p.next_start..].iter().find(|&&s| s as usize >= p.pos)
+                    else {
                         p.done = true;
                         return;
                     };
                     p.next_start = cands.partition_point(|&x| x <= s);
-                    Input::new(hay).span(s..hay.len()).anchored(Anchored::Yes)
+                    Input::new(hay)
+                        .span(s as usize..hay.len())
+                        .anchored(Anchored::Yes)
                 }
                 How::Windows => {
                     // `starts` holds the windows as start, end pairs.
                     let Some(w) = starts
                         .chunks(2)
                         .skip(p.next_start)
-                        .position(|w| w[1] >= p.pos)
+                        .position(|w| w[1] as usize >= p.pos)
                     else {
                         p.done = true;
                         return;
                     };
                     p.next_start += w;
                     let (ws, we) = (starts[2 * p.next_start], starts[2 * p.next_start + 1]);
-                    Input::new(hay).span(ws.max(p.pos)..we)
+                    Input::new(hay).span((ws as usize).max(p.pos)..we as usize)
                 }
                 How::Back(rev, cache) => {
                     // The next match starts where the earliest match ending at one of the
                     // places where a suffix literal ends starts; found backwards from each.
-                    let first = starts.partition_point(|&e| e < p.pos);
+                    let first = starts.partition_point(|&e| (e as usize) < p.pos);
                     let mut best: Option<usize> = None;
                     let mut failed = false;
                     // Each match looks back from every later end: past a few times the length
@@ -406,6 +426,7 @@ impl<'a> Evaluator<'a> {
                     // few bytes), a forward search is cheaper (and linear).
                     let budget = 8 * hay.len() + 4096;
                     for &e in &starts[first..] {
+                        let e = e as usize;
                         if p.read_back > budget {
                             failed = true;
                             break;
@@ -682,9 +703,9 @@ impl<'a> Evaluator<'a> {
                 .into_iter()
                 .map(|mut r| {
                     let ws = self.docs[r.doc].words();
-                    let first = ws.partition_point(|&w| w < r.start);
+                    let first = ws.partition_point(|&w| (w as usize) < r.start);
                     if let Some(&cut) = ws.get(first + words) {
-                        r.end = r.end.min(cut);
+                        r.end = r.end.min(cut as usize);
                     }
                     r
                 })
@@ -713,7 +734,7 @@ impl<'a> Evaluator<'a> {
             return 0;
         }
         let ws = self.docs[doc].words();
-        ws.partition_point(|&w| w < hi) - ws.partition_point(|&w| w < lo)
+        ws.partition_point(|&w| (w as usize) < hi) - ws.partition_point(|&w| (w as usize) < lo)
     }
 
     /// The match of `bs` (sorted, non-overlapping) nearest to `a` in words, other than `a`
