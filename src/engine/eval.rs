@@ -122,7 +122,8 @@ struct DocIndex<'a> {
     /// For the patterns anchored at line starts (folded text, original text): where each
     /// matches.
     line_hits: [OnceLock<Vec<Vec<u32>>>; 2],
-    matches: Vec<AtomMatches>,
+    /// Per atom, made when first searched (most atoms have no literal in a given document).
+    matches: Vec<OnceLock<Box<AtomMatches>>>,
     sections: Vec<OnceLock<Vec<Region>>>,
 }
 
@@ -268,9 +269,7 @@ impl<'a> Evaluator<'a> {
                     words: OnceLock::new(),
                     hits,
                     line_hits: Default::default(),
-                    matches: (0..pack.atoms.len())
-                        .map(|_| AtomMatches::default())
-                        .collect(),
+                    matches: (0..pack.atoms.len()).map(|_| OnceLock::new()).collect(),
                     sections: (0..pack.sections.len()).map(|_| OnceLock::new()).collect(),
                 }
             })
@@ -283,10 +282,25 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// The search state of an atom in a document; `None` when the scan already tells that the
+    /// atom has no match there (no literal of it occurs), so that nothing is allocated for it.
+    fn atom_matches<'d>(&self, d: &'d DocIndex, atom: AtomId) -> Option<&'d AtomMatches> {
+        let none = match self.pack.scanner.modes[atom] {
+            Mode::Prefix | Mode::Window(_) => {
+                d.hits.starts[atom].is_empty() && !d.hits.crowded[atom]
+            }
+            Mode::Gate => !d.hits.any[atom],
+            _ => false,
+        };
+        (!none).then(|| &**d.matches[atom].get_or_init(Box::default))
+    }
+
     /// Every match of an atom in a document.
     fn matches(&self, doc: usize, atom: AtomId) -> &[Match] {
         let d = &self.docs[doc];
-        let am = &d.matches[atom];
+        let Some(am) = self.atom_matches(d, atom) else {
+            return &[];
+        };
         am.all.get_or_init(|| {
             let mut p = am.partial.lock().unwrap_or_else(|e| e.into_inner());
             while !p.done {
@@ -309,7 +323,9 @@ impl<'a> Evaluator<'a> {
         f: impl FnOnce(&[Match]) -> R,
     ) -> R {
         let d = &self.docs[doc];
-        let am = &d.matches[atom];
+        let Some(am) = self.atom_matches(d, atom) else {
+            return f(&[]);
+        };
         if let Some(all) = am.all.get() {
             return f(all);
         }
@@ -530,7 +546,9 @@ impl<'a> Evaluator<'a> {
                 ms.last().is_some_and(|m| m.start > hi) || inside(ms, &rs).nth(left - 1).is_some()
             };
             let count = |ms: &[Match]| inside(ms, &rs).take(left).count();
-            let am = &self.docs[doc].matches[atom];
+            let Some(am) = self.atom_matches(&self.docs[doc], atom) else {
+                continue;
+            };
             if let Some(all) = am.all.get() {
                 total += count(all);
                 continue;
