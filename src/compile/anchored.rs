@@ -19,11 +19,11 @@ thread_local! {
     static COMPILER: RefCell<thompson::Compiler> = RefCell::new(thompson::Compiler::new());
 }
 
-/// What one search needs besides the automata.
+/// What one search needs besides the automata. The PikeVM's part is made when first needed
+/// (a value group, or the lazy DFA giving up): for most patterns, never.
 pub struct Caches {
     dfa: Cache,
-    pikevm: pikevm::Cache,
-    captures: Captures,
+    pikevm: Option<(pikevm::Cache, Captures)>,
 }
 
 pub type CachesFn =
@@ -75,11 +75,10 @@ impl AnchoredRegex {
             .map_err(|e| e.to_string())?;
         let pikevm = pikevm::PikeVM::new_from_nfa(nfa).map_err(|e| e.to_string())?;
         let (dfa, pikevm) = (Arc::new(dfa), Arc::new(pikevm));
-        let (d, p) = (Arc::clone(&dfa), Arc::clone(&pikevm));
+        let d = Arc::clone(&dfa);
         let create: CachesFn = Box::new(move || Caches {
             dfa: d.create_cache(),
-            pikevm: p.create_cache(),
-            captures: p.create_captures(),
+            pikevm: None,
         });
         Ok(AnchoredRegex {
             dfa,
@@ -116,10 +115,12 @@ impl AnchoredRegex {
             Some(end) => input.clone().range(input.start()..end),
             None => input.clone(),
         };
-        self.pikevm
-            .search(&mut caches.pikevm, &input, &mut caches.captures);
-        let m = caches.captures.get_match().map(|m| m.span());
-        (m, group.and_then(|g| caches.captures.get_group(g)))
+        let (cache, captures) = caches
+            .pikevm
+            .get_or_insert_with(|| (self.pikevm.create_cache(), self.pikevm.create_captures()));
+        self.pikevm.search(cache, &input, captures);
+        let m = captures.get_match().map(|m| m.span());
+        (m, group.and_then(|g| captures.get_group(g)))
     }
 }
 
