@@ -389,18 +389,11 @@ impl<'a> Evaluator<'a> {
             },
             _ => How::Scan,
         };
-        // Anchored tries need the forward automaton only (quicker to build); other searches
-        // the regex crate's engine.
-        let engine = match how {
-            How::At(_) => a.anchored_regex().map(|r| Engine::Anchored(r, r.caches())),
-            _ => a
-                .regex(matches!(mode, Mode::Prefix | Mode::LineStart { .. }))
-                .map(|re| Engine::Meta(re, a.value_group.map(|_| re.create_captures()))),
-        };
-        let Some(mut engine) = engine else {
-            p.done = true;
-            return;
-        };
+        // Searches from a known start (candidate starts, or starts found backwards) need the
+        // forward automaton only, quicker to build; other searches the regex crate's engine.
+        // Each is compiled when first needed: a backward search may turn into a forward one.
+        let mut anchored: Option<Engine> = None;
+        let mut scanning: Option<Engine> = None;
         let to_folded = |o: usize| if a.original { d.folded.to_folded(o) } else { o };
         let target = p.found.len().saturating_add(more);
         while p.found.len() < target {
@@ -485,7 +478,24 @@ impl<'a> Evaluator<'a> {
                     Input::new(hay).span(p.pos..hay.len())
                 }
             };
-            let (m, g) = match &mut engine {
+            let engine = if matches!(how, How::At(_) | How::Back(..)) {
+                &mut anchored
+            } else {
+                &mut scanning
+            };
+            if engine.is_none() {
+                *engine = if matches!(how, How::At(_) | How::Back(..)) {
+                    a.anchored_regex().map(|r| Engine::Anchored(r, r.caches()))
+                } else {
+                    a.regex(matches!(mode, Mode::Prefix | Mode::LineStart { .. }))
+                        .map(|re| Engine::Meta(re, a.value_group.map(|_| re.create_captures())))
+                };
+            }
+            let Some(engine) = engine else {
+                p.done = true;
+                return;
+            };
+            let (m, g) = match engine {
                 Engine::Anchored(re, caches) => re.find(caches, &span, a.value_group),
                 Engine::Meta(re, Some(caps)) => {
                     re.search_captures(&span, caps);
