@@ -40,8 +40,10 @@ pub fn article_level(line: &str) -> Option<u8> {
 pub fn heading_level(line: &str) -> Option<u8> {
     let line = line.trim();
     let first = *line.as_bytes().first()?;
-    let chars = line.chars().count();
-    if !(2..=120).contains(&chars) {
+    // A line of 8 to 90 bytes has 2 to 90 characters, which every test below accepts: the
+    // characters are counted only outside that (few lines).
+    let chars = (!(8..=90).contains(&line.len())).then(|| line.chars().count());
+    if chars.is_some_and(|n| !(2..=120).contains(&n)) {
         return None;
     }
     if matches!(first, b'a' | b'A')
@@ -59,7 +61,7 @@ pub fn heading_level(line: &str) -> Option<u8> {
     if first.is_ascii_digit()
         && let Some(c) = NUMBERED.captures(line)
     {
-        if !sentence_end && chars <= 90 {
+        if !sentence_end && chars.is_none_or(|n| n <= 90) {
             return Some(2 + c[1].matches('.').count() as u8);
         }
         return None;
@@ -77,7 +79,24 @@ pub fn heading_level(line: &str) -> Option<u8> {
         }
         letters += 1;
     }
-    (letters >= 4 && !LIST_ITEM.is_match(line)).then_some(1)
+    (letters >= 4 && !is_list_item(line)).then_some(1)
+}
+
+/// Whether a line starts as a list item (`- `, `• `, `a) `, `3) `): the regex runs only on
+/// lines whose first characters allow it (most lines start with a capital or a word).
+fn is_list_item(line: &str) -> bool {
+    let b = line.as_bytes();
+    let possible = match b.first() {
+        Some(b'-' | b'*') => true,
+        Some(c) if c.is_ascii_lowercase() => b.get(1) == Some(&b')'),
+        Some(c) if c.is_ascii_digit() => b
+            .iter()
+            .find(|c| !c.is_ascii_digit())
+            .is_some_and(|&c| c == b')'),
+        Some(_) => line.starts_with(['•', '–', '·']),
+        None => false,
+    };
+    possible && LIST_ITEM.is_match(line)
 }
 
 /// The readable text ranges, headings and blocks of a plain text.
@@ -109,7 +128,7 @@ pub fn structure(text: &str) -> (Vec<Range<usize>>, Vec<Heading>, Vec<Block>) {
             });
             continue;
         }
-        if LIST_ITEM.is_match(trimmed) {
+        if is_list_item(trimmed) {
             blocks.extend(open.take());
             open = Some(Block {
                 kind: BlockKind::ListItem,
@@ -157,6 +176,21 @@ mod tests {
             None
         );
         assert_eq!(heading_level("- RSA"), None);
+    }
+
+    #[test]
+    fn list_items_prechecked_as_the_regex_says() {
+        let starts = [
+            "-", "*", "•", "–", "·", "a)", "z)", "A)", "ab)", "1)", "12)", "1.)", "1", "é)", "",
+            "x", "Le", " -",
+        ];
+        let rests = ["", " ", " item", "item", "\titem", ") x", "  "];
+        for a in starts {
+            for b in rests {
+                let line = format!("{a}{b}");
+                assert_eq!(is_list_item(&line), LIST_ITEM.is_match(&line), "{line:?}");
+            }
+        }
     }
 
     #[test]
