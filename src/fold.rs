@@ -682,6 +682,26 @@ mod tests {
         assert!(folds_to_itself('e') && folds_to_itself(' ') && folds_to_itself('\''));
     }
 
+    /// A small deterministic random generator for the tests below.
+    struct Lcg(u64);
+
+    impl Lcg {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (self.0 >> 33) as usize % n
+        }
+
+        /// Up to 31 pieces of the palette, joined.
+        fn text(&mut self, palette: &[&str]) -> String {
+            (0..self.below(32))
+                .map(|_| palette[self.below(palette.len())])
+                .collect()
+        }
+    }
+
     /// The fast paths (runs of plain ASCII with single spaces, the Latin table) give what
     /// folding one character at a time gives.
     #[test]
@@ -690,18 +710,9 @@ mod tests {
             "a", "Z", "é", "É", "ç", "œ", "ſ", " ", "  ", "\u{a0}", "'", "’", "1", ".", "\n", "ǅ",
             "x", "<br>", "<", "ÿ", "Ŀ", "ĳ",
         ];
-        let mut seed = 11u64;
+        let mut random = Lcg(11);
         for _ in 0..2000 {
-            let mut t = String::new();
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            for _ in 0..(seed >> 59) {
-                seed = seed
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                t.push_str(palette[(seed >> 33) as usize % palette.len()]);
-            }
+            let t = random.text(&palette);
             let whole = fold(&t, std::slice::from_ref(&(0..t.len())));
             let mut chars: Vec<Range<usize>> = Vec::new();
             for (i, c) in t.char_indices() {
@@ -744,18 +755,9 @@ mod tests {
             "'", "’", "‘", "`", "-", "—", "1", ".", "<br>", "<", "\u{200b}", "ſ", "ǅ", "x", "é-",
             "-a", "a-", "Ë",
         ];
-        let mut seed = 5u64;
+        let mut random = Lcg(5);
         for _ in 0..5000 {
-            let mut t = String::new();
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            for _ in 0..(seed >> 59) {
-                seed = seed
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                t.push_str(palette[(seed >> 33) as usize % palette.len()]);
-            }
+            let t = random.text(&palette);
             let fast = fold(&t, std::slice::from_ref(&(0..t.len())));
             let slow = slowly(&t);
             assert_eq!(fast.text, slow.text, "{t:?}");
@@ -800,13 +802,8 @@ mod tests {
         let gaps = [
             "\n", "  \n  ", " ", "\n\n", "**", "\n> ", "", "\t", "\u{a0}",
         ];
-        let mut seed = 3u64;
-        let mut next = |n: usize| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as usize % n
-        };
+        let mut random = Lcg(3);
+        let mut next = |n: usize| random.below(n);
         for _ in 0..3000 {
             let (mut src, mut ranges) = (String::new(), Vec::new());
             for _ in 0..next(8) {
