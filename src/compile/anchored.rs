@@ -22,7 +22,7 @@ thread_local! {
 /// What one search needs besides the automata. The PikeVM's part is made when first needed
 /// (a value group, or the lazy DFA giving up): for most patterns, never.
 pub struct Caches {
-    dfa: Cache,
+    dfa: Option<Cache>,
     pikevm: Option<(pikevm::Cache, Captures)>,
 }
 
@@ -33,9 +33,10 @@ pub type CachesFn =
 pub type CachesGuard<'a> = PoolGuard<'a, Caches, CachesFn>;
 
 /// A pattern compiled for anchored searches: the forward NFA run as a lazy DFA for the end of
-/// the match, and as a PikeVM for its capture groups (or when the lazy DFA gives up).
+/// the match, and as a PikeVM for its capture groups (or when the lazy DFA gives up, or cannot
+/// be built: an NFA too large for its cache).
 pub struct AnchoredRegex {
-    dfa: Arc<DFA>,
+    dfa: Option<Arc<DFA>>,
     pikevm: Arc<pikevm::PikeVM>,
     caches: Pool<Caches, CachesFn>,
 }
@@ -63,21 +64,25 @@ impl AnchoredRegex {
             );
             c.build_from_hir(hir).map_err(|e| e.to_string())
         })?;
+        // As the regex crate's engine does: a lazy DFA that cannot be built (its minimum cache
+        // is over the capacity) is done without; one that keeps clearing its cache without
+        // getting far gives up (a Unicode word boundary on non-ASCII text too); the PikeVM
+        // answers then.
         let dfa = DFA::builder()
-            // A Unicode word boundary: the lazy DFA gives up on non-ASCII text around it, and
-            // the PikeVM answers.
             .configure(
                 DFA::config()
                     .cache_capacity(2 * (1 << 20))
+                    .minimum_cache_clear_count(Some(3))
+                    .minimum_bytes_per_state(Some(10))
                     .unicode_word_boundary(true),
             )
             .build_from_nfa(nfa.clone())
-            .map_err(|e| e.to_string())?;
-        let pikevm = pikevm::PikeVM::new_from_nfa(nfa).map_err(|e| e.to_string())?;
-        let (dfa, pikevm) = (Arc::new(dfa), Arc::new(pikevm));
-        let d = Arc::clone(&dfa);
+            .ok()
+            .map(Arc::new);
+        let pikevm = Arc::new(pikevm::PikeVM::new_from_nfa(nfa).map_err(|e| e.to_string())?);
+        let d = dfa.clone();
         let create: CachesFn = Box::new(move || Caches {
-            dfa: d.create_cache(),
+            dfa: d.as_ref().map(|d| d.create_cache()),
             pikevm: None,
         });
         Ok(AnchoredRegex {
@@ -100,14 +105,18 @@ impl AnchoredRegex {
         input: &Input<'_>,
         group: Option<usize>,
     ) -> (Option<Span>, Option<Span>) {
-        let end = match self.dfa.try_search_fwd(&mut caches.dfa, input) {
-            Ok(None) => return (None, None),
-            Ok(Some(m)) if group.is_none() => {
+        let found = match (&self.dfa, &mut caches.dfa) {
+            (Some(dfa), Some(cache)) => dfa.try_search_fwd(cache, input).ok(),
+            _ => None,
+        };
+        let end = match found {
+            Some(None) => return (None, None),
+            Some(Some(m)) if group.is_none() => {
                 return (Some(Span::from(input.start()..m.offset())), None);
             }
-            Ok(Some(m)) => Some(m.offset()),
-            // The lazy DFA gave up (its cache thrashes, or a look-around it cannot run).
-            Err(_) => None,
+            Some(Some(m)) => Some(m.offset()),
+            // No lazy DFA, or it gave up.
+            None => None,
         };
         // The PikeVM, on the match only when its end is known: look-around still sees the
         // whole text, and the preferred match is the same.
@@ -144,6 +153,8 @@ mod tests {
             r"(?i)march[eé]",
             r"(?m)^[ \t]*article\s+(?P<n>\d+)",
             r"x*?",
+            // An NFA whose lazy DFA needs more than its 2 MB cache: the PikeVM alone.
+            r"(\d+)\s?heures(?:\s[a-z]+){0,12000}",
         ];
         let texts = [
             "12 heures d'insertion, 3heures, insertions professionnelles",
@@ -154,7 +165,8 @@ mod tests {
         ];
         for p in patterns {
             let hir = regex_syntax::Parser::new().parse(p).unwrap();
-            let ours = AnchoredRegex::new(&hir, true, 1 << 24).unwrap();
+            let ours = AnchoredRegex::new(&hir, true, 1 << 28).unwrap();
+            assert_eq!(ours.dfa.is_none(), p.contains("12000"), "{p}");
             let meta = Regex::new(p).unwrap();
             let mut caps = meta.create_captures();
             let mut c = ours.caches();
