@@ -75,7 +75,8 @@ fn main() {
     .unwrap();
 }
 
-/// Sets `TENDERLINT_BUILD_ID` to a hash of the version, `src/`, `build.rs` and `Cargo.lock`.
+/// Sets `TENDERLINT_BUILD_ID` to a hash of the version, the compiler, `src/`, `build.rs` and
+/// `Cargo.lock`.
 fn build_id() {
     use std::hash::{Hash, Hasher};
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -94,6 +95,12 @@ fn build_id() {
     files.sort();
     let mut h = std::collections::hash_map::DefaultHasher::new();
     env!("CARGO_PKG_VERSION").hash(&mut h);
+    // The compiler too: folding and literal extraction rest on the standard library's
+    // Unicode tables.
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
+    if let Ok(out) = std::process::Command::new(rustc).arg("-vV").output() {
+        out.stdout.hash(&mut h);
+    }
     for f in &files {
         println!("cargo:rerun-if-changed={}", f.display());
         f.strip_prefix(manifest).unwrap_or(f).hash(&mut h);

@@ -77,8 +77,8 @@ pub fn rules_for(config: &Config, req: &Request, run: &mut Run) -> RuleSet {
         .as_ref()
         .map(|dir| dir.join(plans_file_name(&sources)));
     let known = cache
-        .as_ref()
-        .and_then(|f| std::fs::read(f).ok())
+        .as_deref()
+        .and_then(read_plans)
         .and_then(|bytes| Plans::from_bytes(&bytes))
         .unwrap_or_default();
     let (set, errors) = compile::compile_with_plans(&sources, &config.param_values(), &known);
@@ -116,6 +116,15 @@ fn plans_file_name(sources: &[compile::PackSource]) -> String {
     format!("plans-{hex}.bin")
 }
 
+/// The bytes of a plans file: a regular file of reasonable size (the MIQ pack's plans are
+/// about 130 KB), or nothing.
+fn read_plans(file: &Path) -> Option<Vec<u8>> {
+    let meta = std::fs::metadata(file).ok()?;
+    (meta.is_file() && meta.len() <= 64 << 20)
+        .then(|| std::fs::read(file).ok())
+        .flatten()
+}
+
 /// At most this many plans files are kept (the most recently written).
 const MAX_PLANS_FILES: usize = 16;
 
@@ -127,7 +136,14 @@ fn keep_plans(file: &Path, plans: &Plans) {
     };
     // Written beside and renamed over: a run reading the plans meanwhile sees the old file or
     // the new one, never half of one.
-    let tmp = dir.join(format!(".plans-{}.tmp", std::process::id()));
+    // A name no other writer uses: the process, the time and a counter (two processes in
+    // different containers may have the same id).
+    static WRITES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = dir.join(format!(".plans-{}-{nanos}-{n}.tmp", std::process::id()));
     if std::fs::create_dir_all(dir).is_err()
         || std::fs::write(&tmp, plans.to_bytes()).is_err()
         || std::fs::rename(&tmp, file).is_err()

@@ -61,20 +61,29 @@ impl Plans {
         self.entries.is_empty()
     }
 
-    /// The plans as bytes, stamped with this build.
+    /// The plans as bytes, stamped with this build and followed by their SHA-256.
     pub fn to_bytes(&self) -> Vec<u8> {
+        use sha2::{Digest, Sha256};
         let mut out = Vec::from(MAGIC);
         out.extend_from_slice(BUILD_ID.as_bytes());
         out.push(b'\n');
         // Serialising maps of strings and byte vectors cannot fail.
         out.extend(postcard::to_stdvec(self).unwrap_or_default());
+        let sum = Sha256::digest(&out);
+        out.extend_from_slice(&sum);
         out
     }
 
     /// Plans from bytes written by [`Plans::to_bytes`]; `None` for anything else: bytes from
-    /// another build, truncated or damaged.
+    /// another build, truncated or damaged (a changed literal would otherwise still decode,
+    /// and silence a pattern until the file is rewritten).
     pub fn from_bytes(bytes: &[u8]) -> Option<Plans> {
-        let rest = bytes.strip_prefix(MAGIC)?;
+        use sha2::{Digest, Sha256};
+        let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(32)?)?;
+        if Sha256::digest(body).as_slice() != sum {
+            return None;
+        }
+        let rest = body.strip_prefix(MAGIC)?;
         let rest = rest.strip_prefix(BUILD_ID.as_bytes())?;
         let rest = rest.strip_prefix(b"\n")?;
         let (plans, left): (Plans, &[u8]) = postcard::take_from_bytes(rest).ok()?;
@@ -126,25 +135,27 @@ mod tests {
     #[test]
     fn bad_bytes_give_no_plans() {
         let bytes = sample().to_bytes();
-        // Every truncation, and every single damaged byte, is refused or read without panic.
+        // Every truncation, and every single damaged byte, is refused.
         for n in 0..bytes.len() {
             assert!(Plans::from_bytes(&bytes[..n]).is_none(), "truncated at {n}");
         }
         for i in 0..bytes.len() {
             let mut b = bytes.clone();
             b[i] ^= 0x5a;
-            let _ = Plans::from_bytes(&b);
+            assert!(Plans::from_bytes(&b).is_none(), "byte {i} changed");
         }
         let mut longer = bytes.clone();
         longer.push(0);
         assert!(Plans::from_bytes(&longer).is_none());
-        // Another build's plans.
-        let other = [
+        // Another build's plans, with a checksum that fits.
+        let mut other = [
             MAGIC,
             b"another build\n",
-            &bytes[MAGIC.len() + BUILD_ID.len() + 1..],
+            &bytes[MAGIC.len() + BUILD_ID.len() + 1..bytes.len() - 32],
         ]
         .concat();
+        let sum = <sha2::Sha256 as sha2::Digest>::digest(&other);
+        other.extend_from_slice(&sum);
         assert!(Plans::from_bytes(&other).is_none());
         assert!(Plans::from_bytes(b"").is_none());
     }
