@@ -201,9 +201,11 @@ pub fn fold(src: &str, ranges: &[Range<usize>]) -> Folded {
         // space between them folds to the one space written above. Fewer, longer runs.
         let mut end = r.end;
         k += 1;
+        // Not across spaces alone: a `<br` tag (`<br />`) could span them.
         while let Some(next) = ranges.get(k)
             && next.start > end
             && src[end..next.start].chars().all(char::is_whitespace)
+            && src[end..next.start].contains(|c| c != ' ')
         {
             end = next.end;
             k += 1;
@@ -794,13 +796,16 @@ mod tests {
             "a",
             "-",
             "<br>",
+            "<br",
+            "<BR /",
+            ">",
             "É",
             "12 %",
             "x",
             "",
         ];
         let gaps = [
-            "\n", "  \n  ", " ", "\n\n", "**", "\n> ", "", "\t", "\u{a0}",
+            "\n", "  \n  ", " ", "  ", "\n\n", "**", "\n> ", "", "\t", "\u{a0}",
         ];
         let mut random = Lcg(3);
         let mut next = |n: usize| random.below(n);
