@@ -13,7 +13,7 @@ use crate::compile::scan::{Hits, Mode};
 use crate::compile::anchored::CachesGuard;
 use crate::compile::{AnchoredRegex, AtomId, Check, Condition, Pack, Rule, Scope};
 use crate::document::{BlockKind, Document, Kind};
-use crate::fold::{Folded, fold};
+use crate::fold::{Folded, fold, offset};
 use crate::lang::ast::SectionAltKind;
 
 use super::{Evidence, Finding, FindingKind, Label, RuleOutcome, UnitOutcome};
@@ -147,7 +147,7 @@ impl DocIndex<'_> {
                         .map_or((false, 1), |c| (c.is_alphanumeric(), c.len_utf8()))
                 };
                 if w && !prev_word {
-                    words.push(crate::fold::offset(i));
+                    words.push(offset(i));
                 }
                 prev_word = w;
                 i += n;
@@ -285,14 +285,19 @@ impl<'a> Evaluator<'a> {
     /// The search state of an atom in a document; `None` when the scan already tells that the
     /// atom has no match there (no literal of it occurs), so that nothing is allocated for it.
     fn atom_matches<'d>(&self, d: &'d DocIndex, atom: AtomId) -> Option<&'d AtomMatches> {
-        let none = match self.pack.scanner.modes[atom] {
+        (!self.no_literal(d, atom)).then(|| &**d.matches[atom].get_or_init(Box::default))
+    }
+
+    /// Whether the scan tells that an atom searched from its literals has none in a document,
+    /// and so no match there.
+    fn no_literal(&self, d: &DocIndex, atom: AtomId) -> bool {
+        match self.pack.scanner.modes[atom] {
             Mode::Prefix | Mode::Window(_) => {
                 d.hits.starts[atom].is_empty() && !d.hits.crowded[atom]
             }
             Mode::Gate => !d.hits.any[atom],
             _ => false,
-        };
-        (!none).then(|| &**d.matches[atom].get_or_init(Box::default))
+        }
     }
 
     /// Every match of an atom in a document.
@@ -367,12 +372,7 @@ impl<'a> Evaluator<'a> {
             _ => None,
         };
         let crowded = d.hits.crowded[atom];
-        let nothing = match mode {
-            Mode::Prefix | Mode::Window(_) if starts.is_empty() && !crowded => true,
-            Mode::Gate if !d.hits.any[atom] => true,
-            _ => line_hits.is_some_and(<[u32]>::is_empty),
-        };
-        if nothing {
+        if self.no_literal(d, atom) || line_hits.is_some_and(<[u32]>::is_empty) {
             p.done = true;
             return;
         }
@@ -478,13 +478,14 @@ impl<'a> Evaluator<'a> {
                     Input::new(hay).span(p.pos..hay.len())
                 }
             };
-            let engine = if matches!(how, How::At(_) | How::Back(..)) {
+            let from_start = matches!(how, How::At(_) | How::Back(..));
+            let engine = if from_start {
                 &mut anchored
             } else {
                 &mut scanning
             };
             if engine.is_none() {
-                *engine = if matches!(how, How::At(_) | How::Back(..)) {
+                *engine = if from_start {
                     a.anchored_regex().map(|r| Engine::Anchored(r, r.caches()))
                 } else {
                     a.regex(matches!(mode, Mode::Prefix | Mode::LineStart { .. }))
@@ -533,12 +534,8 @@ impl<'a> Evaluator<'a> {
                 number: g
                     .and_then(|g| parse_number(&hay[g.range()]))
                     .unwrap_or(f64::NAN),
-                group_start: g
-                    .and_then(|g| u32::try_from(to_folded(g.start)).ok())
-                    .unwrap_or(u32::MAX),
-                group_end: g
-                    .and_then(|g| u32::try_from(to_folded(g.end)).ok())
-                    .unwrap_or(u32::MAX),
+                group_start: g.map_or(u32::MAX, |g| offset(to_folded(g.start))),
+                group_end: g.map_or(u32::MAX, |g| offset(to_folded(g.end))),
             });
         }
     }
