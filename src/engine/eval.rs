@@ -1340,15 +1340,17 @@ rule R {
         out
     }
 
+    /// The test pack of [`RULES`].
+    fn test_source() -> PackSource {
+        PackSource {
+            default_id: "t".into(),
+            files: vec![SourceFile::new("t.tl", RULES)],
+        }
+    }
+
     /// The test pack of [`RULES`], compiled.
     fn test_rules() -> crate::compile::RuleSet {
-        let (set, errors) = compile(
-            &[PackSource {
-                default_id: "t".into(),
-                files: vec![SourceFile::new("t.tl", RULES)],
-            }],
-            &Default::default(),
-        );
+        let (set, errors) = compile(&[test_source()], &Default::default());
         assert!(errors.is_empty(), "{errors:?}");
         set
     }
@@ -1358,10 +1360,7 @@ rule R {
     #[test]
     fn plans_of_a_previous_run_give_the_same_patterns() {
         let mut sources = crate::packs::builtin();
-        sources.push(PackSource {
-            default_id: "t".into(),
-            files: vec![SourceFile::new("t.tl", RULES)],
-        });
+        sources.push(test_source());
         let params = Default::default();
         let (fresh, errors) = compile(&sources, &params);
         assert!(errors.is_empty(), "{errors:?}");
