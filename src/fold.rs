@@ -265,18 +265,23 @@ static LATIN_LETTER: std::sync::LazyLock<[u8; 0xc0]> = std::sync::LazyLock::new(
     t
 });
 
+/// The index in [`LATIN`] of the accented Latin letter (U+00C0 to U+017F) whose UTF-8 starts
+/// at `j`, if there is one.
+fn latin_at(bytes: &[u8], j: usize) -> Option<usize> {
+    let (&b, &n) = (bytes.get(j)?, bytes.get(j + 1)?);
+    if !(0xc3..=0xc5).contains(&b) {
+        return None;
+    }
+    (usize::from(b & 0x1f) << 6 | usize::from(n & 0x3f)).checked_sub(0xc0)
+}
+
 fn fold_range(src: &str, r: Range<usize>, out: &mut Folded) {
     let s = &src[r.clone()];
     let bytes = s.as_bytes();
     let latin_letter = &*LATIN_LETTER;
     // The letter an accented Latin letter at `j` folds to, if a single ASCII letter.
     let accented = |j: usize| -> Option<u8> {
-        let (&b, &n) = (bytes.get(j)?, bytes.get(j + 1)?);
-        if !(0xc3..=0xc5).contains(&b) {
-            return None;
-        }
-        let c = usize::from(b & 0x1f) << 6 | usize::from(n & 0x3f);
-        let letter = *latin_letter.get(c.checked_sub(0xc0)?)?;
+        let letter = latin_letter[latin_at(bytes, j)?];
         (letter != 0).then_some(letter)
     };
     let mut i = 0;
@@ -349,17 +354,14 @@ fn fold_range(src: &str, r: Range<usize>, out: &mut Folded) {
             continue;
         }
         // Accented Latin letters, from a table.
-        if (0xc3..=0xc5).contains(&b) && i + 1 < bytes.len() {
-            let c = u32::from(b & 0x1f) << 6 | u32::from(bytes[i + 1] & 0x3f);
-            if (0xc0..0x180).contains(&c) {
-                let before = out.text.len();
-                out.text.push_str(&LATIN[(c - 0xc0) as usize]);
-                for p in before..out.text.len() {
-                    out.map_push(p, at);
-                }
-                i += 2;
-                continue;
+        if let Some(k) = latin_at(bytes, i) {
+            let before = out.text.len();
+            out.text.push_str(&LATIN[k]);
+            for p in before..out.text.len() {
+                out.map_push(p, at);
             }
+            i += 2;
+            continue;
         }
         i = fold_one(s, i, r.start, out);
     }
@@ -375,8 +377,9 @@ fn fold_one(s: &str, i: usize, base: usize, out: &mut Folded) -> usize {
     let n = c.len_utf8();
     if c.is_whitespace() {
         push_space(out, at);
-    } else if c == '<' && br_tag_len(&s[i..]).is_some() {
-        let tag = br_tag_len(&s[i..]).unwrap_or(1);
+    } else if c == '<'
+        && let Some(tag) = br_tag_len(&s[i..])
+    {
         push_space(out, at);
         return i + tag;
     } else if is_apostrophe(c) {
