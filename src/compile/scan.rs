@@ -7,20 +7,20 @@
 //! upper-case letters, so the case variants that case-insensitive matching adds are left out
 //! (`insertion` gives one literal, not 512).
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
-
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use regex_syntax::hir::literal::{ExtractKind, Extractor, Seq};
+use regex_syntax::hir::{self, Class, Hir, HirKind};
+
 use super::Atom;
 use super::plans::Plan;
+use crate::fold::{folds_to_itself, offset};
 
 /// Bytes of text scanned with the compact automaton before the DFA is built (both report the
 /// same matches).
 const DFA_AFTER: usize = 4 * 1024 * 1024;
-use crate::fold::{folds_to_itself, offset};
-use regex_syntax::hir::literal::{ExtractKind, Extractor, Seq};
-use regex_syntax::hir::{self, Class, Hir, HirKind};
 
 /// How a pattern is searched in a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -344,8 +344,6 @@ pub fn plan_hir(h: &Hir, folded: bool) -> (Mode, Vec<Vec<u8>>) {
         .limit_total(MAX_LITERALS);
     let prefix = usable(&ex.kind(ExtractKind::Prefix).extract(&low));
     let suffix = usable(&ex.kind(ExtractKind::Suffix).extract(&low));
-    // A one- or two-letter prefix (`l`, `r` of `L. 2113-12`) occurs everywhere; a longer
-    // suffix is a better filter when every match is short.
     // A literal of one or two letters (`l` of `L. 2113-12`, `le ` of `le marché`) occurs all
     // over a text: such a set is no filter, and its hits cost more than they save. A suffix
     // set of stronger literals is used instead, or the regex engine's own search.
