@@ -1,7 +1,13 @@
-//! Patterns tried only at their candidate starts (see [`super::scan::Mode::Prefix`]): such a
-//! search needs the forward automaton only. The `regex` crate's engine also builds a reversed
-//! one, to find where a match starts, which an anchored search knows already: about half of
-//! its build time, paid on every run for each pattern a document needs.
+//! Automata for searches from a known place, compiled from a pattern's syntax tree with one
+//! NFA compiler per thread:
+//!
+//! - [`AnchoredRegex`]: patterns tried only at their candidate starts (see
+//!   [`super::scan::Mode::Prefix`]), and matches confirmed from a start found backwards, need
+//!   the forward automaton only. The `regex` crate's engine also builds a reversed one, to find
+//!   where a match starts, which an anchored search knows already: about half of its build
+//!   time, paid on every run for each pattern a document needs.
+//! - [`Reverse`]: patterns found backwards from where a suffix literal ends (see
+//!   [`super::scan::Mode::Gate`]).
 
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -17,6 +23,27 @@ thread_local! {
     /// One NFA compiler per thread, reused: a new compiler allocates and clears its UTF-8
     /// tables (about a megabyte) before compiling anything.
     static COMPILER: RefCell<thompson::Compiler> = RefCell::new(thompson::Compiler::new());
+}
+
+/// Compiles a syntax tree with this thread's NFA compiler, forward or reversed. Every option
+/// that differs between calls is set on each call: a compiler keeps the options it was given
+/// before unless they are set again.
+fn compile_nfa(
+    hir: &Hir,
+    reverse: bool,
+    captures: thompson::WhichCaptures,
+    size_limit: usize,
+) -> Result<thompson::NFA, String> {
+    COMPILER.with(|c| {
+        let mut c = c.borrow_mut();
+        c.configure(
+            thompson::Config::new()
+                .reverse(reverse)
+                .which_captures(captures)
+                .nfa_size_limit(Some(size_limit)),
+        );
+        c.build_from_hir(hir).map_err(|e| e.to_string())
+    })
 }
 
 /// What one search needs besides the automata. The PikeVM's part is made when first needed
@@ -55,15 +82,7 @@ impl AnchoredRegex {
         } else {
             thompson::WhichCaptures::Implicit
         };
-        let nfa = COMPILER.with(|c| {
-            let mut c = c.borrow_mut();
-            c.configure(
-                thompson::Config::new()
-                    .nfa_size_limit(Some(size_limit))
-                    .which_captures(which),
-            );
-            c.build_from_hir(hir).map_err(|e| e.to_string())
-        })?;
+        let nfa = compile_nfa(hir, false, which, size_limit)?;
         // As the regex crate's engine does: a lazy DFA that cannot be built (its minimum cache
         // is over the capacity) is done without; one that keeps clearing its cache without
         // getting far gives up (a Unicode word boundary on non-ASCII text too); the PikeVM
@@ -133,6 +152,103 @@ impl AnchoredRegex {
     }
 }
 
+/// A pattern reversed (see [`super::Atom::reverse`]), with a pool of search caches: creating
+/// a cache costs more than most searches with it.
+pub struct Reverse {
+    pub dfa: Arc<DFA>,
+    caches: Pool<Cache, CacheFn>,
+}
+
+pub type CacheFn =
+    Box<dyn Fn() -> Cache + Send + Sync + std::panic::UnwindSafe + std::panic::RefUnwindSafe>;
+
+impl Reverse {
+    /// The reversed automaton of a pattern's syntax tree; `None` when it cannot be built (a
+    /// Unicode word boundary, the size limit): the pattern is then searched forward.
+    pub fn new(hir: &Hir, size_limit: usize) -> Option<Reverse> {
+        let nfa = compile_nfa(hir, true, thompson::WhichCaptures::None, size_limit).ok()?;
+        let dfa = DFA::builder()
+            .configure(
+                DFA::config()
+                    .match_kind(regex_automata::MatchKind::All)
+                    .cache_capacity(2 * (1 << 20)),
+            )
+            .build_from_nfa(nfa)
+            .ok()?;
+        let dfa = Arc::new(dfa);
+        let for_pool = Arc::clone(&dfa);
+        let create: CacheFn = Box::new(move || for_pool.create_cache());
+        Some(Reverse {
+            dfa,
+            caches: Pool::new(create),
+        })
+    }
+
+    /// A search cache, back in the pool when dropped.
+    pub fn cache(&self) -> PoolGuard<'_, Cache, CacheFn> {
+        self.caches.get()
+    }
+
+    /// The earliest start of a match that ends at `input.end()`, searched backwards no further
+    /// than `input.start()` (what the lazy DFA's `try_search_rev` finds), and how many bytes
+    /// the search read: it stops where no match can start any more, often after a few bytes.
+    pub fn search(
+        &self,
+        cache: &mut Cache,
+        input: &regex_automata::Input<'_>,
+    ) -> Result<(Option<usize>, usize), regex_automata::MatchError> {
+        use regex_automata::MatchError;
+        let (dfa, hay) = (&self.dfa, input.haystack());
+        let (start, end) = (input.start(), input.end());
+        let mut sid = dfa.start_state_reverse(cache, input)?;
+        let mut found = None;
+        let mut at = end;
+        // Matches are reported one byte late: a match state after reading the byte at `at`
+        // means a match starts at `at + 1`.
+        while at > start {
+            at -= 1;
+            sid = dfa
+                .next_state(cache, sid, hay[at])
+                .map_err(|_| MatchError::gave_up(at))?;
+            if sid.is_tagged() {
+                if sid.is_match() {
+                    found = Some(at + 1);
+                } else if sid.is_dead() {
+                    return Ok((found, end - at));
+                } else if sid.is_quit() {
+                    return Err(MatchError::quit(hay[at], at));
+                }
+            }
+        }
+        // The byte before the span, or the start of the text, may still end a match.
+        if start > 0 {
+            let b = hay[start - 1];
+            sid = dfa
+                .next_state(cache, sid, b)
+                .map_err(|_| MatchError::gave_up(start))?;
+            if sid.is_match() {
+                found = Some(start);
+            } else if sid.is_quit() {
+                return Err(MatchError::quit(b, start - 1));
+            }
+        } else {
+            sid = dfa
+                .next_eoi_state(cache, sid)
+                .map_err(|_| MatchError::gave_up(start))?;
+            if sid.is_match() {
+                found = Some(0);
+            }
+        }
+        Ok((found, end - start))
+    }
+}
+
+impl std::fmt::Debug for Reverse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Reverse").finish_non_exhaustive()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,6 +281,9 @@ mod tests {
         ];
         for p in patterns {
             let hir = regex_syntax::Parser::new().parse(p).unwrap();
+            // The thread's NFA compiler has just built a reversed automaton: the forward one
+            // must not inherit its options.
+            let _ = Reverse::new(&hir, 1 << 28);
             let ours = AnchoredRegex::new(&hir, true, 1 << 28).unwrap();
             assert_eq!(ours.dfa.is_none(), p.contains("12000"), "{p}");
             let meta = Regex::new(p).unwrap();

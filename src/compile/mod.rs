@@ -17,7 +17,7 @@ use crate::document::Kind;
 use crate::lang::ast::{Cmp, SectionAltKind, Span};
 use crate::lang::{RuleFileError, SourceFile};
 
-pub use anchored::AnchoredRegex;
+pub use anchored::{AnchoredRegex, Reverse};
 pub use resolve::compile_pack;
 
 /// The eight pillars of a sound MIQ; every pack may use them as tags.
@@ -183,28 +183,31 @@ impl Atom {
         self.compiled
             .get_or_init(|| {
                 let captures = self.value_group.is_some();
-                match resolve::build_meta(
+                let built = resolve::build_meta(
                     &self.pattern,
                     self.syntax(),
                     self.case_insensitive,
                     !anchored,
                     captures,
-                ) {
-                    Ok(r) => Some(r),
-                    Err(e) => {
-                        eprintln!(
-                            "warning: the pattern {} cannot be compiled: {e}",
-                            self.label
-                        );
-                        None
-                    }
-                }
+                );
+                self.reported(built)
             })
             .as_ref()
     }
-}
 
-impl Atom {
+    /// An automaton, or `None` after saying once on standard error why the pattern cannot be
+    /// compiled (it then matches nothing).
+    fn reported<T, E: fmt::Display>(&self, built: Result<T, E>) -> Option<T> {
+        built
+            .map_err(|e| {
+                eprintln!(
+                    "warning: the pattern {} cannot be compiled: {e}",
+                    self.label
+                )
+            })
+            .ok()
+    }
+
     /// The pattern compiled for anchored tries only (compiled on first use; `None` as for
     /// [`Atom::regex`]), which is quicker to build.
     pub fn anchored_regex(&self) -> Option<&AnchoredRegex> {
@@ -217,140 +220,19 @@ impl Atom {
                     }
                     None => Err("invalid syntax".into()),
                 };
-                built
-                    .map_err(|e| {
-                        eprintln!(
-                            "warning: the pattern {} cannot be compiled: {e}",
-                            self.label
-                        )
-                    })
-                    .ok()
+                self.reported(built)
             })
             .as_deref()
     }
-}
 
-/// A pattern reversed (see [`Atom::reverse`]), with a pool of search caches: creating a
-/// cache costs more than most searches with it.
-pub struct Reverse {
-    pub dfa: Arc<regex_automata::hybrid::dfa::DFA>,
-    caches: regex_automata::util::pool::Pool<regex_automata::hybrid::dfa::Cache, CacheFn>,
-}
-
-pub type CacheFn = Box<
-    dyn Fn() -> regex_automata::hybrid::dfa::Cache
-        + Send
-        + Sync
-        + std::panic::UnwindSafe
-        + std::panic::RefUnwindSafe,
->;
-
-impl Reverse {
-    /// A search cache, back in the pool when dropped.
-    pub fn cache(
-        &self,
-    ) -> regex_automata::util::pool::PoolGuard<'_, regex_automata::hybrid::dfa::Cache, CacheFn>
-    {
-        self.caches.get()
-    }
-}
-
-impl Reverse {
-    /// The earliest start of a match that ends at `input.end()`, searched backwards no further
-    /// than `input.start()` (what the lazy DFA's `try_search_rev` finds), and how many bytes
-    /// the search read: it stops where no match can start any more, often after a few bytes.
-    pub fn search(
-        &self,
-        cache: &mut regex_automata::hybrid::dfa::Cache,
-        input: &regex_automata::Input<'_>,
-    ) -> Result<(Option<usize>, usize), regex_automata::MatchError> {
-        use regex_automata::MatchError;
-        let (dfa, hay) = (&self.dfa, input.haystack());
-        let (start, end) = (input.start(), input.end());
-        let mut sid = dfa.start_state_reverse(cache, input)?;
-        let mut found = None;
-        let mut at = end;
-        // Matches are reported one byte late: a match state after reading the byte at `at`
-        // means a match starts at `at + 1`.
-        while at > start {
-            at -= 1;
-            sid = dfa
-                .next_state(cache, sid, hay[at])
-                .map_err(|_| MatchError::gave_up(at))?;
-            if sid.is_tagged() {
-                if sid.is_match() {
-                    found = Some(at + 1);
-                } else if sid.is_dead() {
-                    return Ok((found, end - at));
-                } else if sid.is_quit() {
-                    return Err(MatchError::quit(hay[at], at));
-                }
-            }
-        }
-        // The byte before the span, or the start of the text, may still end a match.
-        if start > 0 {
-            let b = hay[start - 1];
-            sid = dfa
-                .next_state(cache, sid, b)
-                .map_err(|_| MatchError::gave_up(start))?;
-            if sid.is_match() {
-                found = Some(start);
-            } else if sid.is_quit() {
-                return Err(MatchError::quit(b, start - 1));
-            }
-        } else {
-            sid = dfa
-                .next_eoi_state(cache, sid)
-                .map_err(|_| MatchError::gave_up(start))?;
-            if sid.is_match() {
-                found = Some(0);
-            }
-        }
-        Ok((found, end - start))
-    }
-}
-
-impl std::fmt::Debug for Reverse {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Reverse").finish_non_exhaustive()
-    }
-}
-
-impl Atom {
     /// The pattern reversed, to find where matches ending at a place start (the longest
     /// first): see [`scan::Mode::Gate`]. `None` when it cannot be built (a Unicode word
     /// boundary, the size limit): the pattern is then searched forward.
     pub fn reverse(&self) -> Option<&Reverse> {
-        use regex_automata::hybrid::dfa::DFA;
-        use regex_automata::nfa::thompson;
         self.reverse
             .get_or_init(|| {
                 let limit = crate::limits::current().max_regex_bytes;
-                let dfa = DFA::builder()
-                    .configure(
-                        DFA::config()
-                            .match_kind(regex_automata::MatchKind::All)
-                            .cache_capacity(2 * (1 << 20)),
-                    )
-                    .syntax(
-                        regex_automata::util::syntax::Config::new()
-                            .case_insensitive(self.case_insensitive),
-                    )
-                    .thompson(
-                        thompson::Config::new()
-                            .reverse(true)
-                            .nfa_size_limit(Some(limit))
-                            .which_captures(thompson::WhichCaptures::None),
-                    )
-                    .build(&self.pattern)
-                    .ok()?;
-                let dfa = Arc::new(dfa);
-                let for_pool = Arc::clone(&dfa);
-                let create: CacheFn = Box::new(move || for_pool.create_cache());
-                Some(Arc::new(Reverse {
-                    dfa,
-                    caches: regex_automata::util::pool::Pool::new(create),
-                }))
+                Reverse::new(self.syntax()?, limit).map(Arc::new)
             })
             .as_deref()
     }

@@ -66,7 +66,7 @@ enum How<'h> {
         regex_automata::util::pool::PoolGuard<
             'h,
             regex_automata::hybrid::dfa::Cache,
-            crate::compile::CacheFn,
+            crate::compile::anchored::CacheFn,
         >,
     ),
     /// Forward over the text.
