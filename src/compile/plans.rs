@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::scan::Mode;
+use super::scan::{Ends, Mode};
 
 /// Identifies the build: a hash of tenderlint's sources and locked dependencies (`build.rs`).
 pub const BUILD_ID: &str = env!("TENDERLINT_BUILD_ID");
@@ -33,6 +33,8 @@ pub struct Plan {
     pub mode: Mode,
     /// The literals the scanner looks for (see [`super::scan::plan_hir`]).
     pub literals: Vec<Vec<u8>>,
+    /// For a pattern tried at its literals' starts: the literals its matches end with.
+    pub ends: Option<Ends>,
 }
 
 /// Plans by pattern (the regex as run, and whether it runs on the original text), in order:
@@ -105,6 +107,10 @@ mod tests {
                 value_group: None,
                 mode: Mode::Prefix,
                 literals: vec![b"insertio".to_vec()],
+                ends: Some(Ends {
+                    literals: vec![b"ion".to_vec(), b"ions".to_vec()],
+                    within: Some(14),
+                }),
             },
         );
         p.insert(
@@ -115,6 +121,7 @@ mod tests {
                 value_group: Some(1),
                 mode: Mode::Window(42),
                 literals: vec![vec![0xc3], b"%".to_vec()],
+                ends: None,
             },
         );
         p

@@ -39,6 +39,24 @@ pub enum Mode {
     Full,
 }
 
+/// What every match of a pattern tried at its literals' starts ([`Mode::Prefix`]) ends with:
+/// a start is only tried when one of these literals ends after it, at most `within` bytes
+/// further when matches are that short. `\b(?:liste|tableau)\b[^.;]{0,120}\bnir\b` is tried
+/// at « liste » only when « nir » follows: in most drafts, never.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Ends {
+    pub literals: Vec<Vec<u8>>,
+    pub within: Option<u32>,
+}
+
+/// What a literal of the scanner stands for: the start of a candidate of a pattern (or the
+/// end, or the window, as its mode says), or the end of a match of a pattern with [`Ends`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Owner {
+    Main(usize),
+    End(usize),
+}
+
 /// The literals of every folded pattern of a pack, in one automaton.
 #[derive(Debug, Clone, Default)]
 pub struct Scanner {
@@ -50,9 +68,12 @@ pub struct Scanner {
     dfa: Arc<OnceLock<Option<AhoCorasick>>>,
     literals: Arc<Vec<Vec<u8>>>,
     scanned: Arc<AtomicUsize>,
-    /// For each literal of the automaton: the patterns (atom ids) it stands for.
-    owners: Vec<Vec<usize>>,
+    /// For each literal of the automaton: the patterns (atom ids) it stands for, and how.
+    owners: Vec<Vec<Owner>>,
     pub modes: Vec<Mode>,
+    /// For the patterns with [`Ends`]: how far after a start one must end (`Some(None)`:
+    /// anywhere after).
+    within: Vec<Option<Option<u32>>>,
     /// The patterns anchored at line starts, on the folded text (`[0]`) and on the original
     /// text (`[1]`): each set is tried at every line start in one search.
     pub line_sets: [LineSet; 2],
@@ -166,6 +187,9 @@ fn crowded(places: usize, text_len: usize) -> bool {
 }
 
 const MAX_LITERALS: usize = 250;
+
+/// Matches that can be this long (in bytes) have a gap worth narrowing with [`Ends`].
+const LONG_MATCH: usize = 64;
 
 fn lower_class(c: &Class) -> Class {
     match c {
@@ -319,7 +343,7 @@ pub fn case_matters(h: &Hir) -> bool {
 
 /// How to search a parsed pattern in a document, and the literals to look for. `folded`: the
 /// pattern runs on the folded text; otherwise on the original text, as written.
-pub fn plan_hir(h: &Hir, folded: bool) -> (Mode, Vec<Vec<u8>>) {
+pub fn plan_hir(h: &Hir, folded: bool) -> (Mode, Vec<Vec<u8>>, Option<Ends>) {
     let line_start = {
         let looks = h.properties().look_set_prefix();
         if looks.contains(hir::Look::Start) {
@@ -332,7 +356,7 @@ pub fn plan_hir(h: &Hir, folded: bool) -> (Mode, Vec<Vec<u8>>) {
     };
     if !folded {
         // The literal scan runs on the folded text only.
-        return (line_start.unwrap_or(Mode::Full), Vec::new());
+        return (line_start.unwrap_or(Mode::Full), Vec::new(), None);
     }
     let low = lower(h);
     // Matches in folded text are matches of the restricted pattern: its bound is theirs.
@@ -350,11 +374,21 @@ pub fn plan_hir(h: &Hir, folded: bool) -> (Mode, Vec<Vec<u8>>) {
     let good = |l: &Vec<Vec<u8>>| l.iter().all(|l| strength(l) >= 3);
     let (prefix, suffix) = (prefix.filter(good), suffix.filter(good));
     match (prefix, suffix, max_len, line_start) {
-        (Some(p), _, _, _) => (Mode::Prefix, p),
-        (_, Some(s), Some(len), _) => (Mode::Window(len), s),
-        (_, _, _, Some(line)) => (line, Vec::new()),
-        (_, Some(s), None, None) => (Mode::Gate, s),
-        _ => (Mode::Full, Vec::new()),
+        (Some(p), s, len, _) => {
+            // Worth it for patterns with a long gap between their literals (where a try reads
+            // far): the end literals of short patterns (terms) are found about as often as
+            // their starts, and only add to the scan.
+            let long = len.is_none_or(|l| l >= LONG_MATCH);
+            let ends = s.filter(|s| long && *s != p).map(|literals| Ends {
+                literals,
+                within: len.and_then(|l| u32::try_from(l).ok()),
+            });
+            (Mode::Prefix, p, ends)
+        }
+        (_, Some(s), Some(len), _) => (Mode::Window(len), s, None),
+        (_, _, _, Some(line)) => (line, Vec::new(), None),
+        (_, Some(s), None, None) => (Mode::Gate, s, None),
+        _ => (Mode::Full, Vec::new(), None),
     }
 }
 
@@ -364,16 +398,17 @@ impl Scanner {
     pub fn new(atoms: &mut [Atom]) -> Scanner {
         let mut lits: Vec<Vec<u8>> = Vec::new();
         let mut index: std::collections::HashMap<Vec<u8>, usize> = Default::default();
-        let mut owners: Vec<Vec<usize>> = Vec::new();
+        let mut owners: Vec<Vec<Owner>> = Vec::new();
         let mut modes = Vec::new();
+        let mut within = Vec::new();
         let mut line_sets: [LineSet; 2] = Default::default();
         for (id, atom) in atoms.iter_mut().enumerate() {
             let plan = match atom.plan.take() {
                 Some(plan) => plan,
                 None => {
-                    let (mode, literals) = match atom.syntax() {
+                    let (mode, literals, ends) = match atom.syntax() {
                         Some(hir) => plan_hir(hir, !atom.original),
-                        None => (Mode::Full, Vec::new()),
+                        None => (Mode::Full, Vec::new(), None),
                     };
                     atom.planned_here = true;
                     Plan {
@@ -381,12 +416,17 @@ impl Scanner {
                         value_group: atom.value_group,
                         mode,
                         literals,
+                        ends,
                     }
                 }
             };
             let mode = plan.mode;
-            let ls = &atom.plan.insert(plan).literals;
+            let plan = atom.plan.insert(plan);
             modes.push(mode);
+            within.push(match (&plan.ends, mode) {
+                (Some(e), Mode::Prefix) => Some(e.within),
+                _ => None,
+            });
             if mode == (Mode::LineStart { multi_line: true }) {
                 let set = &mut line_sets[usize::from(atom.original)];
                 set.atoms.push(id);
@@ -396,14 +436,20 @@ impl Scanner {
                     format!("(?:{})", atom.pattern)
                 });
             }
-            for l in ls {
+            let ends = match mode {
+                Mode::Prefix => plan.ends.as_ref().map_or(&[][..], |e| &e.literals[..]),
+                _ => &[],
+            };
+            let roles = (plan.literals.iter().map(|l| (l, Owner::Main(id))))
+                .chain(ends.iter().map(|l| (l, Owner::End(id))));
+            for (l, owner) in roles {
                 let k = *index.entry(l.clone()).or_insert_with(|| {
                     lits.push(l.clone());
                     owners.push(Vec::new());
                     owners.len() - 1
                 });
-                if !owners[k].contains(&id) {
-                    owners[k].push(id);
+                if !owners[k].contains(&owner) {
+                    owners[k].push(owner);
                 }
             }
         }
@@ -435,6 +481,7 @@ impl Scanner {
             scanned: Default::default(),
             owners,
             modes,
+            within,
             line_sets,
         }
     }
@@ -466,8 +513,25 @@ impl Scanner {
         } else {
             nfa
         };
+        // Where the end literals of patterns with `Ends` end (in order), until too many to
+        // be worth it (`None`: the starts are not narrowed).
+        let mut ends: Vec<Option<Vec<u32>>> =
+            self.within.iter().map(|w| w.map(|_| Vec::new())).collect();
         for m in ac.find_overlapping_iter(hay) {
-            for &a in &self.owners[m.pattern().as_usize()] {
+            for &owner in &self.owners[m.pattern().as_usize()] {
+                let a = match owner {
+                    Owner::Main(a) => a,
+                    Owner::End(a) => {
+                        if let Some(e) = &mut ends[a] {
+                            if crowded(e.len(), hay.len()) {
+                                ends[a] = None;
+                            } else if e.last() != Some(&offset(m.end())) {
+                                e.push(offset(m.end()));
+                            }
+                        }
+                        continue;
+                    }
+                };
                 hits.any[a] = true;
                 if hits.crowded[a] {
                     continue;
@@ -494,12 +558,19 @@ impl Scanner {
                 }
             }
         }
-        for (s, mode) in hits.starts.iter_mut().zip(&self.modes) {
+        for (a, (s, mode)) in hits.starts.iter_mut().zip(&self.modes).enumerate() {
             match mode {
                 Mode::Prefix => {
                     // Overlapping matches are reported by end: sort the starts.
                     s.sort_unstable();
                     s.dedup();
+                    if let (Some(within), Some(ends)) = (self.within[a], &ends[a]) {
+                        s.retain(|&start| {
+                            let i = ends.partition_point(|&e| e <= start);
+                            ends.get(i)
+                                .is_some_and(|&e| within.is_none_or(|w| e - start <= w))
+                        });
+                    }
                 }
                 Mode::Gate => s.dedup(),
                 _ => {}
@@ -540,7 +611,8 @@ mod tests {
     /// The plan of a pattern, parsed as the compiler parses it.
     fn plan(pattern: &str, folded: bool) -> (Mode, Vec<Vec<u8>>) {
         let (hir, _) = super::super::resolve::parse_pattern(pattern, folded).unwrap();
-        plan_hir(&hir, folded)
+        let (mode, literals, _) = plan_hir(&hir, folded);
+        (mode, literals)
     }
 
     #[test]
@@ -569,5 +641,67 @@ mod tests {
         );
         assert_eq!(plan(r"^objet", true).0, Mode::Prefix);
         assert_eq!(plan(r"^\w+", true).0, Mode::LineStart { multi_line: false });
+    }
+
+    /// The plan of a pattern (folded), with its end literals.
+    fn plan_ends(pattern: &str) -> (Mode, Option<Ends>) {
+        let (hir, _) = super::super::resolve::parse_pattern(pattern, true).unwrap();
+        let (mode, _, ends) = plan_hir(&hir, true);
+        (mode, ends)
+    }
+
+    #[test]
+    fn long_patterns_are_tried_only_where_an_end_literal_follows() {
+        let gap = r"(?-u:\b)(?:liste|tableau)(?-u:\b)[^.;]{0,60}(?-u:\b)nir(?-u:\b)";
+        let (mode, ends) = plan_ends(gap);
+        assert_eq!(mode, Mode::Prefix);
+        // « tableau », up to 60 characters of up to 4 bytes each, « nir »: 250 bytes.
+        assert_eq!(
+            ends,
+            Some(Ends {
+                literals: vec![b"nir".to_vec()],
+                within: Some(250)
+            })
+        );
+        let (_, unbounded) = plan_ends(r"(?-u:\b)liste[^.]*nir");
+        assert_eq!(unbounded.unwrap().within, None);
+        // A short pattern (a term) has none: its ends are about as frequent as its starts.
+        assert_eq!(plan_ends(r"(?-u:\b)demandeurs?\sd'emploi(?-u:\b)").1, None);
+
+        let mut atoms = vec![
+            crate::compile::Atom::new(
+                "gap".into(),
+                gap.into(),
+                false,
+                false,
+                None,
+                crate::compile::AtomSource::Pattern,
+            ),
+            crate::compile::Atom::new(
+                "short".into(),
+                r"(?-u:\b)liste[^.;]{0,3}nir".into(),
+                false,
+                false,
+                None,
+                crate::compile::AtomSource::Pattern,
+            ),
+        ];
+        let scanner = Scanner::new(&mut atoms);
+        let far = "x".repeat(300);
+        let text = format!("liste sans fin. tableau {far} nir. liste des nir, tableau nir");
+        let hits = scanner.scan(&text);
+        // The first `liste` has no `nir` after it within reach… but a later one: kept; the
+        // first `tableau` has one only 300 bytes further: dropped.
+        let at = |w: &str, n: usize| text.match_indices(w).nth(n).unwrap().0 as u32;
+        assert_eq!(
+            hits.starts[0],
+            vec![at("liste", 1), at("tableau", 1)],
+            "{:?}",
+            hits.starts[0]
+        );
+        // The short pattern has no end literals: every start stays a candidate.
+        assert_eq!(hits.starts[1], vec![at("liste", 0), at("liste", 1)]);
+        // Nothing after the starts: no candidate at all.
+        assert!(scanner.scan("nir puis liste et tableau").starts[0].is_empty());
     }
 }

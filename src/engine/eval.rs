@@ -1296,10 +1296,12 @@ regex empty = /\d*/
 regex blank = /(?m)^[ \t]*$/c
 regex lazy_gate = /\d[^.]*?heures/
 regex folded_line = /(?m)^[ \t]*(?:#{1,6}[ \t]*)?article\s+\d+/
+regex gapped = /\b(?:insertion|prestation)\b[^.;]{0,60}\b(?:heures|travail)\b/
+regex gapped_far = /\binsertion[^.]*heures/
 rule R {
   tags    objet
   level   warning
-  expect  prefix and short_prefix and window and gate and line and full and word and empty and blank and lazy_gate and folded_line
+  expect  prefix and short_prefix and window and gate and line and full and word and empty and blank and lazy_gate and folded_line and gapped and gapped_far
   message "m"
   why     "w"
   fix     "f"
@@ -1414,6 +1416,16 @@ rule R {
             modes.iter().any(|m| matches!(m, Mode::Window(_))),
             "{modes:?}"
         );
+        // Prefixes narrowed by end literals, within a distance and anywhere after.
+        let ends = |label: &str| {
+            let a = pack.atoms.iter().find(|a| a.label == label).unwrap();
+            a.plan
+                .as_ref()
+                .and_then(|p| p.ends.as_ref())
+                .map(|e| e.within)
+        };
+        assert!(matches!(ends("gapped"), Some(Some(_))));
+        assert_eq!(ends("gapped_far"), Some(None));
         for text in texts() {
             let doc = Document::from_text(
                 std::path::Path::new("t.md"),
