@@ -122,7 +122,11 @@ struct DocIndex<'a> {
     /// For the patterns anchored at line starts (folded text, original text): where each
     /// matches.
     line_hits: [OnceLock<Vec<Vec<u32>>>; 2],
-    /// Per atom, made when first searched (most atoms have no literal in a given document).
+    /// The atoms that may match in the document (sorted): the others have none of their
+    /// literals there. Most atoms of a pack are not, and a tender keeps the index of each of its
+    /// documents: no slot for them.
+    searched: Vec<u32>,
+    /// For each atom of `searched`, its matches, made when first searched.
     matches: Vec<OnceLock<Box<AtomMatches>>>,
     sections: Vec<OnceLock<Vec<Region>>>,
 }
@@ -184,6 +188,16 @@ struct Outcome {
 impl Outcome {
     fn new(holds: bool, occs: Vec<Occ>) -> Self {
         Outcome { holds, occs }
+    }
+}
+
+/// Whether the scan tells that an atom searched from its literals (`mode`) has none in a
+/// document, and so no match there.
+fn no_literal(mode: Mode, hits: &Hits, atom: AtomId) -> bool {
+    match mode {
+        Mode::Prefix | Mode::Window(_) => hits.starts(atom).is_empty() && !hits.crowded(atom),
+        Mode::Gate => !hits.any(atom),
+        _ => false,
     }
 }
 
@@ -263,13 +277,19 @@ impl<'a> Evaluator<'a> {
             .map(|doc| {
                 let folded = fold(&doc.text, &doc.content);
                 let hits = pack.scanner.scan(&folded.text);
+                let searched: Vec<u32> = (0..pack.atoms.len())
+                    .filter(|&a| !no_literal(pack.scanner.modes[a], &hits, a))
+                    // Atom ids are indices of a pack's atoms, far fewer than 2^32.
+                    .map(|a| a as u32)
+                    .collect();
                 DocIndex {
                     doc,
                     folded,
                     words: OnceLock::new(),
                     hits,
                     line_hits: Default::default(),
-                    matches: (0..pack.atoms.len()).map(|_| OnceLock::new()).collect(),
+                    matches: searched.iter().map(|_| OnceLock::new()).collect(),
+                    searched,
                     sections: (0..pack.sections.len()).map(|_| OnceLock::new()).collect(),
                 }
             })
@@ -285,19 +305,14 @@ impl<'a> Evaluator<'a> {
     /// The search state of an atom in a document; `None` when the scan already tells that the
     /// atom has no match there (no literal of it occurs), so that nothing is allocated for it.
     fn atom_matches<'d>(&self, d: &'d DocIndex, atom: AtomId) -> Option<&'d AtomMatches> {
-        (!self.no_literal(d, atom)).then(|| &**d.matches[atom].get_or_init(Box::default))
+        let i = d.searched.binary_search(&u32::try_from(atom).ok()?).ok()?;
+        Some(&**d.matches[i].get_or_init(Box::default))
     }
 
     /// Whether the scan tells that an atom searched from its literals has none in a document,
     /// and so no match there.
     fn no_literal(&self, d: &DocIndex, atom: AtomId) -> bool {
-        match self.pack.scanner.modes[atom] {
-            Mode::Prefix | Mode::Window(_) => {
-                d.hits.starts[atom].is_empty() && !d.hits.crowded[atom]
-            }
-            Mode::Gate => !d.hits.any[atom],
-            _ => false,
-        }
+        no_literal(self.pack.scanner.modes[atom], &d.hits, atom)
     }
 
     /// Every match of an atom in a document.
@@ -357,7 +372,7 @@ impl<'a> Evaluator<'a> {
             &d.folded.text
         };
         let mode = self.pack.scanner.modes[atom];
-        let starts = &d.hits.starts[atom];
+        let starts = d.hits.starts(atom);
         // Patterns anchored at line starts: the line starts where the pattern matches, found
         // for every such pattern of the pack in one search per line start.
         let line_hits = match mode {
@@ -371,7 +386,7 @@ impl<'a> Evaluator<'a> {
             }
             _ => None,
         };
-        let crowded = d.hits.crowded[atom];
+        let crowded = d.hits.crowded(atom);
         if self.no_literal(d, atom) || line_hits.is_some_and(<[u32]>::is_empty) {
             p.done = true;
             return;
