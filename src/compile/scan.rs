@@ -225,6 +225,10 @@ fn crowded(places: usize, text_len: usize) -> bool {
     places > text_len / 16 + 64
 }
 
+/// Above this many places where a gated pattern may end, it is searched forward: each match
+/// found backwards looks at every such place once. Its places are then not kept.
+const MAX_GATE_ENDS: usize = 256;
+
 const MAX_LITERALS: usize = 250;
 
 /// Matches that can be this long (in bytes) have a gap worth narrowing with [`Ends`].
@@ -572,12 +576,18 @@ impl Scanner {
                 if crowded_at[a] {
                     continue;
                 }
-                if crowded(starts[a].len(), hay.len()) {
+                let mode = self.modes[a];
+                // Ends are reported in order: a gated pattern's places are counted once each.
+                if mode == Mode::Gate && starts[a].last() == Some(&offset(m.end())) {
+                    continue;
+                }
+                let places = starts[a].len();
+                if crowded(places, hay.len()) || (mode == Mode::Gate && places >= MAX_GATE_ENDS) {
                     crowded_at[a] = true;
                     starts[a] = Vec::new();
                     continue;
                 }
-                match self.modes[a] {
+                match mode {
                     Mode::Prefix => starts[a].push(offset(m.start())),
                     // Matches are reported by end, in order.
                     Mode::Window(len) => {
@@ -599,21 +609,17 @@ impl Scanner {
             if !any[a] {
                 continue;
             }
-            match mode {
-                Mode::Prefix => {
-                    // Overlapping matches are reported by end: sort the starts.
-                    s.sort_unstable();
-                    s.dedup();
-                    if let (Some(within), Some(ends)) = (self.within[a], &ends[a]) {
-                        s.retain(|&start| {
-                            let i = ends.partition_point(|&e| e <= start);
-                            ends.get(i)
-                                .is_some_and(|&e| within.is_none_or(|w| e - start <= w))
-                        });
-                    }
+            if *mode == Mode::Prefix {
+                // Overlapping matches are reported by end: sort the starts.
+                s.sort_unstable();
+                s.dedup();
+                if let (Some(within), Some(ends)) = (self.within[a], &ends[a]) {
+                    s.retain(|&start| {
+                        let i = ends.partition_point(|&e| e <= start);
+                        ends.get(i)
+                            .is_some_and(|&e| within.is_none_or(|w| e - start <= w))
+                    });
                 }
-                Mode::Gate => s.dedup(),
-                _ => {}
             }
             hits.places.extend_from_slice(s);
             hits.found.push(Found {

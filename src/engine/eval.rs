@@ -73,10 +73,6 @@ enum How<'h> {
     Scan,
 }
 
-/// Above this many places where a gated pattern may end, it is searched forward: each match
-/// found backwards looks at every such place once.
-const MAX_GATE_ENDS: usize = 256;
-
 /// How many occurrences a caller needs from a condition: `0` when only whether it holds
 /// matters (a `when`, a `not`, an `expect` without evidence), [`ALL`] for a `forbid`.
 type Need = usize;
@@ -398,7 +394,8 @@ impl<'a> Evaluator<'a> {
             (Mode::Prefix, _) => How::At(starts),
             (Mode::LineStart { .. }, _) => How::At(&[0]),
             (Mode::Window(_), _) => How::Windows,
-            (Mode::Gate, _) if starts.len() <= MAX_GATE_ENDS => match a.reverse() {
+            // Crowded past `MAX_GATE_ENDS` places.
+            (Mode::Gate, _) => match a.reverse() {
                 Some(rev) => How::Back(rev, rev.cache()),
                 None => How::Scan,
             },
