@@ -231,8 +231,26 @@ const MAX_GATE_ENDS: usize = 256;
 
 const MAX_LITERALS: usize = 250;
 
-/// Matches that can be this long (in bytes) have a gap worth narrowing with [`Ends`].
-const LONG_MATCH: usize = 64;
+/// Whether a pattern has a wide gap: a repetition of a broad class (`[^.;]{0,120}`,
+/// `[^.]*`, `\w*`), more than a few characters long, between what it starts and ends with.
+/// Such patterns are worth narrowing with [`Ends`]: a try from each start reads far. Others
+/// (`insertion\s+professionnelle`) end with what follows their start anyway: their end
+/// literals would only add to the scan.
+fn has_wide_gap(h: &Hir) -> bool {
+    match h.kind() {
+        HirKind::Repetition(r) => {
+            let wide = match r.sub.kind() {
+                HirKind::Class(Class::Unicode(c)) => class_size(c) > 256,
+                HirKind::Class(Class::Bytes(c)) => c.ranges().len() > 4,
+                _ => false,
+            };
+            (wide && r.max.is_none_or(|m| m > 8)) || has_wide_gap(&r.sub)
+        }
+        HirKind::Capture(c) => has_wide_gap(&c.sub),
+        HirKind::Concat(v) | HirKind::Alternation(v) => v.iter().any(has_wide_gap),
+        _ => false,
+    }
+}
 
 fn lower_class(c: &Class) -> Class {
     match c {
@@ -418,14 +436,13 @@ pub fn plan_hir(h: &Hir, folded: bool) -> (Mode, Vec<Vec<u8>>, Option<Ends>) {
     let (prefix, suffix) = (prefix.filter(good), suffix.filter(good));
     match (prefix, suffix, max_len, line_start) {
         (Some(p), s, len, _) => {
-            // Worth it for patterns with a long gap between their literals (where a try reads
-            // far): the end literals of short patterns (terms) are found about as often as
-            // their starts, and only add to the scan.
-            let long = len.is_none_or(|l| l >= LONG_MATCH);
-            let ends = s.filter(|s| long && *s != p).map(|literals| Ends {
-                literals,
-                within: len.and_then(|l| u32::try_from(l).ok()),
-            });
+            // Only for patterns with a wide gap (see `has_wide_gap`).
+            let ends = s
+                .filter(|s| *s != p && has_wide_gap(&low))
+                .map(|literals| Ends {
+                    literals,
+                    within: len.and_then(|l| u32::try_from(l).ok()),
+                });
             (Mode::Prefix, p, ends)
         }
         (_, Some(s), Some(len), _) => (Mode::Window(len), s, None),
@@ -719,8 +736,15 @@ mod tests {
         );
         let (_, unbounded) = plan_ends(r"(?-u:\b)liste[^.]*nir");
         assert_eq!(unbounded.unwrap().within, None);
-        // A short pattern (a term) has none: its ends are about as frequent as its starts.
+        // A pattern without a wide gap (a term) has none: its ends are about as frequent as
+        // its starts.
         assert_eq!(plan_ends(r"(?-u:\b)demandeurs?\sd'emploi(?-u:\b)").1, None);
+        assert_eq!(plan_ends(r"insertion\s+professionnelle").1, None);
+        assert!(
+            plan_ends(r"sous[ -]trait\w*\s+(?:de\s+)?totalit[e_]")
+                .1
+                .is_some()
+        );
 
         let mut atoms = vec![
             crate::compile::Atom::new(
