@@ -528,6 +528,12 @@ fn push_term_char(c: char, out: &mut String) {
     }
 }
 
+/// The regex of a term list on folded text: its terms' regexes, in order, as alternatives.
+pub fn terms_regex(terms: &[String]) -> String {
+    let alts: Vec<String> = terms.iter().map(|t| term_regex(t)).collect();
+    format!("(?:{})", alts.join("|"))
+}
+
 /// Compiles a term into a regex on folded text (see [`term_pieces`]).
 pub fn term_regex(term: &str) -> String {
     let mut out = String::new();

@@ -97,8 +97,9 @@ pub type AtomId = usize;
 pub struct Atom {
     /// How the rule file named it: a list name, `"term"` or `/regex/`.
     pub label: String,
-    /// The regex actually run (folded, unless `original`).
-    pub pattern: String,
+    /// The regex actually run (folded, unless `original`); for a term list, written out when
+    /// first asked for (see [`Atom::pattern`]).
+    pattern: OnceLock<String>,
     pub case_insensitive: bool,
     /// Matches the original text instead of the folded text.
     pub original: bool,
@@ -116,6 +117,17 @@ pub struct Atom {
     pub(crate) plan: Option<plans::Plan>,
     /// Whether the plan was worked out in this run (not taken from a previous run's plans).
     pub(crate) planned_here: bool,
+}
+
+/// The key of a term list's plan: a NUL cannot be written in a rule file's pattern, so it
+/// cannot be taken for one.
+pub(crate) fn plan_key_of_terms(terms: &[String]) -> String {
+    let mut key = String::from("\0terms");
+    for t in terms {
+        key.push('\0');
+        key.push_str(t);
+    }
+    key
 }
 
 /// What an atom's syntax tree is made from.
@@ -138,7 +150,7 @@ impl Atom {
     ) -> Atom {
         Atom {
             label,
-            pattern,
+            pattern: OnceLock::from(pattern),
             case_insensitive,
             original,
             value_group,
@@ -149,6 +161,40 @@ impl Atom {
             syntax: OnceLock::new(),
             plan: None,
             planned_here: false,
+        }
+    }
+
+    /// The atom of a term list: its pattern is written out only if asked for (most runs only
+    /// need its syntax tree, and only for the lists a document has literals of).
+    pub(crate) fn terms(label: String, terms: Vec<String>) -> Atom {
+        let mut atom = Atom::new(
+            label,
+            String::new(),
+            false,
+            false,
+            None,
+            AtomSource::Pattern,
+        );
+        atom.pattern = OnceLock::new();
+        atom.source = AtomSource::Terms(terms);
+        atom
+    }
+
+    /// The regex actually run (folded, unless `original`).
+    pub fn pattern(&self) -> &str {
+        self.pattern.get_or_init(|| match &self.source {
+            AtomSource::Terms(terms) => crate::fold::terms_regex(terms),
+            // Set when the atom is made.
+            AtomSource::Pattern => String::new(),
+        })
+    }
+
+    /// What the atom's plan is kept under: its pattern, or for a term list its terms (quicker
+    /// to put together than the pattern, and as exact).
+    pub(crate) fn plan_key(&self) -> String {
+        match &self.source {
+            AtomSource::Terms(terms) => plan_key_of_terms(terms),
+            AtomSource::Pattern => self.pattern().to_string(),
         }
     }
 
@@ -168,7 +214,7 @@ impl Atom {
                 AtomSource::Pattern => regex_syntax::ParserBuilder::new()
                     .case_insensitive(self.case_insensitive)
                     .build()
-                    .parse(&self.pattern)
+                    .parse(self.pattern())
                     .ok(),
             })
             .as_ref()
@@ -184,7 +230,7 @@ impl Atom {
             .get_or_init(|| {
                 let captures = self.value_group.is_some();
                 let built = resolve::build_meta(
-                    &self.pattern,
+                    || self.pattern(),
                     self.syntax(),
                     self.case_insensitive,
                     !anchored,
@@ -385,7 +431,7 @@ impl RuleSet {
         let mut new = false;
         for atom in self.packs.iter().flat_map(|p| &p.atoms) {
             if let Some(plan) = &atom.plan {
-                out.insert(atom.pattern.clone(), atom.original, plan.clone());
+                out.insert(atom.plan_key(), atom.original, plan.clone());
                 new |= atom.planned_here;
             }
         }

@@ -6,7 +6,7 @@ use regex::RegexBuilder;
 
 use super::plans::Plans;
 use super::*;
-use crate::fold::{fold_regex, term_hir, term_regex};
+use crate::fold::{fold_regex, term_hir};
 use crate::lang::ast::{self, Item};
 use crate::lang::parser::RESERVED;
 
@@ -50,8 +50,8 @@ fn build_regex(pattern: &str, case_insensitive: bool) -> Result<regex::Regex, re
 
 /// Builds the automaton that runs a pattern: the same engine, syntax and limits as the
 /// `regex` crate, with anchored searches (see [`super::scan`]).
-pub(super) fn build_meta(
-    pattern: &str,
+pub(super) fn build_meta<'a>(
+    pattern: impl FnOnce() -> &'a str,
     syntax: Option<&regex_syntax::hir::Hir>,
     case_insensitive: bool,
     prefilter: bool,
@@ -76,7 +76,7 @@ pub(super) fn build_meta(
         );
     match syntax {
         Some(hir) => builder.build_from_hir(hir),
-        None => builder.build(pattern),
+        None => builder.build(pattern()),
     }
     .map_err(Box::new)
 }
@@ -193,7 +193,6 @@ impl<'a> Builder<'a> {
     }
 
     fn terms_atom(&mut self, file: usize, label: String, terms: &[ast::StrLit]) -> Option<AtomId> {
-        let mut alts = Vec::new();
         for t in terms {
             if t.value.trim().is_empty() {
                 self.err(
@@ -205,27 +204,23 @@ impl<'a> Builder<'a> {
                 );
                 return None;
             }
-            alts.push(term_regex(&t.value));
         }
         // Every character of a term is escaped: the pattern is valid by construction, and its
         // syntax tree is built directly, not parsed (parsing 70 KB of generated alternatives was
-        // most of the cost of loading the MIQ pack); with a known plan, only when needed.
-        let pattern = format!("(?:{})", alts.join("|"));
-        let source = AtomSource::Terms(terms.iter().map(|t| t.value.clone()).collect());
-        let atom = match self.known.get(&pattern, false) {
-            Some(plan) => {
-                let plan = plan.clone();
-                let mut atom = Atom::new(label, pattern, false, false, None, source);
-                atom.plan = Some(plan);
-                atom
-            }
+        // most of the cost of loading the MIQ pack); with a known plan, only when needed. The
+        // pattern itself is written out only if asked for.
+        let values: Vec<String> = terms.iter().map(|t| t.value.clone()).collect();
+        let known = self.known.get(&plan_key_of_terms(&values), false).cloned();
+        let mut atom = Atom::terms(label, values);
+        match known {
+            Some(plan) => atom.plan = Some(plan),
             None => {
                 let tree = regex_syntax::hir::Hir::alternation(
                     terms.iter().map(|t| term_hir(&t.value)).collect(),
                 );
-                Atom::new(label, pattern, false, false, None, source).with_syntax(tree)
+                atom = atom.with_syntax(tree);
             }
-        };
+        }
         self.atoms.push(atom);
         Some(self.atoms.len() - 1)
     }

@@ -494,21 +494,21 @@ impl Scanner {
                 }
             };
             let mode = plan.mode;
+            if mode == (Mode::LineStart { multi_line: true }) {
+                let set = &mut line_sets[usize::from(atom.original)];
+                set.atoms.push(id);
+                set.patterns.push(if atom.case_insensitive {
+                    format!("(?i:{})", atom.pattern())
+                } else {
+                    format!("(?:{})", atom.pattern())
+                });
+            }
             let plan = atom.plan.insert(plan);
             modes.push(mode);
             within.push(match (&plan.ends, mode) {
                 (Some(e), Mode::Prefix) => Some(e.within),
                 _ => None,
             });
-            if mode == (Mode::LineStart { multi_line: true }) {
-                let set = &mut line_sets[usize::from(atom.original)];
-                set.atoms.push(id);
-                set.patterns.push(if atom.case_insensitive {
-                    format!("(?i:{})", atom.pattern)
-                } else {
-                    format!("(?:{})", atom.pattern)
-                });
-            }
             let ends = match mode {
                 Mode::Prefix => plan.ends.as_ref().map_or(&[][..], |e| &e.literals[..]),
                 _ => &[],

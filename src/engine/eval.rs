@@ -1381,7 +1381,11 @@ rule R {
         let (plans, new) = fresh.plans();
         assert!(new);
         for a in fresh.packs.iter().flat_map(|p| &p.atoms) {
-            assert!(plans.get(&a.pattern, a.original).is_some(), "{}", a.label);
+            assert!(
+                plans.get(&a.plan_key(), a.original).is_some(),
+                "{}",
+                a.label
+            );
         }
         let bytes = plans.to_bytes();
         let known = crate::compile::plans::Plans::from_bytes(&bytes).unwrap();
@@ -1393,13 +1397,13 @@ rule R {
             for (a1, a2) in p1.atoms.iter().zip(&p2.atoms) {
                 assert_eq!(
                     (
-                        &a1.pattern,
+                        a1.pattern(),
                         a1.case_insensitive,
                         a1.original,
                         a1.value_group
                     ),
                     (
-                        &a2.pattern,
+                        a2.pattern(),
                         a2.case_insensitive,
                         a2.original,
                         a2.value_group
@@ -1454,7 +1458,7 @@ rule R {
                 } else {
                     &d.folded.text
                 };
-                let re = regex::RegexBuilder::new(&atom.pattern)
+                let re = regex::RegexBuilder::new(atom.pattern())
                     .case_insensitive(atom.case_insensitive)
                     .build()
                     .unwrap();
