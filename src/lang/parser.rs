@@ -252,10 +252,13 @@ impl Ctx {
             );
         };
         let mut value = String::new();
-        let mut chars = body.char_indices();
-        while let Some((n, c)) = chars.next() {
-            match c {
-                '"' => {
+        let mut pos = 0;
+        // Plain text is copied a run at a time, up to the next quote, backslash or line break.
+        while let Some(k) = body[pos..].find(['"', '\\', '\n', '\r']) {
+            let n = pos + k;
+            value.push_str(&body[pos..n]);
+            match body.as_bytes()[n] {
+                b'"' => {
                     let rest = &body[n + 1..];
                     return Ok((
                         rest,
@@ -266,13 +269,13 @@ impl Ctx {
                         },
                     ));
                 }
-                '\\' => match chars.next() {
-                    Some((_, '"')) => value.push('"'),
-                    Some((_, '\\')) => value.push('\\'),
-                    Some((_, 'n')) => value.push('\n'),
-                    Some((m, other)) => {
+                b'\\' => match body[n + 1..].chars().next() {
+                    Some('"') => value.push('"'),
+                    Some('\\') => value.push('\\'),
+                    Some('n') => value.push('\n'),
+                    Some(other) => {
                         return fail(
-                            &body[m - 1..],
+                            &body[n..],
                             1 + other.len_utf8(),
                             format!("unknown escape `\\{other}` in a string"),
                             "unknown escape",
@@ -281,22 +284,21 @@ impl Ctx {
                     }
                     None => break,
                 },
-                '\n' | '\r' => {
+                _ => {
                     // A line break and the indentation around it become one space.
                     while value.ends_with([' ', '\t']) {
                         value.pop();
                     }
                     let after = body[n..].trim_start_matches([' ', '\t', '\r', '\n']);
-                    let skip = body.len() - after.len();
                     if !value.is_empty() {
                         value.push(' ');
                     }
-                    while chars.offset() < skip {
-                        chars.next();
-                    }
+                    pos = body.len() - after.len();
+                    continue;
                 }
-                _ => value.push(c),
             }
+            // An escape: a backslash and one ASCII character.
+            pos = n + 2;
         }
         fail(
             i,
