@@ -470,7 +470,6 @@ impl Scanner {
     /// planned from its syntax tree, and keeps its plan.
     pub fn new(atoms: &mut [Atom]) -> Scanner {
         let mut lits: Vec<Vec<u8>> = Vec::new();
-        let mut index: std::collections::HashMap<Vec<u8>, usize> = Default::default();
         let mut owners: Vec<Vec<Owner>> = Vec::new();
         let mut modes = Vec::new();
         let mut within = Vec::new();
@@ -503,20 +502,27 @@ impl Scanner {
                     format!("(?:{})", atom.pattern())
                 });
             }
-            let plan = atom.plan.insert(plan);
-            modes.push(mode);
             within.push(match (&plan.ends, mode) {
                 (Some(e), Mode::Prefix) => Some(e.within),
                 _ => None,
             });
-            let ends = match mode {
+            modes.push(mode);
+            atom.plan = Some(plan);
+        }
+        // Each literal once, with the patterns it stands for (the literals are borrowed from
+        // the plans while they are looked up: one copy each, for the automaton).
+        let mut index: std::collections::HashMap<&[u8], usize> =
+            std::collections::HashMap::with_capacity(4 * atoms.len());
+        for (id, atom) in atoms.iter().enumerate() {
+            let Some(plan) = &atom.plan else { continue };
+            let ends = match modes[id] {
                 Mode::Prefix => plan.ends.as_ref().map_or(&[][..], |e| &e.literals[..]),
                 _ => &[],
             };
             let roles = (plan.literals.iter().map(|l| (l, Owner::Main(id))))
                 .chain(ends.iter().map(|l| (l, Owner::End(id))));
             for (l, owner) in roles {
-                let k = *index.entry(l.clone()).or_insert_with(|| {
+                let k = *index.entry(l).or_insert_with(|| {
                     lits.push(l.clone());
                     owners.push(Vec::new());
                     owners.len() - 1
