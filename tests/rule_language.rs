@@ -384,6 +384,32 @@ fn unterminated_things() {
 }
 
 #[test]
+fn strings_escapes_and_line_breaks() {
+    let f = parse_ok(
+        "terms t = \"le \\\"marché\\\" \\\\ fin\\n\" | \"une phrase   \n     sur deux lignes\" | \"\n  seule\"\n",
+    );
+    let Item::Terms(te) = &f.items[0] else {
+        panic!()
+    };
+    let terms: Vec<&str> = te.terms.iter().map(|t| t.value.as_str()).collect();
+    assert_eq!(
+        terms,
+        [
+            "le \"marché\" \\ fin\n",
+            "une phrase sur deux lignes",
+            "seule"
+        ]
+    );
+    // The place of an unknown escape, past plain text and a line break.
+    let e = one_error("terms a = \"abc\n  d\\q\"");
+    assert_eq!(
+        (e.0.as_str(), e.1.as_str(), e.3, e.4),
+        ("unknown escape `\\q` in a string", "\\q", 2, 4)
+    );
+    assert_eq!(one_error("terms a = \"abc").0, "unterminated string");
+}
+
+#[test]
 fn bad_values() {
     assert_eq!(
         one_error("terms a = \"x\\q\"").0,
