@@ -21,12 +21,15 @@ use super::{Evidence, Finding, FindingKind, Label, RuleOutcome, UnitOutcome};
 /// How many passages are kept as evidence for one rule on one unit.
 const MAX_EVIDENCE: usize = 3;
 
-/// A match of an atom, in folded offsets. Kept small (32 bytes): a tender keeps the matches
+/// A match of an atom, in folded offsets. Kept small (24 bytes): a tender keeps the matches
 /// of every document.
 #[derive(Debug, Clone, Copy)]
 struct Match {
-    start: usize,
-    end: usize,
+    /// Where it starts and ends (see [`Match::start`]); texts are at most
+    /// [`crate::limits::TEXT_BYTES_CEILING`] bytes, and folding does not lengthen them more
+    /// than twice.
+    from: u32,
+    to: u32,
     /// The number captured by the value group (NaN when there is none).
     number: f64,
     /// The folded range of the captured group, for regexes that have one (`u32::MAX` when
@@ -36,6 +39,14 @@ struct Match {
 }
 
 impl Match {
+    fn start(&self) -> usize {
+        self.from as usize
+    }
+
+    fn end(&self) -> usize {
+        self.to as usize
+    }
+
     fn value(&self) -> Option<f64> {
         (!self.number.is_nan()).then_some(self.number)
     }
@@ -111,8 +122,6 @@ struct Partial {
 struct DocIndex<'a> {
     doc: &'a Document,
     folded: Folded,
-    /// Folded offsets where a word starts (for `near`, `before` and `first N words`).
-    words: OnceLock<Vec<u32>>,
     /// Where each pattern's literals occur (one pass over the folded text).
     hits: Hits,
     /// For the patterns anchored at line starts (folded text, original text): where each
@@ -128,33 +137,65 @@ struct DocIndex<'a> {
 }
 
 impl DocIndex<'_> {
-    fn words(&self) -> &[u32] {
-        self.words.get_or_init(|| {
-            let text = &self.folded.text;
-            let bytes = text.as_bytes();
-            // About one word every six bytes of French: one allocation, trimmed after.
-            let mut words = Vec::with_capacity(bytes.len() / 5);
-            let mut prev_word = false;
-            let mut i = 0;
-            while let Some(&b) = bytes.get(i) {
-                // Folded text is mostly ASCII: decode a character only past it.
-                let (w, n) = if b.is_ascii() {
-                    (b.is_ascii_alphanumeric() || b == b'_', 1)
-                } else {
-                    text[i..]
-                        .chars()
-                        .next()
-                        .map_or((false, 1), |c| (c.is_alphanumeric(), c.len_utf8()))
-                };
-                if w && !prev_word {
-                    words.push(offset(i));
+    /// Whether the folded text has a word character at `i` (a character boundary), and the
+    /// length of the character there.
+    fn word_char(&self, i: usize) -> (bool, usize) {
+        let text = &self.folded.text;
+        match text.as_bytes()[i] {
+            // Folded text is mostly ASCII: decode a character only past it.
+            b if b.is_ascii() => (b.is_ascii_alphanumeric() || b == b'_', 1),
+            _ => text[i..]
+                .chars()
+                .next()
+                .map_or((false, 1), |c| (c.is_alphanumeric(), c.len_utf8())),
+        }
+    }
+
+    /// The words that start in `lo..hi` of the folded text, counted up to `cap + 1`: callers
+    /// compare with a distance in words, and reading on past it would be wasted. (No index of
+    /// word starts is kept: for a tender of 500 drafts it took 8 MB.)
+    fn words_in(&self, lo: usize, hi: usize, cap: usize) -> usize {
+        let text = &self.folded.text;
+        let mut prev = text[..lo]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_');
+        let (mut n, mut i) = (0, lo);
+        while i < hi.min(text.len()) {
+            let (w, len) = self.word_char(i);
+            if w && !prev {
+                n += 1;
+                if n > cap {
+                    break;
                 }
-                prev_word = w;
-                i += n;
             }
-            words.shrink_to_fit();
-            words
-        })
+            prev = w;
+            i += len;
+        }
+        n
+    }
+
+    /// Where the word after the first `n` words that start at or after `from` starts (`None`
+    /// when the text has no more).
+    fn word_start_after(&self, from: usize, n: usize) -> Option<usize> {
+        let text = &self.folded.text;
+        let mut prev = text[..from]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_');
+        let (mut seen, mut i) = (0, from);
+        while i < text.len() {
+            let (w, len) = self.word_char(i);
+            if w && !prev {
+                if seen == n {
+                    return Some(i);
+                }
+                seen += 1;
+            }
+            prev = w;
+            i += len;
+        }
+        None
     }
 }
 
@@ -216,13 +257,13 @@ fn by_doc(regions: &[Region]) -> Vec<(usize, Vec<&Region>)> {
 fn inside<'m>(ms: &'m [Match], rs: &[&Region]) -> impl Iterator<Item = &'m Match> {
     let lo = rs.iter().map(|r| r.start).min().unwrap_or(0);
     let hi = rs.iter().map(|r| r.end).max().unwrap_or(0);
-    let first = ms.partition_point(|m| m.start < lo);
+    let first = ms.partition_point(|m| m.start() < lo);
     let single = rs.len() == 1;
     ms[first..]
         .iter()
-        .take_while(move |m| m.start < hi || (m.start == hi && m.end == hi))
+        .take_while(move |m| m.start() < hi || (m.start() == hi && m.end() == hi))
         .filter(move |m| {
-            m.end <= hi && (single || rs.iter().any(|r| m.start >= r.start && m.end <= r.end))
+            m.end() <= hi && (single || rs.iter().any(|r| m.start() >= r.start && m.end() <= r.end))
         })
 }
 
@@ -281,7 +322,6 @@ impl<'a> Evaluator<'a> {
                 DocIndex {
                     doc,
                     folded,
-                    words: OnceLock::new(),
                     hits,
                     line_hits: Default::default(),
                     matches: searched.iter().map(|_| OnceLock::new()).collect(),
@@ -541,8 +581,8 @@ impl<'a> Evaluator<'a> {
             p.last_end = Some(m.end);
             p.pos = if m.is_empty() { next_char } else { m.end };
             p.found.push(Match {
-                start: to_folded(m.start),
-                end: to_folded(m.end),
+                from: offset(to_folded(m.start)),
+                to: offset(to_folded(m.end)),
                 number: g
                     .and_then(|g| parse_number(&hay[g.range()]))
                     .unwrap_or(f64::NAN),
@@ -562,7 +602,7 @@ impl<'a> Evaluator<'a> {
             let hi = rs.iter().map(|r| r.end).max().unwrap_or(0);
             let left = cap - total;
             let enough = |ms: &[Match]| {
-                ms.last().is_some_and(|m| m.start > hi) || inside(ms, &rs).nth(left - 1).is_some()
+                ms.last().is_some_and(|m| m.start() > hi) || inside(ms, &rs).nth(left - 1).is_some()
             };
             let count = |ms: &[Match]| inside(ms, &rs).take(left).count();
             let Some(am) = self.atom_matches(&self.docs[doc], atom) else {
@@ -629,7 +669,7 @@ impl<'a> Evaluator<'a> {
                 atom,
                 |ms| {
                     left != ALL
-                        && (ms.last().is_some_and(|m| m.start > hi)
+                        && (ms.last().is_some_and(|m| m.start() > hi)
                             || inside(ms, &rs).nth(left - 1).is_some())
                 },
                 |ms| out.extend(inside(ms, &rs).take(left).map(|m| (doc, *m))),
@@ -646,11 +686,11 @@ impl<'a> Evaluator<'a> {
             for &(kind, atom) in &self.pack.sections[section].alts {
                 let ms = self.matches(doc, atom);
                 let has_match = |r: &Range<usize>| {
-                    let i = ms.partition_point(|m| m.start < r.start);
+                    let i = ms.partition_point(|m| m.start() < r.start);
                     ms[i..]
                         .iter()
-                        .take_while(|m| m.start <= r.end)
-                        .any(|m| m.end <= r.end)
+                        .take_while(|m| m.start() <= r.end)
+                        .any(|m| m.end() <= r.end)
                 };
                 match kind {
                     SectionAltKind::Heading => {
@@ -739,10 +779,8 @@ impl<'a> Evaluator<'a> {
                 .resolve(inner, within)
                 .into_iter()
                 .map(|mut r| {
-                    let ws = self.docs[r.doc].words();
-                    let first = ws.partition_point(|&w| (w as usize) < r.start);
-                    if let Some(&cut) = ws.get(first + words) {
-                        r.end = r.end.min(cut as usize);
+                    if let Some(cut) = self.docs[r.doc].word_start_after(r.start, *words) {
+                        r.end = r.end.min(cut);
                     }
                     r
                 })
@@ -756,31 +794,39 @@ impl<'a> Evaluator<'a> {
         if let Some(v) = m.value() {
             return format!("{v}");
         }
-        let (s, e) = m.group().unwrap_or((m.start, m.end));
+        let (s, e) = m.group().unwrap_or((m.start(), m.end()));
         self.docs[doc].folded.text[s..e].trim().to_string()
     }
 
     /// Words strictly between two matches (0 when they touch or overlap).
-    fn words_between(&self, doc: usize, a: &Match, b: &Match) -> usize {
-        let (lo, hi) = if a.start <= b.start {
-            (a.end, b.start)
+    /// Counted up to `cap + 1` (see [`DocIndex::words_in`]).
+    fn words_between(&self, doc: usize, a: &Match, b: &Match, cap: usize) -> usize {
+        let (lo, hi) = if a.start() <= b.start() {
+            (a.end(), b.start())
         } else {
-            (b.end, a.start)
+            (b.end(), a.start())
         };
         if hi <= lo {
             return 0;
         }
-        let ws = self.docs[doc].words();
-        ws.partition_point(|&w| (w as usize) < hi) - ws.partition_point(|&w| (w as usize) < lo)
+        self.docs[doc].words_in(lo, hi, cap)
     }
 
     /// The match of `bs` (sorted, non-overlapping) nearest to `a` in words, other than `a`
     /// itself; on a tie the first one. `bs` is split where matches stop starting before `a`:
     /// going away from that point, the distance never decreases.
-    fn nearest<'m>(&self, doc: usize, a: &Match, bs: &'m [Match]) -> Option<(usize, &'m Match)> {
-        let other = |b: &Match| (b.start, b.end) != (a.start, a.end);
-        let dist = |b: &Match| self.words_between(doc, a, b);
-        let k = bs.partition_point(|b| b.start < a.start);
+    /// Distances are counted up to `cap + 1`: past `cap`, which of the matches is taken
+    /// does not matter to the caller.
+    fn nearest<'m>(
+        &self,
+        doc: usize,
+        a: &Match,
+        bs: &'m [Match],
+        cap: usize,
+    ) -> Option<(usize, &'m Match)> {
+        let other = |b: &Match| (b.start(), b.end()) != (a.start(), a.end());
+        let dist = |b: &Match| self.words_between(doc, a, b, cap);
+        let k = bs.partition_point(|b| b.start() < a.start());
         let left = bs[..k].iter().rposition(other);
         let right = bs[k..].iter().position(other).map(|i| k + i);
         let best = match (left, right) {
@@ -809,7 +855,7 @@ impl<'a> Evaluator<'a> {
     fn eval(&self, c: &Condition, regions: &[Region], need: Need) -> Outcome {
         let occ = |doc: usize, ms: &[&Match]| Occ {
             doc,
-            spans: ms.iter().map(|m| (m.start, m.end)).collect(),
+            spans: ms.iter().map(|m| (m.start(), m.end())).collect(),
         };
         match c {
             Condition::Atom(a) => {
@@ -832,7 +878,7 @@ impl<'a> Evaluator<'a> {
                 let mut holds = false;
                 for (doc, am) in &ams {
                     let Some(bs) = groups.get(doc) else { continue };
-                    if let Some((dist, mb)) = self.nearest(*doc, am, bs)
+                    if let Some((dist, mb)) = self.nearest(*doc, am, bs, *within)
                         && dist <= *within
                     {
                         holds = true;
@@ -854,9 +900,9 @@ impl<'a> Evaluator<'a> {
                 let mut holds = false;
                 for (da, ma) in &ams {
                     let Some(bs) = groups.get(da) else { continue };
-                    let next = bs.get(bs.partition_point(|mb| mb.start < ma.end));
+                    let next = bs.get(bs.partition_point(|mb| mb.start() < ma.end()));
                     if let Some(mb) = next
-                        && within.is_none_or(|w| self.words_between(*da, ma, mb) <= w)
+                        && within.is_none_or(|w| self.words_between(*da, ma, mb, w) <= w)
                     {
                         holds = true;
                         if occs.len() >= need {
@@ -1477,20 +1523,63 @@ rule R {
                 if let Some(&first) = expected.first() {
                     let got = ev.matches_in(id, &ev.all_docs(), 1);
                     assert_eq!(
-                        (got[0].1.start, got[0].1.end),
+                        (got[0].1.start(), got[0].1.end()),
                         first,
                         "{} in {text:?}",
                         atom.label
                     );
                 }
-                let got: Vec<(usize, usize)> =
-                    ev.matches(0, id).iter().map(|m| (m.start, m.end)).collect();
+                let got: Vec<(usize, usize)> = ev
+                    .matches(0, id)
+                    .iter()
+                    .map(|m| (m.start(), m.end()))
+                    .collect();
                 assert_eq!(
                     got, expected,
                     "{} ({:?}) in {text:?}",
                     atom.label, modes[id]
                 );
                 assert_eq!(ev.count_in(id, &ev.all_docs(), 3), expected.len().min(3));
+            }
+        }
+    }
+
+    #[test]
+    fn words_are_counted_as_an_index_of_word_starts_would() {
+        let set = test_rules();
+        let pack = &set.packs[0];
+        let text =
+            "L’accompagnement socio-professionnel : 12 000 heures, ÉTÉ 2024 ; œuvre_x «  fin »";
+        let doc = Document::from_text(
+            std::path::Path::new("t.md"),
+            "t.md",
+            crate::document::Format::Markdown,
+            text.into(),
+        );
+        let docs = [doc];
+        let ev = Evaluator::new(pack, &docs, true, false);
+        let d = &ev.docs[0];
+        let t = &d.folded.text;
+        // Word starts, the naive way.
+        let chars: Vec<(usize, char)> = t.char_indices().collect();
+        let word = |c: char| c.is_alphanumeric() || c == '_';
+        let starts: Vec<usize> = (0..chars.len())
+            .filter(|&k| word(chars[k].1) && (k == 0 || !word(chars[k - 1].1)))
+            .map(|k| chars[k].0)
+            .collect();
+        assert_eq!(starts.len(), 11, "{t:?}");
+        let bounds: Vec<usize> = t.char_indices().map(|(i, _)| i).chain([t.len()]).collect();
+        for &lo in &bounds {
+            for &hi in bounds.iter().filter(|&&h| h >= lo) {
+                let n = starts.iter().filter(|&&s| lo <= s && s < hi).count();
+                assert_eq!(d.words_in(lo, hi, usize::MAX), n, "{lo}..{hi}");
+                for cap in 0..3 {
+                    assert_eq!(d.words_in(lo, hi, cap), n.min(cap + 1), "{lo}..{hi} {cap}");
+                }
+            }
+            let first = starts.partition_point(|&s| s < lo);
+            for n in 0..14 {
+                assert_eq!(d.word_start_after(lo, n), starts.get(first + n).copied());
             }
         }
     }
@@ -1514,11 +1603,13 @@ rule R {
             for a in &a_ms {
                 let naive = b_ms
                     .iter()
-                    .filter(|b| (b.start, b.end) != (a.start, a.end))
-                    .map(|b| (ev.words_between(0, a, b), b))
+                    .filter(|b| (b.start(), b.end()) != (a.start(), a.end()))
+                    .map(|b| (ev.words_between(0, a, b, usize::MAX), b))
                     .min_by_key(|(d, _)| *d)
-                    .map(|(d, b)| (d, b.start, b.end));
-                let fast = ev.nearest(0, a, &b_ms).map(|(d, b)| (d, b.start, b.end));
+                    .map(|(d, b)| (d, b.start(), b.end()));
+                let fast = ev
+                    .nearest(0, a, &b_ms, usize::MAX)
+                    .map(|(d, b)| (d, b.start(), b.end()));
                 assert_eq!(fast, naive);
             }
         }
