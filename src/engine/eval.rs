@@ -151,17 +151,19 @@ impl DocIndex<'_> {
         }
     }
 
+    /// Whether the character before `at` is a word character.
+    fn word_before(&self, at: usize) -> bool {
+        let before = self.folded.text[..at].chars().next_back();
+        before.is_some_and(|c| c.is_alphanumeric() || c == '_')
+    }
+
     /// The words that start in `lo..hi` of the folded text, counted up to `cap + 1`: callers
     /// compare with a distance in words, and reading on past it would be wasted. (No index of
     /// word starts is kept: for a tender of 500 drafts it took 8 MB.)
     fn words_in(&self, lo: usize, hi: usize, cap: usize) -> usize {
-        let text = &self.folded.text;
-        let mut prev = text[..lo]
-            .chars()
-            .next_back()
-            .is_some_and(|c| c.is_alphanumeric() || c == '_');
+        let mut prev = self.word_before(lo);
         let (mut n, mut i) = (0, lo);
-        while i < hi.min(text.len()) {
+        while i < hi.min(self.folded.text.len()) {
             let (w, len) = self.word_char(i);
             if w && !prev {
                 n += 1;
@@ -178,13 +180,9 @@ impl DocIndex<'_> {
     /// Where the word after the first `n` words that start at or after `from` starts (`None`
     /// when the text has no more).
     fn word_start_after(&self, from: usize, n: usize) -> Option<usize> {
-        let text = &self.folded.text;
-        let mut prev = text[..from]
-            .chars()
-            .next_back()
-            .is_some_and(|c| c.is_alphanumeric() || c == '_');
+        let mut prev = self.word_before(from);
         let (mut seen, mut i) = (0, from);
-        while i < text.len() {
+        while i < self.folded.text.len() {
             let (w, len) = self.word_char(i);
             if w && !prev {
                 if seen == n {
@@ -1400,6 +1398,16 @@ rule R {
         out
     }
 
+    /// A tender of one Markdown document.
+    fn one_doc(text: String) -> [Document; 1] {
+        [Document::from_text(
+            std::path::Path::new("t.md"),
+            "t.md",
+            crate::document::Format::Markdown,
+            text,
+        )]
+    }
+
     /// The test pack of [`RULES`].
     fn test_source() -> PackSource {
         PackSource {
@@ -1489,13 +1497,7 @@ rule R {
         assert!(matches!(ends("gapped"), Some(Some(_))));
         assert_eq!(ends("gapped_far"), Some(None));
         for text in texts() {
-            let doc = Document::from_text(
-                std::path::Path::new("t.md"),
-                "t.md",
-                crate::document::Format::Markdown,
-                text.clone(),
-            );
-            let docs = [doc];
+            let docs = one_doc(text.clone());
             let ev = Evaluator::new(pack, &docs, true, false);
             let d = &ev.docs[0];
             for (id, atom) in pack.atoms.iter().enumerate() {
@@ -1550,13 +1552,7 @@ rule R {
         let pack = &set.packs[0];
         let text =
             "L’accompagnement socio-professionnel : 12 000 heures, ÉTÉ 2024 ; œuvre_x «  fin »";
-        let doc = Document::from_text(
-            std::path::Path::new("t.md"),
-            "t.md",
-            crate::document::Format::Markdown,
-            text.into(),
-        );
-        let docs = [doc];
+        let docs = one_doc(text.into());
         let ev = Evaluator::new(pack, &docs, true, false);
         let d = &ev.docs[0];
         let t = &d.folded.text;
@@ -1591,13 +1587,7 @@ rule R {
         let word = pack.atoms.iter().position(|a| a.label == "word").unwrap();
         let full = pack.atoms.iter().position(|a| a.label == "full").unwrap();
         for text in texts() {
-            let doc = Document::from_text(
-                std::path::Path::new("t.md"),
-                "t.md",
-                crate::document::Format::Markdown,
-                text,
-            );
-            let docs = [doc];
+            let docs = one_doc(text);
             let ev = Evaluator::new(pack, &docs, true, false);
             let (a_ms, b_ms) = (ev.matches(0, full).to_vec(), ev.matches(0, word).to_vec());
             for a in &a_ms {
