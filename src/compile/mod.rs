@@ -5,6 +5,7 @@ pub mod anchored;
 pub mod plans;
 mod resolve;
 pub mod scan;
+pub mod tree;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -211,11 +212,17 @@ impl Atom {
                 AtomSource::Terms(terms) => Some(regex_syntax::hir::Hir::alternation(
                     terms.iter().map(|t| crate::fold::term_hir(t)).collect(),
                 )),
-                AtomSource::Pattern => regex_syntax::ParserBuilder::new()
-                    .case_insensitive(self.case_insensitive)
-                    .build()
-                    .parse(self.pattern())
-                    .ok(),
+                // The tree kept in the plan of a previous run, or the pattern parsed.
+                AtomSource::Pattern => (self.plan.as_ref())
+                    .and_then(|p| p.syntax.as_deref())
+                    .and_then(tree::from_bytes)
+                    .or_else(|| {
+                        regex_syntax::ParserBuilder::new()
+                            .case_insensitive(self.case_insensitive)
+                            .build()
+                            .parse(self.pattern())
+                            .ok()
+                    }),
             })
             .as_ref()
     }

@@ -35,6 +35,9 @@ pub struct Plan {
     pub literals: Vec<Vec<u8>>,
     /// For a pattern tried at its literals' starts: the literals its matches end with.
     pub ends: Option<Ends>,
+    /// The pattern's syntax tree (see [`super::tree`]), for patterns written in a rule file
+    /// (a term list's tree is built from its terms as quickly).
+    pub syntax: Option<Vec<u8>>,
 }
 
 /// Plans by pattern (the regex as run, and whether it runs on the original text), in order:
@@ -111,6 +114,7 @@ mod tests {
                     literals: vec![b"ion".to_vec(), b"ions".to_vec()],
                     within: Some(14),
                 }),
+                syntax: None,
             },
         );
         p.insert(
@@ -122,6 +126,7 @@ mod tests {
                 mode: Mode::Window(42),
                 literals: vec![vec![0xc3], b"%".to_vec()],
                 ends: None,
+                syntax: Some(vec![3, 1, 0]),
             },
         );
         p

@@ -14,8 +14,8 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex_syntax::hir::literal::{ExtractKind, Extractor, Seq};
 use regex_syntax::hir::{self, Class, Hir, HirKind};
 
-use super::Atom;
 use super::plans::Plan;
+use super::{Atom, AtomSource};
 use crate::fold::{folds_to_itself, offset};
 
 /// Bytes of text scanned with the compact automaton before the DFA is built (both report the
@@ -483,12 +483,17 @@ impl Scanner {
                         None => (Mode::Full, Vec::new(), None),
                     };
                     atom.planned_here = true;
+                    let syntax = match atom.source {
+                        AtomSource::Pattern => atom.syntax().map(super::tree::to_bytes),
+                        AtomSource::Terms(_) => None,
+                    };
                     Plan {
                         case_insensitive: atom.case_insensitive,
                         value_group: atom.value_group,
                         mode,
                         literals,
                         ends,
+                        syntax,
                     }
                 }
             };
