@@ -277,7 +277,30 @@ fn terminal_width() -> usize {
         .unwrap_or(100)
 }
 
+/// glibc's allocator grows the heaps of the threads other than the main one a few pages at a
+/// time, and gives memory back as soon as it can, with a system call each: 778 `mprotect`
+/// calls to check one 200 KB draft, most of them by the rayon workers that compile and run
+/// the patterns. Keeping 16 MB of slack at the top of a heap (memory reserved, resident only
+/// once used) takes that to 11 (`strace -c`), and the draft's check from 41.5 to 36.8 ms of
+/// CPU (`perf stat`, 20 runs). Peak memory is unchanged on the corpora (the slack is only
+/// address space until it is used).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn tune_allocator() {
+    unsafe extern "C" {
+        /// glibc's `mallopt(3)`: sets one parameter of the allocator; no pointer involved.
+        safe fn mallopt(param: std::ffi::c_int, value: std::ffi::c_int) -> std::ffi::c_int;
+    }
+    const M_TOP_PAD: std::ffi::c_int = -2;
+    // A refusal (0) leaves glibc's default: nothing to do about it.
+    let _ = mallopt(M_TOP_PAD, 16 << 20);
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn tune_allocator() {}
+
 fn main() -> ExitCode {
+    // Before any other thread exists.
+    tune_allocator();
     // A panic inside the PDF library is caught and reported as an unreadable file; keep the
     // default hook quiet about it.
     let default_hook = std::panic::take_hook();
