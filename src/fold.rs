@@ -677,6 +677,7 @@ pub fn fold_regex(pattern: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::Lcg;
     use regex::Regex;
 
     /// The literal scan leaves out of a pattern what `folds_to_itself` says folded text cannot
@@ -693,26 +694,6 @@ mod tests {
         assert!(folds_to_itself('e') && folds_to_itself(' ') && folds_to_itself('\''));
     }
 
-    /// A small deterministic random generator for the tests below.
-    struct Lcg(u64);
-
-    impl Lcg {
-        fn below(&mut self, n: usize) -> usize {
-            self.0 = self
-                .0
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (self.0 >> 33) as usize % n
-        }
-
-        /// Up to 31 pieces of the palette, joined.
-        fn text(&mut self, palette: &[&str]) -> String {
-            (0..self.below(32))
-                .map(|_| palette[self.below(palette.len())])
-                .collect()
-        }
-    }
-
     /// The fast paths (runs of plain ASCII with single spaces, the Latin table) give what
     /// folding one character at a time gives.
     #[test]
@@ -723,7 +704,7 @@ mod tests {
         ];
         let mut random = Lcg(11);
         for _ in 0..2000 {
-            let t = random.text(&palette);
+            let t = random.text(&palette, 32);
             let whole = fold(&t, std::slice::from_ref(&(0..t.len())));
             let mut chars: Vec<Range<usize>> = Vec::new();
             for (i, c) in t.char_indices() {
@@ -768,7 +749,7 @@ mod tests {
         ];
         let mut random = Lcg(5);
         for _ in 0..5000 {
-            let t = random.text(&palette);
+            let t = random.text(&palette, 32);
             let fast = fold(&t, std::slice::from_ref(&(0..t.len())));
             let slow = slowly(&t);
             assert_eq!(fast.text, slow.text, "{t:?}");

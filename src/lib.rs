@@ -20,5 +20,7 @@ pub mod limits;
 pub mod lint;
 pub mod packs;
 pub mod report;
+#[cfg(test)]
+mod testing;
 
 pub use compile::suggest;

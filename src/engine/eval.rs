@@ -1384,15 +1384,11 @@ rule R {
         // Many ends for a lazy gated pattern, no full stop: the backward search gives up and
         // searches forward.
         let mut out = vec!["1 heures de travail ".repeat(300)];
-        let mut seed = 7u64;
+        let mut random = crate::testing::Lcg(7);
         for n in 0..60 {
-            let mut t = String::new();
-            for _ in 0..(n % 12 + 1) {
-                seed = seed
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                t.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
-            }
+            let t: String = (0..(n % 12 + 1))
+                .map(|_| pieces[random.below(pieces.len())])
+                .collect();
             out.push(t);
         }
         out
