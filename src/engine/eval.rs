@@ -143,18 +143,20 @@ impl DocIndex<'_> {
         let text = &self.folded.text;
         match text.as_bytes()[i] {
             // Folded text is mostly ASCII: decode a character only past it.
-            b if b.is_ascii() => (b.is_ascii_alphanumeric() || b == b'_', 1),
+            b if b.is_ascii() => (is_word(char::from(b)), 1),
             _ => text[i..]
                 .chars()
                 .next()
-                .map_or((false, 1), |c| (c.is_alphanumeric(), c.len_utf8())),
+                .map_or((false, 1), |c| (is_word(c), c.len_utf8())),
         }
     }
 
     /// Whether the character before `at` is a word character.
     fn word_before(&self, at: usize) -> bool {
-        let before = self.folded.text[..at].chars().next_back();
-        before.is_some_and(|c| c.is_alphanumeric() || c == '_')
+        self.folded.text[..at]
+            .chars()
+            .next_back()
+            .is_some_and(is_word)
     }
 
     /// The words that start in `lo..hi` of the folded text, counted up to `cap + 1`: callers
@@ -224,6 +226,11 @@ impl Outcome {
     fn new(holds: bool, occs: Vec<Occ>) -> Self {
         Outcome { holds, occs }
     }
+}
+
+/// Whether a character is part of a word (for distances in words).
+fn is_word(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
 }
 
 /// Whether the scan tells that an atom searched from its literals (`mode`) has none in a
@@ -343,12 +350,6 @@ impl<'a> Evaluator<'a> {
         Some(&**d.matches[i].get_or_init(Box::default))
     }
 
-    /// Whether the scan tells that an atom searched from its literals has none in a document,
-    /// and so no match there.
-    fn no_literal(&self, d: &DocIndex, atom: AtomId) -> bool {
-        no_literal(self.pack.scanner.modes[atom], &d.hits, atom)
-    }
-
     /// Every match of an atom in a document.
     fn matches(&self, doc: usize, atom: AtomId) -> &[Match] {
         let d = &self.docs[doc];
@@ -421,7 +422,8 @@ impl<'a> Evaluator<'a> {
             _ => None,
         };
         let crowded = d.hits.crowded(atom);
-        if self.no_literal(d, atom) || line_hits.is_some_and(<[u32]>::is_empty) {
+        // (An atom whose literals do not occur has no search state: see `atom_matches`.)
+        if line_hits.is_some_and(<[u32]>::is_empty) {
             p.done = true;
             return;
         }
