@@ -507,10 +507,8 @@ impl Scanner {
                     format!("(?:{})", atom.pattern())
                 });
             }
-            within.push(match (&plan.ends, mode) {
-                (Some(e), Mode::Prefix) => Some(e.within),
-                _ => None,
-            });
+            // Only prefix patterns have end literals (see `plan_hir`).
+            within.push(plan.ends.as_ref().map(|e| e.within));
             modes.push(mode);
             atom.plan = Some(plan);
         }
@@ -520,10 +518,7 @@ impl Scanner {
             std::collections::HashMap::with_capacity(4 * atoms.len());
         for (id, atom) in atoms.iter().enumerate() {
             let Some(plan) = &atom.plan else { continue };
-            let ends = match modes[id] {
-                Mode::Prefix => plan.ends.as_ref().map_or(&[][..], |e| &e.literals[..]),
-                _ => &[],
-            };
+            let ends = plan.ends.as_ref().map_or(&[][..], |e| &e.literals[..]);
             let roles = (plan.literals.iter().map(|l| (l, Owner::Main(id))))
                 .chain(ends.iter().map(|l| (l, Owner::End(id))));
             for (l, owner) in roles {
@@ -795,9 +790,19 @@ mod tests {
             ),
         ];
         let scanner = Scanner::new(&mut atoms);
-        // The automaton built beforehand on another thread, or on first use: the same hits.
-        let warmed = scanner.clone();
+        // Another scanner of the same atoms, whose automaton is built beforehand on another
+        // thread (the first one builds its own on first use).
+        let warmed = Scanner::new(&mut atoms.clone());
         warmed.warm_up();
+        let waited = std::time::Instant::now();
+        while warmed.ac.get().is_none() && waited.elapsed().as_secs() < 30 {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        assert!(
+            warmed.ac.get().is_some_and(Option::is_some),
+            "not built beforehand"
+        );
+        assert!(scanner.ac.get().is_none());
         let far = "x".repeat(300);
         let text = format!("liste sans fin. tableau {far} nir. liste des nir, tableau nir");
         let hits = scanner.scan(&text);
