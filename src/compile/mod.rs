@@ -141,9 +141,36 @@ pub(crate) enum AtomSource {
 }
 
 impl Atom {
+    /// The atom of a pattern written in a rule file.
     pub(crate) fn new(
         label: String,
         pattern: String,
+        case_insensitive: bool,
+        original: bool,
+        value_group: Option<usize>,
+    ) -> Atom {
+        let pattern = OnceLock::from(pattern);
+        let source = AtomSource::Pattern;
+        Atom::made(
+            label,
+            pattern,
+            case_insensitive,
+            original,
+            value_group,
+            source,
+        )
+    }
+
+    /// The atom of a term list: its pattern is written out only if asked for (most runs only
+    /// need its syntax tree, and only for the lists a document has literals of).
+    pub(crate) fn terms(label: String, terms: Vec<String>) -> Atom {
+        let source = AtomSource::Terms(terms);
+        Atom::made(label, OnceLock::new(), false, false, None, source)
+    }
+
+    fn made(
+        label: String,
+        pattern: OnceLock<String>,
         case_insensitive: bool,
         original: bool,
         value_group: Option<usize>,
@@ -151,7 +178,7 @@ impl Atom {
     ) -> Atom {
         Atom {
             label,
-            pattern: OnceLock::from(pattern),
+            pattern,
             case_insensitive,
             original,
             value_group,
@@ -165,27 +192,11 @@ impl Atom {
         }
     }
 
-    /// The atom of a term list: its pattern is written out only if asked for (most runs only
-    /// need its syntax tree, and only for the lists a document has literals of).
-    pub(crate) fn terms(label: String, terms: Vec<String>) -> Atom {
-        let mut atom = Atom::new(
-            label,
-            String::new(),
-            false,
-            false,
-            None,
-            AtomSource::Pattern,
-        );
-        atom.pattern = OnceLock::new();
-        atom.source = AtomSource::Terms(terms);
-        atom
-    }
-
     /// The regex actually run (folded, unless `original`).
     pub fn pattern(&self) -> &str {
         self.pattern.get_or_init(|| match &self.source {
             AtomSource::Terms(terms) => crate::fold::terms_regex(terms),
-            // Set when the atom is made.
+            // Set when the atom is made (`Atom::new`).
             AtomSource::Pattern => String::new(),
         })
     }

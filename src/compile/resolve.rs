@@ -241,7 +241,6 @@ impl<'a> Builder<'a> {
                 plan.case_insensitive,
                 original,
                 plan.value_group,
-                AtomSource::Pattern,
             );
             atom.plan = Some(plan);
             self.atoms.push(atom);
@@ -250,15 +249,8 @@ impl<'a> Builder<'a> {
         match parse_pattern(&pattern, !original) {
             Ok((hir, case_insensitive)) => {
                 let value_group = value_group(&hir);
-                let atom = Atom::new(
-                    label,
-                    pattern,
-                    case_insensitive,
-                    original,
-                    value_group,
-                    AtomSource::Pattern,
-                )
-                .with_syntax(hir);
+                let atom = Atom::new(label, pattern, case_insensitive, original, value_group)
+                    .with_syntax(hir);
                 self.atoms.push(atom);
                 Some(self.atoms.len() - 1)
             }

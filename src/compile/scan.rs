@@ -772,21 +772,13 @@ mod tests {
         );
 
         let mut atoms = vec![
-            crate::compile::Atom::new(
-                "gap".into(),
-                gap.into(),
-                false,
-                false,
-                None,
-                crate::compile::AtomSource::Pattern,
-            ),
+            crate::compile::Atom::new("gap".into(), gap.into(), false, false, None),
             crate::compile::Atom::new(
                 "short".into(),
                 r"(?-u:\b)liste[^.;]{0,3}nir".into(),
                 false,
                 false,
                 None,
-                crate::compile::AtomSource::Pattern,
             ),
         ];
         let scanner = Scanner::new(&mut atoms);
