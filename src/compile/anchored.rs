@@ -155,7 +155,7 @@ impl AnchoredRegex {
 /// A pattern reversed (see [`super::Atom::reverse`]), with a pool of search caches: creating
 /// a cache costs more than most searches with it.
 pub struct Reverse {
-    pub dfa: Arc<DFA>,
+    dfa: Arc<DFA>,
     caches: Pool<Cache, CacheFn>,
 }
 

@@ -107,7 +107,9 @@ pub fn to_bytes(h: &Hir) -> Vec<u8> {
 /// checked whole before it is used, so only a bug would give such bytes).
 pub fn from_bytes(bytes: &[u8]) -> Option<Hir> {
     let (n, rest): (Node, &[u8]) = postcard::take_from_bytes(bytes).ok()?;
-    rest.is_empty().then_some(())?;
+    if !rest.is_empty() {
+        return None;
+    }
     hir(n)
 }
 
