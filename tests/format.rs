@@ -1,6 +1,8 @@
 //! `tenderlint fmt`: formatting keeps the meaning (same syntax tree, spans aside) and every
 //! comment, and formatting twice changes nothing — on the shipped packs and on generated files.
 
+mod common;
+
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -63,16 +65,12 @@ fn shipped_packs_are_formatted() {
     }
 }
 
-/// A small deterministic generator.
-struct Gen(u64);
+/// Random rule-file pieces, from a small deterministic generator.
+struct Gen(common::Lcg);
 
 impl Gen {
     fn next(&mut self, n: usize) -> usize {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        ((self.0 >> 33) as usize) % n
+        self.0.below(n)
     }
     fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
         xs[self.next(xs.len())]
@@ -202,7 +200,7 @@ impl Gen {
 
 #[test]
 fn formatting_generated_files_preserves_the_tree() {
-    let mut g = Gen(7);
+    let mut g = Gen(common::Lcg(7));
     for _ in 0..300 {
         let src = g.file();
         let out = assert_preserves(&src);

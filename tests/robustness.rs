@@ -9,18 +9,8 @@ use tenderlint::document::{Document, Tender};
 use tenderlint::engine::{Options, check_tender};
 use tenderlint::packs;
 
-/// A small deterministic generator (no dependency needed for this).
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        self.0 >> 33
-    }
-}
+mod common;
+use common::Lcg;
 
 static RULES: LazyLock<RuleSet> = LazyLock::new(|| {
     let (rules, errors) = compile::compile(&packs::builtin(), &HashMap::new());
