@@ -81,16 +81,13 @@ pub fn rules_for(config: &Config, req: &Request, run: &mut Run) -> RuleSet {
         .and_then(read_plans)
         .and_then(|bytes| Plans::from_bytes(&bytes))
         .unwrap_or_default();
-    let (set, errors) = compile::compile_with_plans(&sources, &config.param_values(), &known);
+    let (set, errors) = compile::compile_with_plans(&sources, &config.param_values(), known);
     // The literal automata are built while the documents are read.
     for pack in &set.packs {
         pack.scanner.warm_up();
     }
-    if let Some(file) = cache {
-        let (plans, new) = set.plans();
-        if new {
-            keep_plans(&file, &plans);
-        }
+    if let Some(file) = cache.filter(|_| set.has_new_plans()) {
+        keep_plans(&file, &set.plans().0);
     }
     run.rule_errors.extend(errors);
     run.rule_errors.extend(config.validate(&set));

@@ -442,6 +442,15 @@ impl RuleSet {
         self.rules().find(|(_, r)| r.id.eq_ignore_ascii_case(id))
     }
 
+    /// Whether the plan of some pattern was worked out in this run: the plans are then worth
+    /// keeping for the next (see [`RuleSet::plans`]).
+    pub fn has_new_plans(&self) -> bool {
+        self.packs
+            .iter()
+            .flat_map(|p| &p.atoms)
+            .any(|a| a.planned_here)
+    }
+
     /// The plans of every pattern, and whether any was worked out in this run (so that the
     /// plans are worth keeping for the next).
     pub fn plans(&self) -> (plans::Plans, bool) {
@@ -471,7 +480,7 @@ pub fn compile(
     sources: &[PackSource],
     params: &HashMap<String, f64>,
 ) -> (RuleSet, Vec<RuleFileError>) {
-    compile_with_plans(sources, params, &plans::Plans::default())
+    compile_with_plans(sources, params, plans::Plans::default())
 }
 
 /// [`compile`], with the plans of a previous run (see [`plans`]); [`RuleSet::plans`] gives
@@ -479,12 +488,12 @@ pub fn compile(
 pub fn compile_with_plans(
     sources: &[PackSource],
     params: &HashMap<String, f64>,
-    known: &plans::Plans,
+    mut known: plans::Plans,
 ) -> (RuleSet, Vec<RuleFileError>) {
     let mut set = RuleSet::default();
     let mut errors = Vec::new();
     for src in sources {
-        match compile_pack(src, params, known) {
+        match compile_pack(src, params, &mut known) {
             Ok(pack)
                 if set.rules().count() + pack.rules.len() > crate::limits::current().max_rules =>
             {

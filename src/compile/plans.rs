@@ -54,6 +54,12 @@ impl Plans {
         self.entries.get(&(pattern.to_string(), original))
     }
 
+    /// Takes a plan out (loading a pack moves each plan into its pattern: a copy of its
+    /// literals and syntax tree would cost more than looking it up).
+    pub fn take(&mut self, pattern: &str, original: bool) -> Option<Plan> {
+        self.entries.remove(&(pattern.to_string(), original))
+    }
+
     pub fn insert(&mut self, pattern: String, original: bool, plan: Plan) {
         self.entries.insert((pattern, original), plan);
     }

@@ -29,8 +29,11 @@ impl Def {
 
 struct Builder<'a> {
     files: &'a [crate::lang::SourceFile],
-    /// Plans of a previous run, by pattern.
-    known: &'a Plans,
+    /// Plans of a previous run, by pattern, taken out as patterns are loaded.
+    known: &'a mut Plans,
+    /// The atoms that took a plan out of `known`, by its key: a pattern written twice gets a
+    /// copy of it.
+    taken: HashMap<(String, bool), AtomId>,
     errors: Vec<RuleFileError>,
     defs: HashMap<String, (Def, usize, Span)>,
     atoms: Vec<Atom>,
@@ -210,7 +213,8 @@ impl<'a> Builder<'a> {
         // most of the cost of loading the MIQ pack); with a known plan, only when needed. The
         // pattern itself is written out only if asked for.
         let values: Vec<String> = terms.iter().map(|t| t.value.clone()).collect();
-        let known = self.known.get(&plan_key_of_terms(&values), false).cloned();
+        let key = plan_key_of_terms(&values);
+        let known = self.known_plan(&key, false);
         let mut atom = Atom::terms(label, values);
         match known {
             Some(plan) => atom.plan = Some(plan),
@@ -221,8 +225,26 @@ impl<'a> Builder<'a> {
                 atom = atom.with_syntax(tree);
             }
         }
+        Some(self.push_atom(atom, key, false))
+    }
+
+    /// The plan a previous run worked out for a pattern (by its key: see [`Atom::plan_key`]),
+    /// taken out of the known plans, or copied from the atom that took it.
+    fn known_plan(&mut self, key: &str, original: bool) -> Option<super::plans::Plan> {
+        self.known.take(key, original).or_else(|| {
+            let &id = self.taken.get(&(key.to_string(), original))?;
+            self.atoms[id].plan.clone()
+        })
+    }
+
+    /// Adds an atom; one with a plan may lend it to a later atom of the same pattern.
+    fn push_atom(&mut self, atom: Atom, key: String, original: bool) -> AtomId {
+        let id = self.atoms.len();
+        if atom.plan.is_some() {
+            self.taken.entry((key, original)).or_insert(id);
+        }
         self.atoms.push(atom);
-        Some(self.atoms.len() - 1)
+        id
     }
 
     fn regex_atom(&mut self, file: usize, label: String, lit: &ast::RegexLit) -> Option<AtomId> {
@@ -233,18 +255,16 @@ impl<'a> Builder<'a> {
             fold_regex(&lit.pattern)
         };
         // A plan of a previous run for this very pattern: it parsed, and how it runs is known.
-        if let Some(plan) = self.known.get(&pattern, original) {
-            let plan = plan.clone();
+        if let Some(plan) = self.known_plan(&pattern, original) {
             let mut atom = Atom::new(
                 label,
-                pattern,
+                pattern.clone(),
                 plan.case_insensitive,
                 original,
                 plan.value_group,
             );
             atom.plan = Some(plan);
-            self.atoms.push(atom);
-            return Some(self.atoms.len() - 1);
+            return Some(self.push_atom(atom, pattern, original));
         }
         match parse_pattern(&pattern, !original) {
             Ok((hir, case_insensitive)) => {
@@ -605,7 +625,7 @@ fn required<'s>(
 pub fn compile_pack(
     src: &PackSource,
     params: &HashMap<String, f64>,
-    known: &Plans,
+    known: &mut Plans,
 ) -> Result<Pack, Vec<RuleFileError>> {
     let mut parsed = Vec::new();
     let mut errors = Vec::new();
@@ -621,6 +641,7 @@ pub fn compile_pack(
     let mut b = Builder {
         files: &src.files,
         known,
+        taken: HashMap::new(),
         errors,
         defs: HashMap::new(),
         atoms: Vec::new(),

@@ -1441,7 +1441,7 @@ rule R {
         }
         let bytes = plans.to_bytes();
         let known = crate::compile::plans::Plans::from_bytes(&bytes).unwrap();
-        let (again, errors) = crate::compile::compile_with_plans(&sources, &params, &known);
+        let (again, errors) = crate::compile::compile_with_plans(&sources, &params, known);
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(again.plans(), (plans, false));
         for (p1, p2) in fresh.packs.iter().zip(&again.packs) {
