@@ -19,13 +19,25 @@ static ROMAN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[IVX]+\s*[.)–-]
 static LIST_ITEM: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:[-*•–·]|[a-z]\)|[0-9]+\))\s+").unwrap());
 
+/// Whether `line` starts with one of `words`' first three letters, in any case: what a line
+/// must start with for the `ARTICLE` and `PART` patterns to match (their letters have no
+/// other case-insensitive forms than ASCII ones, but for the long s, which callers check).
+/// Most lines start with another word, and a regex with groups costs a few thousand
+/// instructions per line.
+fn starts_like(line: &str, words: &[&str]) -> bool {
+    let head = line.as_bytes().get(..3).unwrap_or_default();
+    words
+        .iter()
+        .any(|w| head.eq_ignore_ascii_case(&w.as_bytes()[..3]))
+}
+
 /// The heading level of a numbered article title (`Article 3`, `ARTICLE 3.2 – Public`), the
 /// one shape of heading that readers of styled formats recognise in unstyled paragraphs.
 pub fn article_level(line: &str) -> Option<u8> {
     let line = line.trim();
     if !(2..=120).contains(&line.chars().count())
         || line.ends_with(['.', ';', ','])
-        || !line.starts_with(['a', 'A'])
+        || !starts_like(line, &["article"])
     {
         return None;
     }
@@ -46,32 +58,31 @@ pub fn heading_level(line: &str) -> Option<u8> {
     if chars.is_some_and(|n| !(2..=120).contains(&n)) {
         return None;
     }
-    if matches!(first, b'a' | b'A')
+    if starts_like(line, &["article"])
         && let Some(c) = ARTICLE.captures(line)
     {
         return Some(2 + c[1].matches('.').count() as u8);
     }
     // `(?i)s` also matches the long s.
     let part_start =
-        matches!(first.to_ascii_lowercase(), b't' | b'c' | b'p' | b's') || line.starts_with('ſ');
+        starts_like(line, &["titre", "chapitre", "partie", "section"]) || line.starts_with('ſ');
     if part_start && PART.is_match(line) {
         return Some(1);
     }
     let sentence_end = line.ends_with(['.', ';', ',']) && !line.ends_with("...");
-    if first.is_ascii_digit()
-        && let Some(c) = NUMBERED.captures(line)
-    {
+    if first.is_ascii_digit() && NUMBERED.is_match(line) {
         if !sentence_end && chars.is_none_or(|n| n <= 90) {
-            return Some(2 + c[1].matches('.').count() as u8);
+            return Some(2 + leading_number(line).matches('.').count() as u8);
         }
         return None;
     }
     if matches!(first, b'I' | b'V' | b'X') && ROMAN.is_match(line) && !sentence_end {
         return Some(1);
     }
-    if sentence_end || !line.contains(char::is_whitespace) {
+    if sentence_end {
         return None;
     }
+    // A line in capitals (`PUBLIC BÉNÉFICIAIRE`): most lines have a small letter early.
     let mut letters = 0;
     for c in line.chars().filter(|c| c.is_alphabetic()) {
         if !c.is_uppercase() {
@@ -79,7 +90,22 @@ pub fn heading_level(line: &str) -> Option<u8> {
         }
         letters += 1;
     }
-    (letters >= 4 && !is_list_item(line)).then_some(1)
+    (letters >= 4 && line.contains(char::is_whitespace) && !is_list_item(line)).then_some(1)
+}
+
+/// The number a numbered heading starts with (`1.2` of `1.2. Public`): the longest run of
+/// digits, with dots between digits, at the start. It is the `NUMBERED` pattern's group: a
+/// shorter one would leave a digit, or a dot and a digit, where the pattern wants a space,
+/// a bracket or one dot before one. Asking the regex for its group costs a few thousand
+/// instructions per line, and many lines of a draft start with a number.
+fn leading_number(line: &str) -> &str {
+    let b = line.as_bytes();
+    let digits = |from: usize| b[from..].iter().take_while(|c| c.is_ascii_digit()).count();
+    let mut end = digits(0);
+    while end > 0 && b.get(end) == Some(&b'.') && digits(end + 1) > 0 {
+        end += 1 + digits(end + 1);
+    }
+    &line[..end]
 }
 
 /// Whether a line starts as a list item (`- `, `• `, `a) `, `3) `): the regex runs only on
@@ -191,6 +217,61 @@ mod tests {
                 assert_eq!(is_list_item(&line), LIST_ITEM.is_match(&line), "{line:?}");
             }
         }
+    }
+
+    /// A line the article or part patterns match starts like one of their words, in every
+    /// case (the regexes are only run on those).
+    #[test]
+    fn heading_shapes_prechecked_as_the_regex_says() {
+        let starts = [
+            "Article", "ARTICLE", "aRtIcLe", "Art.", "art", "Arti", "Afin", "au", "Titre", "TITRE",
+            "titres", "Chapitre", "chap", "Partie", "PARTIES", "Section", "SECTION", "ſection",
+            "Sect", "Tout", "Pour", "Ce", "",
+        ];
+        let rests = [
+            " 3",
+            " 1er",
+            " II",
+            "3.2 – Objet",
+            " premier",
+            ": ",
+            " x",
+            "",
+            "\t12",
+        ];
+        for a in starts {
+            for b in rests {
+                let line = format!("{a}{b}");
+                if ARTICLE.is_match(&line) {
+                    assert!(starts_like(&line, &["article"]), "{line:?}");
+                }
+                if PART.is_match(&line) && !line.starts_with('ſ') {
+                    assert!(
+                        starts_like(&line, &["titre", "chapitre", "partie", "section"]),
+                        "{line:?}"
+                    );
+                }
+            }
+        }
+        assert_eq!(heading_level("ſection 2 – Public"), Some(1));
+        // The number of a numbered heading, as the pattern's group gives it.
+        let numbers = [
+            "1", "12", "1.2", "1.2.3", "1.", "1..2", "1.2.", "12.x", "3)",
+        ];
+        let rests = [
+            " Objet", ". Objet", ") Objet", "  Public", "x", " 12", ".3 Objet", "",
+        ];
+        for a in numbers {
+            for b in rests {
+                let line = format!("{a}{b}");
+                if let Some(c) = NUMBERED.captures(&line) {
+                    assert_eq!(leading_number(&line), &c[1], "{line:?}");
+                }
+            }
+        }
+        assert_eq!(heading_level("1.2.3 Encadrement"), Some(4));
+        assert_eq!(heading_level("Art. 4 Délais"), Some(2));
+        assert_eq!(heading_level("Afin de garantir"), None);
     }
 
     #[test]
