@@ -329,15 +329,8 @@ pub fn run_each(req: &Request, mut each: impl FnMut(crate::engine::TenderResult)
                 });
                 continue;
             }
-            // Suppressions, document by document.
             let mut findings = Vec::new();
-            let mut by_file: HashMap<String, Vec<engine::Finding>> = HashMap::new();
-            for f in std::mem::take(&mut result.findings) {
-                by_file.entry(f.file.clone()).or_default().push(f);
-            }
-            for doc in &result.tender.documents {
-                let fs = by_file.remove(&doc.display).unwrap_or_default();
-                let (kept, suppressed) = suppress::apply(doc, fs, &rules);
+            for (kept, suppressed) in suppressions(&rules, &mut result) {
                 findings.extend(kept);
                 run.suppressed.extend(suppressed);
             }
@@ -366,6 +359,32 @@ pub fn run_each(req: &Request, mut each: impl FnMut(crate::engine::TenderResult)
         first = false;
     }
     run
+}
+
+/// The findings of a tender's documents that their suppressions keep, and the suppressed
+/// ones, document by document (in the tender's order; in parallel: looking for markers reads
+/// every document's text).
+fn suppressions(
+    rules: &RuleSet,
+    result: &mut engine::TenderResult,
+) -> Vec<(Vec<engine::Finding>, Vec<suppress::Suppressed>)> {
+    use rayon::prelude::*;
+    let docs = &result.tender.documents;
+    // A finding belongs to the first document of its name.
+    let mut index: HashMap<&str, usize> = HashMap::with_capacity(docs.len());
+    for (i, d) in docs.iter().enumerate().rev() {
+        index.insert(d.display.as_str(), i);
+    }
+    let mut per_doc: Vec<Vec<engine::Finding>> = vec![Vec::new(); docs.len()];
+    for f in std::mem::take(&mut result.findings) {
+        if let Some(&i) = index.get(f.file.as_str()) {
+            per_doc[i].push(f);
+        }
+    }
+    docs.par_iter()
+        .zip(per_doc)
+        .map(|(doc, fs)| suppress::apply(doc, fs, rules))
+        .collect()
 }
 
 /// Whether the run fails under a policy.

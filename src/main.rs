@@ -321,8 +321,14 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    // A terminal gets each line as it is written; a pipe or a file gets blocks, as with
+    // ripgrep (one write per tender when streaming, instead of one per finding).
     let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out: Box<dyn Write> = if stdout.is_terminal() {
+        Box::new(stdout.lock())
+    } else {
+        Box::new(std::io::BufWriter::with_capacity(64 << 10, stdout.lock()))
+    };
     let code = match cli.command {
         Command::Check(args) => check(args, &mut out),
         Command::Report {
@@ -401,7 +407,11 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> u8 {
     let run = if streaming {
         tenderlint::lint::run_each(&request, |r| {
             levels.extend(r.findings.iter().map(|f| f.level));
-            stream_failed |= Short.render_result(&r, out).is_err();
+            // Each tender is on screen (or in the pipe) once it is checked.
+            stream_failed |= Short
+                .render_result(&r, out)
+                .and_then(|()| out.flush())
+                .is_err();
         })
     } else {
         let run = tenderlint::lint::run(&request);
