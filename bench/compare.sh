@@ -27,8 +27,11 @@ python3 "$HERE/workload_rules.py" "$KIT/workload.json" "$HERE/workload-rules"
 
 rm -rf "$KIT_COPY" && cp -r "$KIT" "$KIT_COPY" && chmod -R u+w "$KIT_COPY"
 rm -f "$KIT_COPY/results/results.json"
-# --format short, turned into the kit's TSV (path<TAB>check).
-export OURS="$BIN check --no-default-rules --rules {rules} {corpus} --format short --fail-on never | sed -E 's/^([^:]*):[0-9]+:[0-9]+: [a-z]+\\[([^]]*)\\].*/\\1\\t\\2/'"
+# --format short, turned into the kit's TSV: `path<TAB>line:col: level[check] message` (the kit
+# reads the path before the tab and the first check id after it). A plain substitution: the
+# capturing `sed -E` used before took 0.5 s of CPU on the large corpus's 22,700 lines, on the
+# cores tenderlint was using.
+export OURS="$BIN check --no-default-rules --rules {rules} {corpus} --format short --fail-on never | sed 's/:/\\t/'"
 export OURS_RULES="$HERE/workload-rules" OURS_FORMAT=tsv OURS_NAME=tenderlint
 export OURS_VERSION="tenderlint $("$BIN" --version | awk '{print $2}')"
 if [ $# -gt 0 ]; then
