@@ -356,7 +356,13 @@ fn main() -> ExitCode {
         Command::Test { paths, rules } => test_rules(&paths, &rules, &mut out),
         Command::Fmt { paths, check } => fmt(&paths, check, &mut out),
     };
-    let _ = out.flush();
+    // Output into a pipe or a file is buffered: writing it (a full disk, a closed pipe) may
+    // fail only now, and that is a failed run as much as an error while rendering.
+    let code = if out.flush().is_err() {
+        exit::TROUBLE
+    } else {
+        code
+    };
     ExitCode::from(code)
 }
 

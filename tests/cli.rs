@@ -96,6 +96,33 @@ fn usage_errors_exit_2() {
     tl().args(["explain", "NOPE999"]).assert().code(2);
 }
 
+/// Output that cannot be written is a failed run, whatever the format and however small the
+/// output (into a pipe or a file it is written in blocks, so the failure may only show at the
+/// end).
+#[cfg(target_os = "linux")]
+#[test]
+fn output_that_cannot_be_written_exits_2() {
+    let run = |args: &[&str]| {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        std::process::Command::new(env!("CARGO_BIN_EXE_tenderlint"))
+            .args(args)
+            .stdout(full)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .unwrap()
+            .code()
+    };
+    for format in ["human", "short", "json", "sarif", "github"] {
+        let args = ["check", "--format", format, "fixtures/objet-activite"];
+        assert_eq!(run(&args), Some(2), "{args:?}");
+    }
+    assert_eq!(run(&["rules"]), Some(2));
+    assert_eq!(run(&["config", "fixtures/objet-activite"]), Some(2));
+}
+
 #[test]
 fn json_has_the_stable_shape() {
     let (v, _) = json(&["fixtures/objet-activite"]);
