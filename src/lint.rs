@@ -87,7 +87,7 @@ pub fn rules_for(config: &Config, req: &Request, run: &mut Run) -> RuleSet {
         pack.scanner.warm_up();
     }
     if let Some(file) = cache.filter(|_| set.has_new_plans()) {
-        keep_plans(&file, &set.plans().0);
+        keep_plans(&file, &set.plans());
     }
     run.rule_errors.extend(errors);
     run.rule_errors.extend(config.validate(&set));

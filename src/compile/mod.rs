@@ -451,18 +451,16 @@ impl RuleSet {
             .any(|a| a.planned_here)
     }
 
-    /// The plans of every pattern, and whether any was worked out in this run (so that the
-    /// plans are worth keeping for the next).
-    pub fn plans(&self) -> (plans::Plans, bool) {
+    /// The plans of every pattern, to keep for the next run (worth it when
+    /// [`RuleSet::has_new_plans`]).
+    pub fn plans(&self) -> plans::Plans {
         let mut out = plans::Plans::default();
-        let mut new = false;
         for atom in self.packs.iter().flat_map(|p| &p.atoms) {
             if let Some(plan) = &atom.plan {
                 out.insert(atom.plan_key(), atom.original, plan.clone());
-                new |= atom.planned_here;
             }
         }
-        (out, new)
+        out
     }
 }
 
