@@ -906,11 +906,6 @@ mod tests {
         assert!(none.starts(0).is_empty() && none.any(0));
         assert!(!scanner.scan("rien").any(0));
     }
-}
-
-#[cfg(test)]
-mod automata {
-    use super::*;
 
     /// The compact automaton and the DFA find the same places for every pattern of the MIQ
     /// pack, in a complete draft (the scan steps the automata itself, see [`occurrences`]).
