@@ -596,6 +596,70 @@ pub fn term_regex(term: &str) -> String {
     out
 }
 
+/// One step of a term as [`crate::compile::terms::TermMatcher`] runs it: the same pieces as
+/// [`term_regex`], with each optional part written out as the byte strings it may match, in the
+/// order the regex tries them (so the first full match found is the regex's match).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TermStep {
+    /// An ASCII word boundary, `(?-u:\b)`.
+    Boundary,
+    /// One of these byte strings, tried in order; an empty one means the step may match nothing.
+    OneOf(Vec<Vec<u8>>),
+    /// `[0-9a-z_]*`, longest first.
+    Star,
+}
+
+/// At most this many ways to match an optional part `(…)` are written out (each accented
+/// letter in it doubles them: it also matches `_`); a term with more is left to the regex.
+const MAX_OPTIONAL_WAYS: usize = 64;
+
+/// The steps of [`term_regex`]`(term)`, or `None` if an optional part has too many ways to
+/// match (see [`MAX_OPTIONAL_WAYS`]).
+pub fn term_steps(term: &str) -> Option<Vec<TermStep>> {
+    let ways = |c: char| -> Option<Vec<Vec<u8>>> {
+        term_char(c).map(|(f, underscore)| {
+            let mut w = vec![f.into_bytes()];
+            if underscore {
+                w.push(b"_".to_vec());
+            }
+            w
+        })
+    };
+    let optional =
+        |strings: &[&[u8]]| TermStep::OneOf(strings.iter().map(|s| s.to_vec()).collect());
+    let mut steps = Vec::new();
+    for piece in term_pieces(term) {
+        match piece {
+            TermPiece::Boundary => steps.push(TermStep::Boundary),
+            TermPiece::Plural => steps.push(optional(&[b"s", b"x", b""])),
+            TermPiece::Gap => steps.push(optional(&[b" ", b"-", b""])),
+            TermPiece::Apostrophe => {
+                steps.push(optional(&[b"'"]));
+                steps.push(optional(&[b" ", b""]));
+            }
+            TermPiece::Char(c) => steps.extend(ways(c).map(TermStep::OneOf)),
+            TermPiece::Optional(chars) => {
+                // The concatenation's ways in the order backtracking tries them: the first
+                // character's first way with each way of the rest, and so on; then nothing.
+                let mut all: Vec<Vec<u8>> = vec![Vec::new()];
+                for w in chars.into_iter().filter_map(ways) {
+                    if all.len() * w.len() > MAX_OPTIONAL_WAYS {
+                        return None;
+                    }
+                    all = all
+                        .iter()
+                        .flat_map(|a| w.iter().map(move |b| [&a[..], &b[..]].concat()))
+                        .collect();
+                }
+                all.push(Vec::new());
+                steps.push(TermStep::OneOf(all));
+            }
+            TermPiece::Star => steps.push(TermStep::Star),
+        }
+    }
+    Some(steps)
+}
+
 /// The syntax tree of [`term_regex`]`(term)`, built without parsing it (equal to what the
 /// parser makes of it: see the tests).
 pub fn term_hir(term: &str) -> regex_syntax::hir::Hir {

@@ -5,6 +5,7 @@ pub mod anchored;
 pub mod plans;
 mod resolve;
 pub mod scan;
+pub mod terms;
 pub mod tree;
 
 use std::collections::HashMap;
@@ -109,6 +110,8 @@ pub struct Atom {
     compiled: OnceLock<Option<Regex>>,
     anchored: OnceLock<Option<Arc<AnchoredRegex>>>,
     reverse: OnceLock<Option<Arc<Reverse>>>,
+    /// A term list's matcher for anchored tries (see [`terms`]).
+    term_matcher: OnceLock<Option<Arc<terms::TermMatcher>>>,
     /// Where the syntax tree comes from.
     source: AtomSource,
     /// The pattern's syntax tree: made when the pack is loaded, or, when the plan of a previous
@@ -185,6 +188,7 @@ impl Atom {
             compiled: OnceLock::new(),
             anchored: OnceLock::new(),
             reverse: OnceLock::new(),
+            term_matcher: OnceLock::new(),
             source,
             syntax: OnceLock::new(),
             plan: None,
@@ -287,6 +291,21 @@ impl Atom {
                 self.reported(built)
             })
             .as_deref()
+    }
+
+    /// For a term list, what tries it at candidate starts without an automaton (see
+    /// [`terms`]), until it has been tried often enough in this run for its automaton to pay
+    /// for itself; `None` then, for a pattern, or for a list with a term too intricate for it.
+    pub fn term_matcher(&self) -> Option<&terms::TermMatcher> {
+        self.term_matcher
+            .get_or_init(|| match &self.source {
+                AtomSource::Terms(t) if self.value_group.is_none() => {
+                    terms::TermMatcher::new(t).map(Arc::new)
+                }
+                _ => None,
+            })
+            .as_deref()
+            .filter(|m| !m.worn_out())
     }
 
     /// The pattern reversed, to find where matches ending at a place start (the longest

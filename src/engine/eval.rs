@@ -11,6 +11,7 @@ use regex_automata::{Anchored, Input};
 use crate::compile::scan::{Hits, Mode};
 
 use crate::compile::anchored::CachesGuard;
+use crate::compile::terms::{GaveUp, TermMatcher};
 use crate::compile::{AnchoredRegex, AtomId, Check, Condition, Pack, Rule, Scope};
 use crate::document::{BlockKind, Document, Kind};
 use crate::fold::{Folded, fold, offset};
@@ -61,6 +62,12 @@ impl Match {
 enum Engine<'r> {
     /// The pattern tried only at candidate starts, with its search caches.
     Anchored(&'r AnchoredRegex, CachesGuard<'r>),
+    /// A term list tried at candidate starts, and its automaton (made when first needed: a
+    /// try that gives up).
+    Terms(
+        &'r TermMatcher,
+        Option<(&'r AnchoredRegex, CachesGuard<'r>)>,
+    ),
     /// The regex crate's engine, with room for capture groups when the value group is read.
     Meta(&'r Regex, Option<Captures>),
 }
@@ -538,7 +545,10 @@ impl<'a> Evaluator<'a> {
             };
             if engine.is_none() {
                 *engine = if from_start {
-                    a.anchored_regex().map(|r| Engine::Anchored(r, r.caches()))
+                    match a.term_matcher() {
+                        Some(t) => Some(Engine::Terms(t, None)),
+                        None => a.anchored_regex().map(|r| Engine::Anchored(r, r.caches())),
+                    }
                 } else {
                     a.regex(matches!(mode, Mode::Prefix | Mode::LineStart { .. }))
                         .map(|re| Engine::Meta(re, a.value_group.map(|_| re.create_captures())))
@@ -550,6 +560,21 @@ impl<'a> Evaluator<'a> {
             };
             let (m, g) = match engine {
                 Engine::Anchored(re, caches) => re.find(caches, &span, a.value_group),
+                Engine::Terms(t, automaton) => match t.find(hay.as_bytes(), span.start()) {
+                    Ok(end) => (
+                        end.map(|e| regex_automata::Span::from(span.start()..e)),
+                        None,
+                    ),
+                    Err(GaveUp) => {
+                        if automaton.is_none() {
+                            *automaton = a.anchored_regex().map(|r| (r, r.caches()));
+                        }
+                        match automaton {
+                            Some((re, caches)) => re.find(caches, &span, None),
+                            None => (None, None),
+                        }
+                    }
+                },
                 Engine::Meta(re, Some(caps)) => {
                     re.search_captures(&span, caps);
                     let group = a.value_group.and_then(|g| caps.get_group(g));
@@ -1356,10 +1381,11 @@ regex lazy_gate = /\d[^.]*?heures/
 regex folded_line = /(?m)^[ \t]*(?:#{1,6}[ \t]*)?article\s+\d+/
 regex gapped = /\b(?:insertion|prestation)\b[^.;]{0,60}\b(?:heures|travail)\b/
 regex gapped_far = /\binsertion[^.]*heures/
+terms listed = "agent(e)(s) d'entretien" | "agent" | "zqx*b" | "zqx*"
 rule R {
   tags    objet
   level   warning
-  expect  prefix and short_prefix and window and gate and line and full and word and empty and blank and lazy_gate and folded_line and gapped and gapped_far
+  expect  prefix and short_prefix and window and gate and line and full and word and empty and blank and lazy_gate and folded_line and gapped and gapped_far and listed
   message "m"
   why     "w"
   fix     "f"
@@ -1382,10 +1408,14 @@ rule R {
             "1 heures de travail ",
             "\r\n\r\n",
             "12a",
+            "agentes d'entretien, agent, agents de ",
         ];
         // Many ends for a lazy gated pattern, no full stop: the backward search gives up and
         // searches forward.
         let mut out = vec!["1 heures de travail ".repeat(300)];
+        // A term list's try that gives up (a long run under `*` followed by no `b`): the
+        // list's automaton answers.
+        out.push(format!("agent zqx{} zqxb", "a".repeat(5000)));
         let mut random = crate::testing::Lcg(7);
         for n in 0..60 {
             let t: String = (0..(n % 12 + 1))
