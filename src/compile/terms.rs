@@ -16,7 +16,7 @@ use crate::fold::{TermStep, term_steps};
 /// A term list ready to be tried at candidate starts.
 #[derive(Debug)]
 pub struct TermMatcher {
-    terms: Vec<Vec<TermStep>>,
+    terms: Vec<Vec<Step>>,
     /// How many tries were made (see [`TermMatcher::worn_out`]).
     tries: AtomicUsize,
     /// For each byte, the terms (by index, in order) that may match at a start holding it:
@@ -63,8 +63,10 @@ impl TermMatcher {
     /// The matcher of a term list, or `None` if a term has an optional part with too many
     /// ways to match (see [`crate::fold::term_steps`]), or the list is too long to index.
     pub fn new(terms: &[String]) -> Option<TermMatcher> {
-        let terms: Vec<Vec<TermStep>> =
-            terms.iter().map(|t| term_steps(t)).collect::<Option<_>>()?;
+        let terms: Vec<Vec<Step>> = terms
+            .iter()
+            .map(|t| term_steps(t).map(steps))
+            .collect::<Option<_>>()?;
         if terms.len() > u32::MAX as usize / 258 {
             return None;
         }
@@ -110,13 +112,56 @@ impl TermMatcher {
     }
 }
 
+/// A term's steps as they are tried: runs of steps with one way only joined into one
+/// literal, so that a term is mostly a few comparisons.
+#[derive(Debug)]
+enum Step {
+    Boundary,
+    Literal(Box<[u8]>),
+    /// Two ways or more, tried in order.
+    OneOf(Vec<Vec<u8>>),
+    Star,
+}
+
+fn steps(term: Vec<TermStep>) -> Vec<Step> {
+    let mut out: Vec<Step> = Vec::with_capacity(term.len());
+    for step in term {
+        match step {
+            TermStep::Boundary => out.push(Step::Boundary),
+            TermStep::Star => out.push(Step::Star),
+            TermStep::OneOf(mut ways) if ways.len() == 1 => {
+                let way = ways.pop().unwrap_or_default();
+                match out.last_mut() {
+                    Some(Step::Literal(lit)) => *lit = [&lit[..], &way[..]].concat().into(),
+                    _ => out.push(Step::Literal(way.into())),
+                }
+            }
+            TermStep::OneOf(ways) => out.push(Step::OneOf(ways)),
+        }
+    }
+    out
+}
+
+/// Whether `hay` holds `lit` at `at` (compared here: a call to `memcmp` costs more than the
+/// few bytes compared).
+#[inline]
+fn holds(hay: &[u8], at: usize, lit: &[u8]) -> bool {
+    hay.len() - at >= lit.len() && hay[at..at + lit.len()].iter().zip(lit).all(|(a, b)| a == b)
+}
+
 /// The bytes a term's match may start with, and whether it may match the empty string.
-fn first_bytes(steps: &[TermStep]) -> ([bool; 256], bool) {
+fn first_bytes(steps: &[Step]) -> ([bool; 256], bool) {
     let mut first = [false; 256];
     for step in steps {
         match step {
-            TermStep::Boundary => {}
-            TermStep::OneOf(ways) => {
+            Step::Boundary => {}
+            Step::Literal(lit) => {
+                if let Some(&b) = lit.first() {
+                    first[usize::from(b)] = true;
+                    return (first, false);
+                }
+            }
+            Step::OneOf(ways) => {
                 for w in ways {
                     if let Some(&b) = w.first() {
                         first[usize::from(b)] = true;
@@ -126,7 +171,7 @@ fn first_bytes(steps: &[TermStep]) -> ([bool; 256], bool) {
                     return (first, false);
                 }
             }
-            TermStep::Star => {
+            Step::Star => {
                 for b in 0..=255u8 {
                     if in_star_class(b) {
                         first[usize::from(b)] = true;
@@ -138,45 +183,50 @@ fn first_bytes(steps: &[TermStep]) -> ([bool; 256], bool) {
     (first, true)
 }
 
-/// The end of the first way (in the regex's order) `steps` match from `at`.
+/// The end of the first way (in the regex's order) `steps` match from `at`: steps with one
+/// way are followed in a loop, the others tried way by way on the rest.
 fn try_steps(
-    steps: &[TermStep],
+    steps: &[Step],
     hay: &[u8],
-    at: usize,
+    mut at: usize,
     budget: &mut u32,
 ) -> Result<Option<usize>, GaveUp> {
-    let Some((step, rest)) = steps.split_first() else {
-        return Ok(Some(at));
-    };
-    *budget = budget.checked_sub(1).ok_or(GaveUp)?;
-    match step {
-        TermStep::Boundary => {
-            if boundary(hay, at) {
-                try_steps(rest, hay, at, budget)
-            } else {
-                Ok(None)
-            }
-        }
-        TermStep::OneOf(ways) => {
-            for w in ways {
-                if hay[at..].starts_with(w)
-                    && let Some(end) = try_steps(rest, hay, at + w.len(), budget)?
-                {
-                    return Ok(Some(end));
+    for (i, step) in steps.iter().enumerate() {
+        *budget = budget.checked_sub(1).ok_or(GaveUp)?;
+        match step {
+            Step::Boundary => {
+                if !boundary(hay, at) {
+                    return Ok(None);
                 }
             }
-            Ok(None)
-        }
-        TermStep::Star => {
-            let run = hay[at..].iter().take_while(|&&b| in_star_class(b)).count();
-            for n in (0..=run).rev() {
-                if let Some(end) = try_steps(rest, hay, at + n, budget)? {
-                    return Ok(Some(end));
+            Step::Literal(lit) => {
+                if !holds(hay, at, lit) {
+                    return Ok(None);
                 }
+                at += lit.len();
             }
-            Ok(None)
+            Step::OneOf(ways) => {
+                for w in ways {
+                    if holds(hay, at, w)
+                        && let Some(end) = try_steps(&steps[i + 1..], hay, at + w.len(), budget)?
+                    {
+                        return Ok(Some(end));
+                    }
+                }
+                return Ok(None);
+            }
+            Step::Star => {
+                let run = hay[at..].iter().take_while(|&&b| in_star_class(b)).count();
+                for n in (0..=run).rev() {
+                    if let Some(end) = try_steps(&steps[i + 1..], hay, at + n, budget)? {
+                        return Ok(Some(end));
+                    }
+                }
+                return Ok(None);
+            }
         }
     }
+    Ok(Some(at))
 }
 
 #[cfg(test)]
