@@ -638,10 +638,13 @@ pub fn compile_pack(
             }
         }
     }
+    // One entry per plan taken: sized once, as growing it hashes every key again (a term
+    // list's key is all its terms).
+    let taken = HashMap::with_capacity(known.len());
     let mut b = Builder {
         files: &src.files,
         known,
-        taken: HashMap::new(),
+        taken,
         errors,
         defs: HashMap::new(),
         atoms: Vec::new(),
