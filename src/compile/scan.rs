@@ -321,9 +321,17 @@ fn crowded(places: usize, text_len: usize) -> bool {
     places > text_len / 16 + 64
 }
 
-/// Above this many places where a gated pattern may end, it is searched forward: each match
-/// found backwards looks at every such place once. Its places are then not kept.
+/// Above this many places where a gated pattern may end (or one per 128 bytes of a longer
+/// text), it is searched forward: each match found backwards looks at every such place once.
+/// Its places are then not kept. A long document (a 224 KB DCE holds « parcours » and
+/// « mois » 347 times) keeps its gated patterns searched backwards, from the places where they
+/// may end, instead of compiling the regex crate's engine to search all of it; drafts of the
+/// usual size (under 32 KB) stay at 256 places per pattern, for memory.
 const MAX_GATE_ENDS: usize = 256;
+
+fn max_gate_ends(text_len: usize) -> usize {
+    MAX_GATE_ENDS.max(text_len / 128)
+}
 
 const MAX_LITERALS: usize = 250;
 
@@ -715,7 +723,9 @@ impl Scanner {
                     continue;
                 }
                 let places = starts[a].len();
-                if crowded(places, hay.len()) || (mode == Mode::Gate && places >= MAX_GATE_ENDS) {
+                if crowded(places, hay.len())
+                    || (mode == Mode::Gate && places >= max_gate_ends(hay.len()))
+                {
                     crowded_at[a] = true;
                     starts[a] = Vec::new();
                     continue;

@@ -441,7 +441,7 @@ impl<'a> Evaluator<'a> {
             (Mode::Prefix, _) => How::At(starts),
             (Mode::LineStart { .. }, _) => How::At(&[0]),
             (Mode::Window(_), _) => How::Windows,
-            // Crowded past `MAX_GATE_ENDS` places.
+            // Crowded past `MAX_GATE_ENDS` places (more in a long text).
             (Mode::Gate, _) => match a.reverse() {
                 Some(rev) => How::Back(rev, rev.cache()),
                 None => How::Scan,
@@ -1572,6 +1572,36 @@ rule R {
                 );
                 assert_eq!(ev.count_in(id, &ev.all_docs(), 3), expected.len().min(3));
             }
+        }
+    }
+
+    /// A gated pattern's places are kept up to one per 128 bytes of a long text (searched
+    /// backwards from each), and up to 256 in a short one (then searched forward); both find
+    /// what the regex crate finds.
+    #[test]
+    fn gated_places_are_kept_in_proportion_to_a_long_text() {
+        let set = test_rules();
+        let pack = &set.packs[0];
+        let gate = pack.atoms.iter().position(|a| a.label == "gate").unwrap();
+        assert_eq!(pack.scanner.modes[gate], Mode::Gate);
+        let long = format!("{} 1 heures ", "x".repeat(200)).repeat(300);
+        let short = "1 heures ".repeat(300);
+        for (text, crowded) in [(long, false), (short, true)] {
+            let docs = one_doc(text.clone());
+            let ev = Evaluator::new(pack, &docs, true, false);
+            assert_eq!(ev.docs[0].hits.crowded(gate), crowded, "{}", text.len());
+            let re = regex::Regex::new(pack.atoms[gate].pattern()).unwrap();
+            let expected: Vec<(usize, usize)> = re
+                .find_iter(&ev.docs[0].folded.text)
+                .map(|m| (m.start(), m.end()))
+                .collect();
+            assert_eq!(expected.len(), 300);
+            let got: Vec<(usize, usize)> = ev
+                .matches(0, gate)
+                .iter()
+                .map(|m| (m.start(), m.end()))
+                .collect();
+            assert_eq!(got, expected);
         }
     }
 
