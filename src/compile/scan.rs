@@ -114,6 +114,42 @@ impl Literals {
     }
 }
 
+/// Texts at least this long are scanned in two halves on two cores (see
+/// [`Literals::each_split`]): a 224 KB DCE waits for its scan on one core while the others are
+/// idle; drafts of the usual size are scanned whole (their documents are spread over the
+/// cores already).
+const SPLIT_SCAN_BYTES: usize = 128 * 1024;
+
+impl Literals {
+    /// As [`Literals::each`], but a long text is scanned in two halves at once: the second
+    /// starts `longest - 1` bytes (the longest literal) before the middle and keeps what ends
+    /// after it, where the automaton is in the state it would have reached from the start, so
+    /// that the occurrences are handed over in the same order.
+    fn each_split(&self, hay: &[u8], longest: usize, mut each: impl FnMut(usize, usize, usize)) {
+        if hay.len() < SPLIT_SCAN_BYTES || longest == 0 {
+            return self.each(hay, each);
+        }
+        let mid = hay.len() / 2;
+        let from = mid + 1 - longest.min(mid + 1);
+        let collect = |part: &[u8], base: usize, after: usize| {
+            let mut out: Vec<(u32, u32, u32)> = Vec::new();
+            self.each(part, |literal, start, end| {
+                if base + end > after {
+                    out.push((offset(literal), offset(base + start), offset(base + end)));
+                }
+            });
+            out
+        };
+        let (first, second) = rayon::join(
+            || collect(&hay[..mid], 0, 0),
+            || collect(&hay[from..], from, mid),
+        );
+        for (literal, start, end) in first.into_iter().chain(second) {
+            each(literal as usize, start as usize, end as usize);
+        }
+    }
+}
+
 /// See [`Literals::each`]: the automaton's own overlapping search, with the matches handed
 /// over where they are found. Special states are the matching ones, and the start state when
 /// the automaton has a prefilter (which skips to where a literal may start); an unanchored
@@ -159,6 +195,8 @@ pub struct Scanner {
     dfa: Arc<OnceLock<Option<Literals>>>,
     /// How many bytes of text are scanned before the DFA is built.
     dfa_after: usize,
+    /// The length of the longest literal.
+    longest: usize,
     literals: Arc<Vec<Vec<u8>>>,
     scanned: Arc<AtomicUsize>,
     /// For each literal of the automaton: the patterns (atom ids) it stands for, and how.
@@ -636,6 +674,7 @@ impl Scanner {
             ac: Default::default(),
             dfa: Default::default(),
             dfa_after: DFA_AFTER_PER_LITERAL_BYTE * lits.iter().map(Vec::len).sum::<usize>(),
+            longest: lits.iter().map(Vec::len).max().unwrap_or(0),
             literals: Arc::new(lits),
             scanned: Default::default(),
             owners,
@@ -695,7 +734,7 @@ impl Scanner {
         // be worth it (`None`: the starts are not narrowed).
         let mut ends: Vec<Option<Vec<u32>>> =
             self.within.iter().map(|w| w.map(|_| Vec::new())).collect();
-        ac.each(hay.as_bytes(), |literal, start, end| {
+        ac.each_split(hay.as_bytes(), self.longest, |literal, start, end| {
             let owners =
                 &self.owners[self.owner_at[literal] as usize..self.owner_at[literal + 1] as usize];
             for &owner in owners {
@@ -950,5 +989,51 @@ mod tests {
         }
         // Most of the pack's patterns have literals in a complete draft.
         assert!(found > 60, "{found}");
+    }
+
+    /// A long text scanned in two halves gives every occurrence, in the order of one scan:
+    /// the MIQ pack's literals over a complete draft made longer than the split size, the
+    /// middle moved byte by byte over a passage dense with literals.
+    #[test]
+    fn a_long_text_scanned_in_halves_gives_the_occurrences_of_one_scan() {
+        let (set, _) = crate::compile::compile(&crate::packs::builtin(), &Default::default());
+        let scanner = &set.packs[0].scanner;
+        let literals = Literals::compact(&scanner.literals).unwrap();
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/miq-complet/CCTP.md"
+        ))
+        .unwrap();
+        let folded = crate::fold::fold_str(&text);
+        let at = folded.find("insertion et de qualification").unwrap();
+        let pad = folded.repeat(SPLIT_SCAN_BYTES / 2 / folded.len() + 1);
+        let all = |hay: &[u8], split: bool| {
+            let mut out = Vec::new();
+            let push = |l, s, e| out.push((l, s, e));
+            if split {
+                literals.each_split(hay, scanner.longest, push);
+            } else {
+                literals.each(hay, push);
+            }
+            out
+        };
+        assert!(scanner.longest >= 8, "{}", scanner.longest);
+        for k in 0..48 {
+            // The middle at `at + k`: as much text after it as before.
+            let before = format!("{pad}{}", &folded[..at + k]);
+            let after = &folded[at + k..];
+            let long = format!("{before}{after}{}", "x".repeat(before.len() - after.len()));
+            assert_eq!(long.len() / 2, before.len());
+            let one = all(long.as_bytes(), false);
+            assert!(one.len() > 5_000, "{}", one.len());
+            let split = all(long.as_bytes(), true);
+            let first_difference = split.iter().zip(&one).position(|(a, b)| a != b);
+            assert!(
+                split == one,
+                "middle at {k}: {} occurrences against {}, first difference at {first_difference:?}",
+                split.len(),
+                one.len()
+            );
+        }
     }
 }
