@@ -660,6 +660,12 @@ pub fn term_steps(term: &str) -> Option<Vec<TermStep>> {
     Some(steps)
 }
 
+/// The syntax tree of [`terms_regex`]: its terms' trees ([`term_hir`]), in order, as
+/// alternatives.
+pub fn terms_hir<'a>(terms: impl IntoIterator<Item = &'a str>) -> regex_syntax::hir::Hir {
+    regex_syntax::hir::Hir::alternation(terms.into_iter().map(term_hir).collect())
+}
+
 /// The syntax tree of [`term_regex`]`(term)`, built without parsing it (equal to what the
 /// parser makes of it: see the tests).
 pub fn term_hir(term: &str) -> regex_syntax::hir::Hir {
@@ -1033,7 +1039,7 @@ mod tests {
         }
         let all: Vec<String> = terms.iter().map(|t| term_regex(t)).collect();
         assert_eq!(
-            regex_syntax::hir::Hir::alternation(terms.iter().map(|t| term_hir(t)).collect()),
+            terms_hir(terms.iter().map(String::as_str)),
             parse(&format!("(?:{})", all.join("|")))
         );
     }

@@ -224,9 +224,9 @@ impl Atom {
     pub fn syntax(&self) -> Option<&regex_syntax::hir::Hir> {
         self.syntax
             .get_or_init(|| match &self.source {
-                AtomSource::Terms(terms) => Some(regex_syntax::hir::Hir::alternation(
-                    terms.iter().map(|t| crate::fold::term_hir(t)).collect(),
-                )),
+                AtomSource::Terms(terms) => {
+                    Some(crate::fold::terms_hir(terms.iter().map(String::as_str)))
+                }
                 // The tree kept in the plan of a previous run, or the pattern parsed.
                 AtomSource::Pattern => (self.plan.as_ref())
                     .and_then(|p| p.syntax.as_deref())
@@ -295,14 +295,13 @@ impl Atom {
 
     /// For a term list, what tries it at candidate starts without an automaton (see
     /// [`terms`]), until it has been tried often enough in this run for its automaton to pay
-    /// for itself; `None` then, for a pattern, or for a list with a term too intricate for it.
+    /// for itself (a search under way goes on with it; the next one takes the automaton);
+    /// `None` then, for a pattern, or for a list with a term too intricate for it.
     pub fn term_matcher(&self) -> Option<&terms::TermMatcher> {
         self.term_matcher
             .get_or_init(|| match &self.source {
-                AtomSource::Terms(t) if self.value_group.is_none() => {
-                    terms::TermMatcher::new(t).map(Arc::new)
-                }
-                _ => None,
+                AtomSource::Terms(t) => terms::TermMatcher::new(t).map(Arc::new),
+                AtomSource::Pattern => None,
             })
             .as_deref()
             .filter(|m| !m.worn_out())

@@ -6,7 +6,7 @@ use regex::RegexBuilder;
 
 use super::plans::Plans;
 use super::*;
-use crate::fold::{fold_regex, term_hir};
+use crate::fold::{fold_regex, terms_hir};
 use crate::lang::ast::{self, Item};
 use crate::lang::parser::RESERVED;
 
@@ -219,10 +219,7 @@ impl<'a> Builder<'a> {
         match known {
             Some(plan) => atom.plan = Some(plan),
             None => {
-                let tree = regex_syntax::hir::Hir::alternation(
-                    terms.iter().map(|t| term_hir(&t.value)).collect(),
-                );
-                atom = atom.with_syntax(tree);
+                atom = atom.with_syntax(terms_hir(terms.iter().map(|t| t.value.as_str())));
             }
         }
         Some(self.push_atom(atom, key, false))

@@ -76,6 +76,12 @@ enum Literals {
     Dfa(dfa::DFA),
 }
 
+/// Texts at least this long are scanned in two halves on two cores (see
+/// [`Literals::each_split`]): a 224 KB DCE waits for its scan on one core while the others are
+/// idle; drafts of the usual size are scanned whole (their documents are spread over the
+/// cores already).
+const SPLIT_SCAN_BYTES: usize = 128 * 1024;
+
 impl Literals {
     /// The compact automaton of a pack's literals (`None` if it cannot be built).
     fn compact(literals: &[Vec<u8>]) -> Option<Literals> {
@@ -112,15 +118,7 @@ impl Literals {
             Literals::Dfa(a) => occurrences(a, hay, each),
         }
     }
-}
 
-/// Texts at least this long are scanned in two halves on two cores (see
-/// [`Literals::each_split`]): a 224 KB DCE waits for its scan on one core while the others are
-/// idle; drafts of the usual size are scanned whole (their documents are spread over the
-/// cores already).
-const SPLIT_SCAN_BYTES: usize = 128 * 1024;
-
-impl Literals {
     /// As [`Literals::each`], but a long text is scanned in two halves at once: the second
     /// starts `longest - 1` bytes (the longest literal) before the middle and keeps what ends
     /// after it, where the automaton is in the state it would have reached from the start, so

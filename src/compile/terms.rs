@@ -283,9 +283,7 @@ mod tests {
                 .chain(common.iter().cloned())
                 .map(|t| crate::fold::fold_str(&t))
                 .collect();
-            let hir = regex_syntax::hir::Hir::alternation(
-                list.iter().map(|t| crate::fold::term_hir(t)).collect(),
-            );
+            let hir = crate::fold::terms_hir(list.iter().map(String::as_str));
             let re = AnchoredRegex::new(&hir, false, 1 << 28).unwrap();
             let mut caches = re.caches();
             let ours = TermMatcher::new(list).unwrap();
@@ -336,6 +334,13 @@ mod tests {
     #[test]
     fn only_terms_that_may_start_with_the_byte_are_tried() {
         let m = TermMatcher::new(&["b".to_string(), "a".to_string(), "".to_string()]).unwrap();
+        let tried = |b: usize| &m.order[m.at[b] as usize..m.at[b + 1] as usize];
+        // The empty term may match anywhere, after the one the byte may start.
+        assert_eq!(tried(usize::from(b'a')), [1, 2]);
+        assert_eq!(tried(usize::from(b'b')), [0, 2]);
+        assert_eq!(tried(usize::from(b'c')), [2]);
+        // At the end of the text.
+        assert_eq!(tried(256), [2]);
         assert_eq!(m.find(b"a", 0), Ok(Some(1)));
         assert_eq!(m.find(b"c", 0), Ok(Some(0)));
         assert_eq!(m.find(b"a", 1), Ok(Some(1)));
