@@ -781,7 +781,13 @@ impl Scanner {
             }
             return hits;
         };
-        let mut starts: Vec<Vec<u32>> = vec![Vec::new(); n];
+        // The places found, pattern by pattern in the order found, as `(atom, place, window
+        // end)`: one vector for the text instead of one per pattern grown place by place. Per
+        // pattern: how many places (in `u32`s of `Hits::places`: two per window) and where its
+        // last one is.
+        let mut found: Vec<(u32, u32, u32)> = Vec::with_capacity(hay.len() / 16);
+        let mut count = vec![0u32; n];
+        let mut last = vec![0u32; n];
         let mut any = vec![false; n];
         let mut crowded_at = vec![false; n];
         let seen = self.scanned.fetch_add(hay.len(), Ordering::Relaxed);
@@ -820,53 +826,92 @@ impl Scanner {
                     continue;
                 }
                 let mode = self.modes[a];
+                let places = count[a] as usize;
                 // Ends are reported in order: a gated pattern's places are counted once each.
-                if mode == Mode::Gate && starts[a].last() == Some(&offset(end)) {
+                if mode == Mode::Gate && places > 0 && found[last[a] as usize].1 == offset(end) {
                     continue;
                 }
-                let places = starts[a].len();
                 if crowded(places, hay.len())
                     || (mode == Mode::Gate && places >= max_gate_ends(hay.len()))
                 {
                     crowded_at[a] = true;
-                    starts[a] = Vec::new();
                     continue;
                 }
-                match mode {
-                    Mode::Prefix => starts[a].push(offset(start)),
-                    // Matches are reported by end, in order.
+                let (place, window_end, width) = match mode {
+                    Mode::Prefix => (offset(start), 0, 1),
+                    // Matches are reported by end, in order: windows that overlap the last
+                    // one are merged into it.
                     Mode::Window(len) => {
-                        let w = &mut starts[a];
                         let (start, end) = (offset(end.saturating_sub(len)), offset(end));
-                        match w.len() {
-                            n if n >= 2 && w[n - 1] >= start => w[n - 1] = w[n - 1].max(end),
-                            _ => w.extend([start, end]),
+                        if places >= 2 {
+                            let w = &mut found[last[a] as usize].2;
+                            if *w >= start {
+                                *w = (*w).max(end);
+                                continue;
+                            }
                         }
+                        (start, end, 2)
                     }
                     // Where a match may end.
-                    Mode::Gate => starts[a].push(offset(end)),
-                    _ => {}
-                }
+                    Mode::Gate => (offset(end), 0, 1),
+                    _ => continue,
+                };
+                last[a] = offset(found.len());
+                count[a] += width;
+                found.push((a as u32, place, window_end));
             }
         });
+        // The places, pattern by pattern (a counting sort by pattern: each pattern's places
+        // keep the order they were found in).
+        let mut at = vec![0u32; n + 1];
+        for &(a, ..) in &found {
+            if !crowded_at[a as usize] {
+                at[a as usize + 1] += 1;
+            }
+        }
+        for a in 0..n {
+            at[a + 1] += at[a];
+        }
+        let mut fill = at.clone();
+        let mut grouped = vec![(0u32, 0u32); at[n] as usize];
+        for &(a, place, window_end) in &found {
+            if !crowded_at[a as usize] {
+                grouped[fill[a as usize] as usize] = (place, window_end);
+                fill[a as usize] += 1;
+            }
+        }
+        drop(found);
         let mut hits = Hits::default();
-        for (a, (s, mode)) in starts.iter_mut().zip(&self.modes).enumerate() {
+        hits.places.reserve(count.iter().map(|&c| c as usize).sum());
+        for (a, mode) in self.modes.iter().enumerate() {
             if !any[a] {
                 continue;
             }
-            if *mode == Mode::Prefix {
-                // Overlapping matches are reported by end: sort the starts.
-                s.sort_unstable();
-                s.dedup();
-                if let (Some(within), Some(ends)) = (self.within[a], &ends[a]) {
-                    s.retain(|&start| {
-                        let i = ends.partition_point(|&e| e <= start);
-                        ends.get(i)
-                            .is_some_and(|&e| within.is_none_or(|w| e - start <= w))
-                    });
+            let mine = &mut grouped[at[a] as usize..at[a + 1] as usize];
+            match mode {
+                Mode::Prefix => {
+                    // Overlapping matches are reported by end: sort the starts.
+                    mine.sort_unstable();
+                    let ends = self.within[a].zip(ends[a].as_ref());
+                    let mut previous = None;
+                    for &(start, _) in mine.iter() {
+                        if previous.replace(start) == Some(start) {
+                            continue;
+                        }
+                        // Only where one of its end literals ends after it, within reach.
+                        let ended = ends.is_none_or(|(within, ends)| {
+                            let i = ends.partition_point(|&e| e <= start);
+                            ends.get(i)
+                                .is_some_and(|&e| within.is_none_or(|w| e - start <= w))
+                        });
+                        if ended {
+                            hits.places.push(start);
+                        }
+                    }
                 }
+                Mode::Window(_) => hits.places.extend(mine.iter().flat_map(|&(s, e)| [s, e])),
+                _ => hits.places.extend(mine.iter().map(|&(p, _)| p)),
             }
-            hits.places.extend_from_slice(s);
             hits.found.push(Found {
                 // Atom ids are indices of a pack's atoms, far fewer than 2^32.
                 atom: a as u32,
@@ -1017,6 +1062,155 @@ mod tests {
         let none = scanner.scan("nir puis liste et tableau");
         assert!(none.starts(0).is_empty() && none.any(0));
         assert!(!scanner.scan("rien").any(0));
+    }
+
+    /// The places of each pattern as the scan kept them before they went into one vector per
+    /// text: one vector per pattern, grown occurrence by occurrence.
+    fn places_one_vector_per_pattern(sc: &Scanner, hay: &str) -> Vec<(bool, bool, Vec<u32>)> {
+        let n = sc.modes.len();
+        let mut starts: Vec<Vec<u32>> = vec![Vec::new(); n];
+        let mut any = vec![false; n];
+        let mut crowded_at = vec![false; n];
+        let mut ends: Vec<Option<Vec<u32>>> =
+            sc.within.iter().map(|w| w.map(|_| Vec::new())).collect();
+        let literals = Literals::compact(&sc.literals).unwrap();
+        literals.each(hay.as_bytes(), |literal, start, end| {
+            let owners =
+                &sc.owners[sc.owner_at[literal] as usize..sc.owner_at[literal + 1] as usize];
+            for &owner in owners {
+                let a = match owner {
+                    Owner::Main(a) => a as usize,
+                    Owner::End(a) => {
+                        let a = a as usize;
+                        if let Some(e) = &mut ends[a] {
+                            if crowded(e.len(), hay.len()) {
+                                ends[a] = None;
+                            } else if e.last() != Some(&offset(end)) {
+                                e.push(offset(end));
+                            }
+                        }
+                        continue;
+                    }
+                };
+                any[a] = true;
+                if crowded_at[a] {
+                    continue;
+                }
+                let mode = sc.modes[a];
+                if mode == Mode::Gate && starts[a].last() == Some(&offset(end)) {
+                    continue;
+                }
+                let places = starts[a].len();
+                if crowded(places, hay.len())
+                    || (mode == Mode::Gate && places >= max_gate_ends(hay.len()))
+                {
+                    crowded_at[a] = true;
+                    starts[a] = Vec::new();
+                    continue;
+                }
+                match mode {
+                    Mode::Prefix => starts[a].push(offset(start)),
+                    Mode::Window(len) => {
+                        let w = &mut starts[a];
+                        let (start, end) = (offset(end.saturating_sub(len)), offset(end));
+                        match w.len() {
+                            n if n >= 2 && w[n - 1] >= start => w[n - 1] = w[n - 1].max(end),
+                            _ => w.extend([start, end]),
+                        }
+                    }
+                    Mode::Gate => starts[a].push(offset(end)),
+                    _ => {}
+                }
+            }
+        });
+        (0..n)
+            .map(|a| {
+                let mut s = std::mem::take(&mut starts[a]);
+                if sc.modes[a] == Mode::Prefix {
+                    s.sort_unstable();
+                    s.dedup();
+                    if let (Some(within), Some(ends)) = (sc.within[a], &ends[a]) {
+                        s.retain(|&start| {
+                            let i = ends.partition_point(|&e| e <= start);
+                            ends.get(i)
+                                .is_some_and(|&e| within.is_none_or(|w| e - start <= w))
+                        });
+                    }
+                }
+                (any[a], crowded_at[a], s)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn places_are_those_of_one_vector_per_pattern() {
+        let (set, _) = crate::compile::compile(&crate::packs::builtin(), &Default::default());
+        let scanner = &set.packs[0].scanner;
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/miq-complet/CCTP.md"
+        ))
+        .unwrap();
+        let draft = crate::fold::fold_str(&text);
+        // A long draft (more places kept for gated patterns), and a text where some patterns'
+        // literals are too frequent for their places to be kept.
+        let long = draft.repeat(40_000 / draft.len() + 1);
+        let crowded_text = format!(
+            "{draft} {}",
+            "parcours d'insertion des salaries ".repeat(400)
+        );
+        // Patterns searched in windows (the MIQ pack has none that these texts hit).
+        let mut atoms = vec![
+            crate::compile::Atom::new(
+                "pct".into(),
+                r"(?-u:\b)\d{1,3}\s?%".into(),
+                false,
+                false,
+                None,
+            ),
+            crate::compile::Atom::new(
+                "art".into(),
+                r"(?-u:\b)(?:L\d\d\d\d|R\d\d\d\d)-12(?-u:\b)".into(),
+                false,
+                false,
+                None,
+            ),
+        ];
+        let windowed = Scanner::new(&mut atoms);
+        let figures = format!(
+            "{draft} 10 % et 20 %, puis 5 %. l2113-12 r2113-12 {}",
+            "7 % ".repeat(300)
+        );
+        let (mut windows, mut gates, mut crowded_seen, mut merged) = (0, 0, 0, 0);
+        for (scanner, hay) in [
+            (scanner, &draft),
+            (scanner, &long),
+            (scanner, &crowded_text),
+            (&windowed, &draft),
+            (&windowed, &figures),
+        ] {
+            let hits = scanner.scan(hay);
+            let expected = places_one_vector_per_pattern(scanner, hay);
+            for (a, (any, crowded, places)) in expected.iter().enumerate() {
+                let got = (hits.any(a), hits.crowded(a), hits.starts(a));
+                assert_eq!(got, (*any, *crowded, &places[..]), "atom {a}");
+                match scanner.modes[a] {
+                    Mode::Window(len) if !places.is_empty() => {
+                        windows += 1;
+                        merged +=
+                            usize::from(places.chunks(2).any(|w| (w[1] - w[0]) as usize > len));
+                    }
+                    Mode::Gate if !places.is_empty() => gates += 1,
+                    _ => {}
+                }
+                crowded_seen += usize::from(*crowded);
+            }
+        }
+        // Every way of keeping places was exercised.
+        assert!(
+            windows > 0 && merged > 0 && gates > 0 && crowded_seen > 0,
+            "{windows} {merged} {gates} {crowded_seen}"
+        );
     }
 
     /// The compact automaton and the DFA find the same places for every pattern of the MIQ
