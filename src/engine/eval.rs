@@ -253,14 +253,20 @@ fn no_literal(mode: Mode, hits: &Hits, atom: AtomId) -> bool {
 /// The regions of `regions` in each document, documents in order of first appearance.
 fn by_doc(regions: &[Region]) -> Vec<(usize, Vec<&Region>)> {
     let mut out: Vec<(usize, Vec<&Region>)> = Vec::new();
+    // Documents mostly come in increasing order (a tender's scope, document by document): a
+    // document after the highest seen so far starts a group without looking for one (looking
+    // made grouping a tender of 20 documents 200 comparisons, 2.5 % of the MIQ pack's time).
+    let mut highest: Option<usize> = None;
     for r in regions {
         match out.last_mut() {
             Some((d, rs)) if *d == r.doc => rs.push(r),
+            _ if highest.is_none_or(|h| r.doc > h) => out.push((r.doc, vec![r])),
             _ => match out.iter_mut().find(|(d, _)| *d == r.doc) {
                 Some((_, rs)) => rs.push(r),
                 None => out.push((r.doc, vec![r])),
             },
         }
+        highest = highest.max(Some(r.doc));
     }
     out
 }
@@ -1603,6 +1609,45 @@ rule R {
                 .collect();
             assert_eq!(got, expected);
         }
+    }
+
+    #[test]
+    fn regions_are_grouped_by_document_in_order_of_first_appearance() {
+        let r = |doc, start| Region {
+            doc,
+            start,
+            end: start + 1,
+            anchor: 0..0,
+        };
+        let grouped = |regions: &[Region]| -> Vec<(usize, Vec<usize>)> {
+            by_doc(regions)
+                .iter()
+                .map(|(d, rs)| (*d, rs.iter().map(|r| r.start).collect()))
+                .collect()
+        };
+        let regions = [
+            r(2, 0),
+            r(2, 5),
+            r(0, 1),
+            r(2, 9),
+            r(1, 3),
+            r(0, 4),
+            r(3, 2),
+        ];
+        assert_eq!(
+            grouped(&regions),
+            [
+                (2, vec![0, 5, 9]),
+                (0, vec![1, 4]),
+                (1, vec![3]),
+                (3, vec![2])
+            ]
+        );
+        let regions = [r(0, 0), r(0, 2), r(1, 0), r(3, 0), r(1, 7), r(3, 1)];
+        assert_eq!(
+            grouped(&regions),
+            [(0, vec![0, 2]), (1, vec![0, 7]), (3, vec![0, 1])]
+        );
     }
 
     #[test]
