@@ -417,6 +417,25 @@ impl Hits {
     }
 }
 
+/// Notes where an end literal of a pattern ends, in order (see [`Ends`]), until there are too
+/// many for them to narrow its starts (then `None`).
+fn note_end(ends: &mut Option<Vec<u32>>, end: usize, text_len: usize) {
+    if let Some(e) = ends {
+        if crowded(e.len(), text_len) {
+            *ends = None;
+        } else if e.last() != Some(&offset(end)) {
+            e.push(offset(end));
+        }
+    }
+}
+
+/// Whether one of a pattern's end literals ends after `start` (the ends, sorted), within reach.
+fn ended(start: u32, within: Option<u32>, ends: &[u32]) -> bool {
+    let i = ends.partition_point(|&e| e <= start);
+    ends.get(i)
+        .is_some_and(|&e| within.is_none_or(|w| e - start <= w))
+}
+
 /// Above this many places per byte of text, a pattern is searched over the whole text.
 fn crowded(places: usize, text_len: usize) -> bool {
     places > text_len / 16 + 64
@@ -748,6 +767,25 @@ impl Scanner {
         }
     }
 
+    /// For each pattern an occurrence of a literal (ending at `end`) stands for: an end literal's
+    /// end is noted (see [`note_end`]), a pattern the literal starts or ends is handed to `main`.
+    fn each_owner(
+        &self,
+        literal: usize,
+        end: usize,
+        text_len: usize,
+        ends: &mut [Option<Vec<u32>>],
+        mut main: impl FnMut(usize),
+    ) {
+        let owners = self.owner_at[literal] as usize..self.owner_at[literal + 1] as usize;
+        for &owner in &self.owners[owners] {
+            match owner {
+                Owner::Main(a) => main(a as usize),
+                Owner::End(a) => note_end(&mut ends[a as usize], end, text_len),
+            }
+        }
+    }
+
     /// Builds the literal automaton on another thread, while the caller goes on (reading the
     /// documents to check): the first scan then finds it built, or waits for it.
     pub fn warm_up(&self) {
@@ -804,38 +842,22 @@ impl Scanner {
         let mut ends: Vec<Option<Vec<u32>>> =
             self.within.iter().map(|w| w.map(|_| Vec::new())).collect();
         ac.each_split(hay.as_bytes(), self.longest, |literal, start, end| {
-            let owners =
-                &self.owners[self.owner_at[literal] as usize..self.owner_at[literal + 1] as usize];
-            for &owner in owners {
-                let a = match owner {
-                    Owner::Main(a) => a as usize,
-                    Owner::End(a) => {
-                        let a = a as usize;
-                        if let Some(e) = &mut ends[a] {
-                            if crowded(e.len(), hay.len()) {
-                                ends[a] = None;
-                            } else if e.last() != Some(&offset(end)) {
-                                e.push(offset(end));
-                            }
-                        }
-                        continue;
-                    }
-                };
+            self.each_owner(literal, end, hay.len(), &mut ends, |a| {
                 any[a] = true;
                 if crowded_at[a] {
-                    continue;
+                    return;
                 }
                 let mode = self.modes[a];
                 let places = count[a] as usize;
                 // Ends are reported in order: a gated pattern's places are counted once each.
                 if mode == Mode::Gate && places > 0 && found[last[a] as usize].1 == offset(end) {
-                    continue;
+                    return;
                 }
                 if crowded(places, hay.len())
                     || (mode == Mode::Gate && places >= max_gate_ends(hay.len()))
                 {
                     crowded_at[a] = true;
-                    continue;
+                    return;
                 }
                 let (place, window_end, width) = match mode {
                     Mode::Prefix => (offset(start), 0, 1),
@@ -847,19 +869,19 @@ impl Scanner {
                             let w = &mut found[last[a] as usize].2;
                             if *w >= start {
                                 *w = (*w).max(end);
-                                continue;
+                                return;
                             }
                         }
                         (start, end, 2)
                     }
                     // Where a match may end.
                     Mode::Gate => (offset(end), 0, 1),
-                    _ => continue,
+                    _ => return,
                 };
                 last[a] = offset(found.len());
                 count[a] += width;
                 found.push((a as u32, place, window_end));
-            }
+            });
         });
         // The places, pattern by pattern (a counting sort by pattern: each pattern's places
         // keep the order they were found in).
@@ -898,13 +920,7 @@ impl Scanner {
                         if previous.replace(start) == Some(start) {
                             continue;
                         }
-                        // Only where one of its end literals ends after it, within reach.
-                        let ended = ends.is_none_or(|(within, ends)| {
-                            let i = ends.partition_point(|&e| e <= start);
-                            ends.get(i)
-                                .is_some_and(|&e| within.is_none_or(|w| e - start <= w))
-                        });
-                        if ended {
+                        if ends.is_none_or(|(within, ends)| ended(start, within, ends)) {
                             hits.places.push(start);
                         }
                     }
@@ -1075,30 +1091,14 @@ mod tests {
             sc.within.iter().map(|w| w.map(|_| Vec::new())).collect();
         let literals = Literals::compact(&sc.literals).unwrap();
         literals.each(hay.as_bytes(), |literal, start, end| {
-            let owners =
-                &sc.owners[sc.owner_at[literal] as usize..sc.owner_at[literal + 1] as usize];
-            for &owner in owners {
-                let a = match owner {
-                    Owner::Main(a) => a as usize,
-                    Owner::End(a) => {
-                        let a = a as usize;
-                        if let Some(e) = &mut ends[a] {
-                            if crowded(e.len(), hay.len()) {
-                                ends[a] = None;
-                            } else if e.last() != Some(&offset(end)) {
-                                e.push(offset(end));
-                            }
-                        }
-                        continue;
-                    }
-                };
+            sc.each_owner(literal, end, hay.len(), &mut ends, |a| {
                 any[a] = true;
                 if crowded_at[a] {
-                    continue;
+                    return;
                 }
                 let mode = sc.modes[a];
                 if mode == Mode::Gate && starts[a].last() == Some(&offset(end)) {
-                    continue;
+                    return;
                 }
                 let places = starts[a].len();
                 if crowded(places, hay.len())
@@ -1106,7 +1106,7 @@ mod tests {
                 {
                     crowded_at[a] = true;
                     starts[a] = Vec::new();
-                    continue;
+                    return;
                 }
                 match mode {
                     Mode::Prefix => starts[a].push(offset(start)),
@@ -1121,7 +1121,7 @@ mod tests {
                     Mode::Gate => starts[a].push(offset(end)),
                     _ => {}
                 }
-            }
+            });
         });
         (0..n)
             .map(|a| {
@@ -1130,11 +1130,7 @@ mod tests {
                     s.sort_unstable();
                     s.dedup();
                     if let (Some(within), Some(ends)) = (sc.within[a], &ends[a]) {
-                        s.retain(|&start| {
-                            let i = ends.partition_point(|&e| e <= start);
-                            ends.get(i)
-                                .is_some_and(|&e| within.is_none_or(|w| e - start <= w))
-                        });
+                        s.retain(|&start| ended(start, within, ends));
                     }
                 }
                 (any[a], crowded_at[a], s)
@@ -1251,6 +1247,22 @@ mod tests {
     /// A long text scanned in two halves gives every occurrence, in the order of one scan:
     /// the MIQ pack's literals over a complete draft made longer than the split size, the
     /// middle moved byte by byte over a passage dense with literals.
+    /// Asserts that a scan with the middle of the text at `k` found the occurrences of one
+    /// scan, saying where they first differ.
+    fn assert_same_occurrences(
+        k: usize,
+        got: &[(usize, usize, usize)],
+        want: &[(usize, usize, usize)],
+    ) {
+        let first_difference = got.iter().zip(want).position(|(a, b)| a != b);
+        assert!(
+            got == want,
+            "middle at {k}: {} occurrences against {}, first difference at {first_difference:?}",
+            got.len(),
+            want.len()
+        );
+    }
+
     #[test]
     fn two_walks_in_step_give_the_occurrences_of_one_walk() {
         let (set, _) = crate::compile::compile(&crate::packs::builtin(), &Default::default());
@@ -1275,13 +1287,7 @@ mod tests {
             assert!(one.len() > 100, "{}", one.len());
             let mut two = Vec::new();
             interleaved(&dfa, hay, |l, s, e| two.push((l, s, e)));
-            let first_difference = two.iter().zip(&one).position(|(a, b)| a != b);
-            assert!(
-                two == one,
-                "middle at {k}: {} occurrences against {}, first difference at {first_difference:?}",
-                two.len(),
-                one.len()
-            );
+            assert_same_occurrences(k, &two, &one);
         }
     }
 
@@ -1318,13 +1324,7 @@ mod tests {
             let one = all(long.as_bytes(), false);
             assert!(one.len() > 5_000, "{}", one.len());
             let split = all(long.as_bytes(), true);
-            let first_difference = split.iter().zip(&one).position(|(a, b)| a != b);
-            assert!(
-                split == one,
-                "middle at {k}: {} occurrences against {}, first difference at {first_difference:?}",
-                split.len(),
-                one.len()
-            );
+            assert_same_occurrences(k, &split, &one);
         }
     }
 }
