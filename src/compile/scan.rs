@@ -122,16 +122,22 @@ impl Literals {
         }
     }
 
-    /// As [`Literals::each`], but a long text is scanned in two halves at once: the second
-    /// starts `longest - 1` bytes (the longest literal) before the middle and keeps what ends
-    /// after it, where the automaton is in the state it would have reached from the start, so
-    /// that the occurrences are handed over in the same order.
-    fn each_split(&self, hay: &[u8], longest: usize, mut each: impl FnMut(usize, usize, usize)) {
-        if hay.len() < SPLIT_SCAN_BYTES || longest == 0 {
+    /// The length of the longest literal.
+    fn longest(&self) -> usize {
+        match self {
+            Literals::Compact(a) => a.max_pattern_len(),
+            Literals::Large(a) => a.max_pattern_len(),
+            Literals::Dfa(a) => a.max_pattern_len(),
+        }
+    }
+
+    /// As [`Literals::each`], but a long text is scanned in two halves at once (see
+    /// [`halves`]), so that the occurrences are handed over in the same order.
+    fn each_split(&self, hay: &[u8], mut each: impl FnMut(usize, usize, usize)) {
+        if hay.len() < SPLIT_SCAN_BYTES {
             return self.each(hay, each);
         }
-        let mid = hay.len() / 2;
-        let from = mid + 1 - longest.min(mid + 1);
+        let (mid, from) = halves(hay.len(), self.longest());
         let collect = |part: &[u8], base: usize, after: usize| {
             let mut out: Vec<(u32, u32, u32)> = Vec::new();
             self.each(part, |literal, start, end| {
@@ -149,6 +155,15 @@ impl Literals {
             each(literal as usize, start as usize, end as usize);
         }
     }
+}
+
+/// Where a text is cut in two for a scan of each half: the middle, and where the scan of the
+/// second half starts, `longest - 1` bytes before it (the longest literal), so that it is in
+/// the state a scan from the start would have reached there; it keeps what ends after the
+/// middle.
+fn halves(len: usize, longest: usize) -> (usize, usize) {
+    let mid = len / 2;
+    (mid, mid + 1 - longest.clamp(1, mid + 1))
 }
 
 /// Texts at least this long are stepped through as two halves at once (see [`interleaved`]).
@@ -190,16 +205,14 @@ fn occurrences<A: Automaton>(aut: &A, hay: &[u8], mut each: impl FnMut(usize, us
 /// [`occurrences`] for a DFA without a prefilter, the text read as two halves in step: each byte
 /// waits for the automaton's table, and two independent walks wait at the same time (a third
 /// less time on the MIQ pack's 4,000 literals; the compact automaton, whose steps follow
-/// failure links, does not gain). The second walk starts `longest - 1` bytes before
-/// the middle and keeps what ends after it, where it is in the state it would have reached from
-/// the start (as in [`Literals::each_split`]); its occurrences are handed over after the first
-/// half's, in the same order as one walk gives them.
+/// failure links, does not gain). The text is cut as [`halves`] says; the second walk's
+/// occurrences are handed over after the first half's, in the same order as one walk gives
+/// them.
 fn interleaved(aut: &dfa::DFA, hay: &[u8], mut each: impl FnMut(usize, usize, usize)) {
     let Ok(start) = aut.start_state(Anchored::No) else {
         return;
     };
-    let mid = hay.len() / 2;
-    let from = mid + 1 - aut.max_pattern_len().clamp(1, mid + 1);
+    let (mid, from) = halves(hay.len(), aut.max_pattern_len());
     let (first, second) = (&hay[..mid], &hay[from..]);
     let mut later: Vec<(u32, u32, u32)> = Vec::new();
     let mut found = |sid, end: usize, base: usize, later: Option<&mut Vec<(u32, u32, u32)>>| {
@@ -258,8 +271,6 @@ pub struct Scanner {
     dfa: Arc<OnceLock<Option<Literals>>>,
     /// How many bytes of text are scanned before the DFA is built.
     dfa_after: usize,
-    /// The length of the longest literal.
-    longest: usize,
     literals: Arc<Vec<Vec<u8>>>,
     scanned: Arc<AtomicUsize>,
     /// For each literal of the automaton: the patterns (atom ids) it stands for, and how.
@@ -756,7 +767,6 @@ impl Scanner {
             ac: Default::default(),
             dfa: Default::default(),
             dfa_after: DFA_AFTER_PER_LITERAL_BYTE * lits.iter().map(Vec::len).sum::<usize>(),
-            longest: lits.iter().map(Vec::len).max().unwrap_or(0),
             literals: Arc::new(lits),
             scanned: Default::default(),
             owners,
@@ -841,7 +851,7 @@ impl Scanner {
         // be worth it (`None`: the starts are not narrowed).
         let mut ends: Vec<Option<Vec<u32>>> =
             self.within.iter().map(|w| w.map(|_| Vec::new())).collect();
-        ac.each_split(hay.as_bytes(), self.longest, |literal, start, end| {
+        ac.each_split(hay.as_bytes(), |literal, start, end| {
             self.each_owner(literal, end, hay.len(), &mut ends, |a| {
                 any[a] = true;
                 if crowded_at[a] {
@@ -1308,13 +1318,13 @@ mod tests {
             let mut out = Vec::new();
             let push = |l, s, e| out.push((l, s, e));
             if split {
-                literals.each_split(hay, scanner.longest, push);
+                literals.each_split(hay, push);
             } else {
                 literals.each(hay, push);
             }
             out
         };
-        assert!(scanner.longest >= 8, "{}", scanner.longest);
+        assert!(literals.longest() >= 8, "{}", literals.longest());
         for k in 0..48 {
             // The middle at `at + k`: as much text after it as before.
             let before = format!("{pad}{}", &folded[..at + k]);
