@@ -211,13 +211,46 @@ fn conditions_and_precedence() {
     assert!(matches!(&items[1], Cond::In { .. }));
     assert!(matches!(cond("(a and b) in objet"), Cond::In { .. }));
     let Cond::Near {
-        within: Number::Lit(n),
+        within:
+            Window {
+                words: Some(Number::Lit(n)),
+                unit: None,
+                across: false,
+            },
         ..
     } = cond("a near b within 20 words")
     else {
         panic!()
     };
     assert_eq!(n.value, 20.0);
+    // A window in a unit of the structure, and one across paragraphs.
+    let Cond::Near {
+        within:
+            Window {
+                words: None,
+                unit: Some((Unit::Sentence, _)),
+                across: false,
+            },
+        ..
+    } = cond("a near b within sentence")
+    else {
+        panic!()
+    };
+    assert!(matches!(
+        cond("a before b within 12 words across paragraphs"),
+        Cond::Before {
+            within: Some(Window { across: true, .. }),
+            ..
+        }
+    ));
+    assert!(matches!(cond("affirmed a and negated b"), Cond::And { .. }));
+    assert!(matches!(
+        cond("negated b"),
+        Cond::Mention {
+            mention: Mention::Negated,
+            ..
+        }
+    ));
     assert!(matches!(
         cond("a before b"),
         Cond::Before { within: None, .. }

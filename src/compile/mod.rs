@@ -16,7 +16,7 @@ use regex_automata::meta::Regex;
 use serde::Serialize;
 
 use crate::document::Kind;
-use crate::lang::ast::{Cmp, SectionAltKind, Span};
+pub use crate::lang::ast::{Cmp, Mention, SectionAltKind, Span, Unit};
 use crate::lang::{RuleFileError, SourceFile};
 
 pub use anchored::{AnchoredRegex, Reverse};
@@ -357,27 +357,36 @@ impl Scope {
 
 #[derive(Debug, Clone)]
 pub enum Condition {
-    Atom(AtomId),
+    /// An atom, with the mentions that count (never `Mention::Default` once compiled).
+    Atom(AtomId, Mention),
     Near {
         a: AtomId,
         b: AtomId,
+        /// At most this many words apart (`usize::MAX`: any distance inside the unit).
         within: usize,
+        /// The part of the structure both stay in (`None`: across paragraphs).
+        unit: Option<Unit>,
+        mention: Mention,
     },
     Before {
         a: AtomId,
         b: AtomId,
         within: Option<usize>,
+        unit: Option<Unit>,
+        mention: Mention,
     },
     Count {
         atom: AtomId,
         cmp: Cmp,
         n: f64,
         distinct: bool,
+        mention: Mention,
     },
     Value {
         atom: AtomId,
         cmp: Cmp,
         n: f64,
+        mention: Mention,
     },
     And(Vec<Condition>),
     Or(Vec<Condition>),
@@ -408,6 +417,8 @@ pub struct Rule {
     pub level: Level,
     pub scope: Scope,
     pub scope_text: String,
+    /// The document kinds where the expectations are stated (`stated in`); empty: anywhere.
+    pub stated: Vec<Kind>,
     pub when: Option<Check>,
     pub expects: Vec<Check>,
     pub forbids: Vec<Check>,

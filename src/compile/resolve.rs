@@ -40,6 +40,9 @@ struct Builder<'a> {
     inline: HashMap<String, AtomId>,
     sections: Vec<Section>,
     tags: Vec<TagInfo>,
+    /// What an atom written without `affirmed` / `negated` / `mentioned` counts: affirmed
+    /// mentions in a `forbid`, every mention elsewhere.
+    mention_default: Mention,
 }
 
 /// Builds a pattern with the `regex` crate, only to get its error message.
@@ -492,29 +495,38 @@ impl<'a> Builder<'a> {
         params: &HashMap<String, f64>,
     ) -> Option<Condition> {
         Some(match c {
-            ast::Cond::Atom(a) => Condition::Atom(self.atom(file, a)?),
+            ast::Cond::Atom(a) => Condition::Atom(self.atom(file, a)?, self.mention_default),
+            ast::Cond::Mention { mention, atom, .. } => {
+                Condition::Atom(self.atom(file, atom)?, *mention)
+            }
             ast::Cond::Near { a, b, within, .. } => {
                 let (a, b, w) = (
                     self.atom(file, a),
                     self.atom(file, b),
-                    self.whole(file, within, params),
+                    self.window(file, within, params),
                 );
+                let (within, unit) = w?;
                 Condition::Near {
                     a: a?,
                     b: b?,
-                    within: w?,
+                    within: within.unwrap_or(usize::MAX),
+                    unit,
+                    mention: self.mention_default,
                 }
             }
             ast::Cond::Before { a, b, within, .. } => {
                 let (a, b) = (self.atom(file, a), self.atom(file, b));
-                let within = match within {
-                    Some(w) => Some(self.whole(file, w, params)?),
-                    None => None,
+                // Without a window, `before` is the order of the whole scope.
+                let (within, unit) = match within {
+                    Some(w) => self.window(file, w, params)?,
+                    None => (None, None),
                 };
                 Condition::Before {
                     a: a?,
                     b: b?,
                     within,
+                    unit,
+                    mention: self.mention_default,
                 }
             }
             ast::Cond::Count {
@@ -530,6 +542,7 @@ impl<'a> Builder<'a> {
                     cmp: *cmp,
                     n: n?,
                     distinct: *distinct,
+                    mention: self.mention_default,
                 }
             }
             ast::Cond::Value { atom, cmp, n, .. } => {
@@ -549,6 +562,7 @@ impl<'a> Builder<'a> {
                     atom: id,
                     cmp: *cmp,
                     n: n?,
+                    mention: self.mention_default,
                 }
             }
             ast::Cond::And { items, .. } => Condition::And(self.conds(file, items, params)?),
@@ -582,13 +596,47 @@ impl<'a> Builder<'a> {
         all.into_iter().collect()
     }
 
+    /// A window's distance in words (`None`: any) and the unit it stays in (`None`: across
+    /// paragraphs).
+    fn window(
+        &mut self,
+        file: usize,
+        w: &ast::Window,
+        params: &HashMap<String, f64>,
+    ) -> Option<(Option<usize>, Option<Unit>)> {
+        let words = match &w.words {
+            Some(n) => Some(self.whole(file, n, params)?),
+            None => None,
+        };
+        let unit = match (&w.unit, w.across) {
+            (_, true) => None,
+            (Some((u, _)), false) => Some(*u),
+            (None, false) => Some(Unit::Paragraph),
+        };
+        Some((words, unit))
+    }
+
     fn check(
         &mut self,
         file: usize,
         c: &ast::Cond,
         params: &HashMap<String, f64>,
     ) -> Option<Check> {
-        let cond = self.cond(file, c, params)?;
+        self.check_as(file, c, params, Mention::Any)
+    }
+
+    /// A condition whose atoms written alone count the mentions `mention_default` says.
+    fn check_as(
+        &mut self,
+        file: usize,
+        c: &ast::Cond,
+        params: &HashMap<String, f64>,
+        mention_default: Mention,
+    ) -> Option<Check> {
+        self.mention_default = mention_default;
+        let cond = self.cond(file, c, params);
+        self.mention_default = Mention::Any;
+        let cond = cond?;
         let span = c.span();
         Some(Check {
             cond,
@@ -654,6 +702,7 @@ pub fn compile_pack(
                 description: d.to_string(),
             })
             .collect(),
+        mention_default: Mention::Any,
     };
 
     // Pass 1: definitions (so that files may refer to each other's names in any order).
@@ -918,7 +967,24 @@ fn compile_rule(
         .unwrap_or_else(|| "document".into());
     let when = r.when.as_ref().and_then(|c| b.check(fi, c, params));
     let expects: Vec<Option<Check>> = r.expects.iter().map(|c| b.check(fi, c, params)).collect();
-    let forbids: Vec<Option<Check>> = r.forbids.iter().map(|c| b.check(fi, c, params)).collect();
+    let forbids: Vec<Option<Check>> = r
+        .forbids
+        .iter()
+        .map(|c| b.check_as(fi, c, params, Mention::Affirmed))
+        .collect();
+    let mut stated = Vec::new();
+    for k in &r.stated {
+        match Kind::parse(&k.name) {
+            Some(kind) if kind != Kind::Other => stated.push(kind),
+            _ => b.err(
+                fi,
+                k.span,
+                format!("unknown document kind `{}`", k.name),
+                "not a document kind",
+                Some("`stated in` takes document kinds: rc, ccap, cctp, ae, avis, bpu".into()),
+            ),
+        }
+    }
     if r.expects.is_empty() && r.forbids.is_empty() {
         b.err(fi, head, format!("rule `{}` checks nothing", id.name), "no `expect` or `forbid` in this rule", Some("add `expect CONDITION` (something must be there) or `forbid CONDITION` (something must not)".into()));
     }
@@ -959,6 +1025,7 @@ fn compile_rule(
         level: level?,
         scope: scope?,
         scope_text,
+        stated,
         when,
         expects: expects.into_iter().collect::<Option<Vec<_>>>()?,
         forbids: forbids.into_iter().collect::<Option<Vec<_>>>()?,

@@ -12,11 +12,12 @@ use crate::compile::scan::{Hits, Mode};
 
 use crate::compile::anchored::CachesGuard;
 use crate::compile::terms::{GaveUp, TermMatcher};
-use crate::compile::{AnchoredRegex, AtomId, Check, Condition, Pack, Rule, Scope};
+use crate::compile::{AnchoredRegex, AtomId, Check, Condition, Mention, Pack, Rule, Scope, Unit};
 use crate::document::{BlockKind, Document, Kind};
 use crate::fold::{Folded, fold, offset};
 use crate::lang::ast::SectionAltKind;
 
+use super::structure::{Breaks, is_negated, mark_blocks};
 use super::{Evidence, Finding, FindingKind, Label, RuleOutcome, UnitOutcome};
 
 /// How many passages are kept as evidence for one rule on one unit.
@@ -141,9 +142,15 @@ struct DocIndex<'a> {
     /// For each atom of `searched`, its matches, made when first searched.
     matches: Vec<OnceLock<Box<AtomMatches>>>,
     sections: Vec<OnceLock<Vec<Region>>>,
+    /// Where blocks and cells end, made when a window or a negation first needs them.
+    breaks: OnceLock<Breaks>,
 }
 
 impl DocIndex<'_> {
+    fn breaks(&self) -> &Breaks {
+        self.breaks.get_or_init(|| Breaks::new(&self.folded.text))
+    }
+
     /// Whether the folded text has a word character at `i` (a character boundary), and the
     /// length of the character there.
     fn word_char(&self, i: usize) -> (bool, usize) {
@@ -330,7 +337,8 @@ impl<'a> Evaluator<'a> {
             .par_iter()
             .with_min_len(4)
             .map(|doc| {
-                let folded = fold(&doc.text, &doc.content);
+                let mut folded = fold(&doc.text, &doc.content);
+                mark_blocks(&mut folded, doc);
                 let hits = pack.scanner.scan(&folded.text);
                 let searched: Vec<u32> = (0..pack.atoms.len())
                     .filter(|&a| !no_literal(pack.scanner.modes[a], &hits, a))
@@ -345,6 +353,7 @@ impl<'a> Evaluator<'a> {
                     matches: searched.iter().map(|_| OnceLock::new()).collect(),
                     searched,
                     sections: (0..pack.sections.len()).map(|_| OnceLock::new()).collect(),
+                    breaks: OnceLock::new(),
                 }
             })
             .collect();
@@ -709,6 +718,31 @@ impl<'a> Evaluator<'a> {
         out
     }
 
+    /// The matches of an atom inside the regions that count as `mention` says: every one, or
+    /// only those (not) negated or contrasted in their sentence.
+    fn mentions_in(
+        &self,
+        atom: AtomId,
+        regions: &[Region],
+        mention: Mention,
+    ) -> Vec<(usize, Match)> {
+        let mut ms = self.matches_in(atom, regions, ALL);
+        if matches!(mention, Mention::Affirmed | Mention::Negated) {
+            let negated = mention == Mention::Negated;
+            ms.retain(|(d, m)| {
+                let di = &self.docs[*d];
+                is_negated(&di.folded.text, di.breaks(), m.start()) == negated
+            });
+        }
+        ms
+    }
+
+    /// The paragraph, cell or sentence around a match (folded offsets).
+    fn unit_of(&self, doc: usize, m: &Match, unit: Unit) -> Range<usize> {
+        let d = &self.docs[doc];
+        d.breaks().unit(&d.folded.text, m.start()..m.end(), unit)
+    }
+
     /// The regions of a section in a document.
     fn section_regions(&self, doc: usize, section: usize) -> &[Region] {
         let d = &self.docs[doc];
@@ -889,7 +923,14 @@ impl<'a> Evaluator<'a> {
             spans: ms.iter().map(|m| (m.start(), m.end())).collect(),
         };
         match c {
-            Condition::Atom(a) => {
+            Condition::Atom(a, m) if *m != Mention::Any => {
+                let ms = self.mentions_in(*a, regions, *m);
+                Outcome::new(
+                    !ms.is_empty(),
+                    ms.iter().take(need).map(|(d, m)| occ(*d, &[m])).collect(),
+                )
+            }
+            Condition::Atom(a, _) => {
                 if need == 0 {
                     return Outcome::new(self.count_in(*a, regions, 1) > 0, Vec::new());
                 }
@@ -899,17 +940,41 @@ impl<'a> Evaluator<'a> {
                     ms.iter().map(|(d, m)| occ(*d, &[m])).collect(),
                 )
             }
-            Condition::Near { a, b, within } => {
+            Condition::Near {
+                a,
+                b,
+                within,
+                unit,
+                mention,
+            } => {
                 let (ams, bms) = (
-                    self.matches_in(*a, regions, ALL),
-                    self.matches_in(*b, regions, ALL),
+                    self.mentions_in(*a, regions, *mention),
+                    self.mentions_in(*b, regions, *mention),
                 );
                 let groups = group_by_doc(&bms);
                 let mut occs = Vec::new();
                 let mut holds = false;
                 for (doc, am) in &ams {
                     let Some(bs) = groups.get(doc) else { continue };
-                    if let Some((dist, mb)) = self.nearest(*doc, am, bs, *within)
+                    // Only the `B`s in the same unit of the structure as this `A`.
+                    let bs = match unit {
+                        Some(u) => {
+                            let r = self.unit_of(*doc, am, *u);
+                            let lo = bs.partition_point(|m| m.start() < r.start);
+                            let hi = bs.partition_point(|m| m.start() < r.end);
+                            let inner: Vec<Match> = bs[lo..hi]
+                                .iter()
+                                .filter(|m| m.end() <= r.end)
+                                .copied()
+                                .collect();
+                            std::borrow::Cow::Owned(inner)
+                        }
+                        None => std::borrow::Cow::Borrowed(bs.as_slice()),
+                    };
+                    if bs.is_empty() {
+                        continue;
+                    }
+                    if let Some((dist, mb)) = self.nearest(*doc, am, &bs, *within)
                         && dist <= *within
                     {
                         holds = true;
@@ -921,10 +986,16 @@ impl<'a> Evaluator<'a> {
                 }
                 Outcome::new(holds, occs)
             }
-            Condition::Before { a, b, within } => {
+            Condition::Before {
+                a,
+                b,
+                within,
+                unit,
+                mention,
+            } => {
                 let (ams, bms) = (
-                    self.matches_in(*a, regions, ALL),
-                    self.matches_in(*b, regions, ALL),
+                    self.mentions_in(*a, regions, *mention),
+                    self.mentions_in(*b, regions, *mention),
                 );
                 let groups = group_by_doc(&bms);
                 let mut occs = Vec::new();
@@ -932,7 +1003,10 @@ impl<'a> Evaluator<'a> {
                 for (da, ma) in &ams {
                     let Some(bs) = groups.get(da) else { continue };
                     let next = bs.get(bs.partition_point(|mb| mb.start() < ma.end()));
+                    let in_unit =
+                        |mb: &Match| unit.is_none_or(|u| mb.end() <= self.unit_of(*da, ma, u).end);
                     if let Some(mb) = next
+                        && in_unit(mb)
                         && within.is_none_or(|w| self.words_between(*da, ma, mb, w) <= w)
                     {
                         holds = true;
@@ -949,6 +1023,32 @@ impl<'a> Evaluator<'a> {
                 cmp,
                 n,
                 distinct,
+                mention,
+            } if *mention != Mention::Any => {
+                let ms = self.mentions_in(*atom, regions, *mention);
+                let count = if *distinct {
+                    let mut keys: Vec<String> =
+                        ms.iter().map(|(d, m)| self.match_key(*d, m)).collect();
+                    keys.sort();
+                    keys.dedup();
+                    keys.len()
+                } else {
+                    ms.len()
+                };
+                let holds = cmp.holds(count as f64, *n);
+                let occs = if holds {
+                    ms.iter().take(need).map(|(d, m)| occ(*d, &[m])).collect()
+                } else {
+                    Vec::new()
+                };
+                Outcome::new(holds, occs)
+            }
+            Condition::Count {
+                atom,
+                cmp,
+                n,
+                distinct,
+                ..
             } => {
                 let count = if *distinct {
                     let mut keys: Vec<String> = self
@@ -979,9 +1079,14 @@ impl<'a> Evaluator<'a> {
                 };
                 Outcome::new(holds, occs)
             }
-            Condition::Value { atom, cmp, n } => {
+            Condition::Value {
+                atom,
+                cmp,
+                n,
+                mention,
+            } => {
                 let ms: Vec<(usize, Match)> = self
-                    .matches_in(*atom, regions, ALL)
+                    .mentions_in(*atom, regions, *mention)
                     .into_iter()
                     .filter(|(_, m)| m.value().is_some_and(|v| cmp.holds(v, *n)))
                     .collect();

@@ -1,6 +1,7 @@
 //! Evaluates a rule set on tenders and returns findings (data only; nothing is printed here).
 
 mod eval;
+pub mod structure;
 pub mod suppress;
 
 use std::ops::Range;

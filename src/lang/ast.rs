@@ -133,19 +133,86 @@ pub enum BoolForm {
     Call,
 }
 
+/// Which mentions of an atom count: every one, only those that are not negated or contrasted
+/// in their sentence (« ne … pas », « sans », « aucun », « contrairement à »…), or only those.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub enum Mention {
+    /// As the context decides: affirmed mentions in a `forbid`, every mention elsewhere.
+    #[default]
+    Default,
+    /// `mentioned A`: every mention, negated or not.
+    Any,
+    /// `affirmed A`: mentions that are not negated or contrasted.
+    Affirmed,
+    /// `negated A`: mentions that are negated or contrasted.
+    Negated,
+}
+
+impl Mention {
+    pub fn keyword(self) -> Option<&'static str> {
+        match self {
+            Mention::Default => None,
+            Mention::Any => Some("mentioned"),
+            Mention::Affirmed => Some("affirmed"),
+            Mention::Negated => Some("negated"),
+        }
+    }
+}
+
+/// A part of a document's structure that a `near` or `before` window stays in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Unit {
+    /// One sentence (never across a paragraph, a list item or a table cell).
+    Sentence,
+    /// One table cell (a paragraph or a list item outside tables).
+    Cell,
+    /// One paragraph, list item, heading or table row: the default of a window in words.
+    Paragraph,
+}
+
+impl Unit {
+    /// The unit named by a word after `within` (`row` and `item` are paragraphs of a table and
+    /// of a list).
+    pub fn parse(word: &str) -> Option<Unit> {
+        Some(match word {
+            "sentence" => Unit::Sentence,
+            "cell" => Unit::Cell,
+            "paragraph" | "row" | "item" => Unit::Paragraph,
+            _ => return None,
+        })
+    }
+}
+
+/// How far apart the two atoms of `near` / `before` may be.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Window {
+    /// `within N words`.
+    pub words: Option<Number>,
+    /// `within sentence`, `within cell`, `within row`… (the word as written, for the formatter).
+    pub unit: Option<(Unit, Ident)>,
+    /// `across paragraphs`: the window may cross paragraphs, list items and table rows.
+    pub across: bool,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cond {
     Atom(Atom),
+    /// `affirmed A`, `negated A`, `mentioned A`.
+    Mention {
+        mention: Mention,
+        atom: Atom,
+        span: Span,
+    },
     Near {
         a: Atom,
         b: Atom,
-        within: Number,
+        within: Window,
         span: Span,
     },
     Before {
         a: Atom,
         b: Atom,
-        within: Option<Number>,
+        within: Option<Window>,
         span: Span,
     },
     Count {
@@ -192,6 +259,7 @@ impl Cond {
         match self {
             Cond::Atom(a) => a.span(),
             Cond::Near { span, .. }
+            | Cond::Mention { span, .. }
             | Cond::Before { span, .. }
             | Cond::Count { span, .. }
             | Cond::Value { span, .. }
@@ -297,6 +365,10 @@ pub struct RuleDecl {
     pub tags: Vec<Ident>,
     pub level: Option<Ident>,
     pub scope: Option<Scope>,
+    /// `stated in KIND, KIND`: the document kinds where the rule's expectations are stated;
+    /// without one of them in the tender, a missing expectation is not a finding and the
+    /// rule's pillar cannot be judged from the documents given.
+    pub stated: Vec<Ident>,
     pub when: Option<Cond>,
     pub expects: Vec<Cond>,
     pub forbids: Vec<Cond>,

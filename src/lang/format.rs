@@ -238,18 +238,23 @@ impl<'a> Printer<'a> {
     fn flat(&self, c: &Cond) -> String {
         match c {
             Cond::Atom(a) => self.atom(a, 0),
+            Cond::Mention { mention, atom, .. } => format!(
+                "{} {}",
+                mention.keyword().unwrap_or_default(),
+                self.atom(atom, 0)
+            ),
             Cond::Near { a, b, within, .. } => format!(
-                "{} near {} within {} words",
+                "{} near {} {}",
                 self.atom(a, 0),
                 self.atom(b, 0),
-                number(within)
+                window(within)
             ),
             Cond::Before { a, b, within, .. } => match within {
                 Some(w) => format!(
-                    "{} before {} within {} words",
+                    "{} before {} {}",
                     self.atom(a, 0),
                     self.atom(b, 0),
-                    number(w)
+                    window(w)
                 ),
                 None => format!("{} before {}", self.atom(a, 0), self.atom(b, 0)),
             },
@@ -520,6 +525,14 @@ impl<'a> Printer<'a> {
                 if let Some(s) = &r.scope {
                     fields.push((s.span().offset, s.span().end(), "in", FieldValue::Scope(s)));
                 }
+                if let (Some(first), Some(last)) = (r.stated.first(), r.stated.last()) {
+                    fields.push((
+                        first.span.offset,
+                        last.span.end(),
+                        "stated",
+                        FieldValue::Stated(&r.stated),
+                    ));
+                }
                 if let Some(c) = &r.when {
                     fields.push((c.span().offset, c.span().end(), "when", FieldValue::Cond(c)));
                 }
@@ -585,6 +598,13 @@ impl<'a> Printer<'a> {
                     .map(|t| t.name.as_str())
                     .collect::<Vec<_>>()
                     .join(", "),
+                FieldValue::Stated(k) => format!(
+                    "in {}",
+                    k.iter()
+                        .map(|k| k.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
                 FieldValue::Scope(s) => scope(s),
                 FieldValue::Cond(c) => self.cond(c, col, 2),
                 FieldValue::Example(e) => {
@@ -600,10 +620,24 @@ impl<'a> Printer<'a> {
     }
 }
 
+/// `within N words`, `within sentence`…, then `across paragraphs`.
+fn window(w: &Window) -> String {
+    let mut out = match (&w.words, &w.unit) {
+        (_, Some((_, word))) => format!("within {}", word.name),
+        (Some(n), None) => format!("within {} words", number(n)),
+        (None, None) => String::new(),
+    };
+    if w.across {
+        out.push_str(" across paragraphs");
+    }
+    out
+}
+
 enum FieldValue<'a> {
     Str(&'a StrLit),
     Word(&'a str),
     Tags(&'a [Ident]),
+    Stated(&'a [Ident]),
     Scope(&'a Scope),
     Cond(&'a Cond),
     Example(&'a Example),

@@ -65,13 +65,33 @@ type Res<'a, T> = IResult<&'a str, T, PError<'a>>;
 
 pub const TOP_KEYWORDS: &[&str] = &["pack", "tag", "param", "terms", "regex", "section", "rule"];
 pub const RULE_FIELDS: &[&str] = &[
-    "tags", "level", "in", "when", "expect", "forbid", "message", "why", "fix", "see", "example",
+    "tags", "level", "in", "stated", "when", "expect", "forbid", "message", "why", "fix", "see",
+    "example",
 ];
 pub const PACK_FIELDS: &[&str] = &["name", "version", "description", "applies"];
 /// Words that cannot be used as names inside conditions and scopes.
 pub const RESERVED: &[&str] = &[
-    "and", "or", "not", "near", "within", "words", "before", "count", "value", "all", "any", "in",
-    "first", "of", "heading", "block", "distinct",
+    "and",
+    "or",
+    "not",
+    "near",
+    "within",
+    "words",
+    "before",
+    "count",
+    "value",
+    "all",
+    "any",
+    "in",
+    "first",
+    "of",
+    "heading",
+    "block",
+    "distinct",
+    "affirmed",
+    "negated",
+    "mentioned",
+    "across",
 ];
 
 fn fail<'a, T>(
@@ -614,6 +634,23 @@ impl Ctx {
                 };
                 return Ok((rest, c));
             }
+            Some(w @ ("affirmed" | "negated" | "mentioned")) => {
+                let (r, _) = self.keyword(i, w)?;
+                let (rest, atom) = self.atom(ws(r))?;
+                let mention = match w {
+                    "affirmed" => Mention::Affirmed,
+                    "negated" => Mention::Negated,
+                    _ => Mention::Any,
+                };
+                return Ok((
+                    rest,
+                    Cond::Mention {
+                        mention,
+                        atom,
+                        span: self.span(i, rest),
+                    },
+                ));
+            }
             _ => {}
         }
         let (rest, a) = self.atom(i)?;
@@ -623,8 +660,8 @@ impl Ctx {
                 let (r, _) = self.keyword(after, "near")?;
                 let (r, b) = self.atom(ws(r))?;
                 let r = ws(r);
-                let (r, _) = self.keyword(r, "within").map_err(|_| {
-                    nom::Err::Failure(PError {
+                if self.peek_word(r) != Some("within") {
+                    return Err(nom::Err::Failure(PError {
                         at: r,
                         len: token_len(r),
                         message: format!(
@@ -632,12 +669,13 @@ impl Ctx {
                             describe_token(r)
                         ),
                         label: "expected `within`".into(),
-                        help: Some("write `A near B within 20 words`".into()),
+                        help: Some(
+                            "write `A near B within 20 words` or `A near B within sentence`".into(),
+                        ),
                         generic: false,
-                    })
-                })?;
-                let (r, within) = self.number(ws(r))?;
-                let (rest, _) = self.keyword(ws(r), "words")?;
+                    }));
+                }
+                let (rest, within) = self.window(r)?;
                 Ok((
                     rest,
                     Cond::Near {
@@ -653,10 +691,8 @@ impl Ctx {
                 let (mut rest, b) = self.atom(ws(r))?;
                 let mut within = None;
                 if self.peek_word(ws(rest)) == Some("within") {
-                    let (r, _) = self.keyword(ws(rest), "within")?;
-                    let (r, n) = self.number(ws(r))?;
-                    let (r, _) = self.keyword(ws(r), "words")?;
-                    within = Some(n);
+                    let (r, w) = self.window(ws(rest))?;
+                    within = Some(w);
                     rest = r;
                 }
                 Ok((
@@ -671,6 +707,51 @@ impl Ctx {
             }
             _ => Ok((rest, Cond::Atom(a))),
         }
+    }
+
+    /// `within N words`, `within sentence|cell|row|item|paragraph`, then `across paragraphs`.
+    fn window<'a>(&self, i: &'a str) -> Res<'a, Window> {
+        let (r, _) = self.keyword(i, "within")?;
+        let r = ws(r);
+        let mut window = Window {
+            words: None,
+            unit: None,
+            across: false,
+        };
+        let mut rest = match self.peek_word(r).and_then(Unit::parse) {
+            Some(unit) => {
+                let (rest, word) = self.ident(r, "a unit")?;
+                window.unit = Some((unit, word));
+                rest
+            }
+            None => {
+                let (r, n) = self.number(r)?;
+                let (rest, _) = self.keyword(ws(r), "words").map_err(|_| {
+                    let r = ws(r);
+                    nom::Err::Failure(PError {
+                        at: r,
+                        len: token_len(r),
+                        message: format!("expected `words`, found {}", describe_token(r)),
+                        label: "expected `words`".into(),
+                        help: Some(
+                            "write `within 20 words`, or `within sentence`, `within cell`, \
+                             `within row`, `within item`, `within paragraph`"
+                                .into(),
+                        ),
+                        generic: false,
+                    })
+                })?;
+                window.words = Some(n);
+                rest
+            }
+        };
+        if self.peek_word(ws(rest)) == Some("across") {
+            let (r, _) = self.keyword(ws(rest), "across")?;
+            let (r, _) = self.keyword(ws(r), "paragraphs")?;
+            window.across = true;
+            rest = r;
+        }
+        Ok((rest, window))
     }
 
     pub fn scope<'a>(&self, i: &'a str) -> Res<'a, Scope> {
@@ -966,6 +1047,21 @@ impl Ctx {
             }
             "level" => set_once(&mut rule.level, self.name(v, "a level (error, warning or info)"), kw, &mut dups),
             "in" => set_once(&mut rule.scope, self.scope(v), kw, &mut dups),
+            "stated" => {
+                let (r, _) = self.keyword(v, "in")?;
+                let (mut rest, k) = self.ident(ws(r), "a document kind (rc, ccap, cctp, ae, avis, bpu)")?;
+                let mut kinds = vec![k];
+                while let Some(r) = ws(rest).strip_prefix(',') {
+                    let (r, k) = self.ident(ws(r), "a document kind (rc, ccap, cctp, ae, avis, bpu)")?;
+                    kinds.push(k);
+                    rest = r;
+                }
+                if !rule.stated.is_empty() {
+                    dups.push(dup_error(kw));
+                }
+                rule.stated = kinds;
+                Ok((rest, ()))
+            }
             "when" => set_once(&mut rule.when, self.cond(v), kw, &mut dups),
             "expect" => {
                 let (rest, c) = self.cond(v)?;
