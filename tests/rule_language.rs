@@ -365,7 +365,7 @@ fn syntax_error_points_at_the_typo() {
     let e = one_error(&format!(
         "rule R1 {{\n  tags objet\n  levle error\n  expect \"x\"{RULE_TAIL}"
     ));
-    assert_eq!(e, ("unknown field `levle`".into(), "levle".into(), "did you mean `level`? The fields are: tags, level, in, when, expect, forbid, message, why, fix, see, example".into(), 3, 3));
+    assert_eq!(e, ("unknown field `levle`".into(), "levle".into(), "did you mean `level`? The fields are: tags, level, in, stated, when, expect, forbid, message, why, fix, see, example".into(), 3, 3));
 }
 
 #[test]
@@ -469,7 +469,7 @@ fn bad_values() {
         (e.0.as_str(), e.2.as_str()),
         (
             "expected `within N words` after `near`, found `3`",
-            "write `A near B within 20 words`"
+            "write `A near B within 20 words` or `A near B within sentence`"
         )
     );
     let e = one_error(&format!(
