@@ -348,6 +348,9 @@ pub fn run_each(req: &Request, mut each: impl FnMut(crate::engine::TenderResult)
             }
             engine::sort_findings(&mut findings, &result.tender.documents);
             result.findings = findings;
+            if opts.evidence {
+                engine::verdict::judge_all(&rules, &mut result);
+            }
             each(result);
         }
         run.input_errors.append(&mut read_errors);

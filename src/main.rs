@@ -398,7 +398,11 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> u8 {
         stdin,
         changed_since: args.changed_since.clone(),
         baseline: args.baseline.clone(),
-        evidence: matches!(args.format, Format::Json | Format::Html),
+        // Evidence makes the pillars' verdicts: the outputs that show verdicts gather it.
+        evidence: matches!(
+            args.format,
+            Format::Json | Format::Html | Format::Human | Format::Junit
+        ),
         cache_dir: args.rules.cache_dir(),
     };
     // The short format is written tender by tender as results come, and each result is dropped

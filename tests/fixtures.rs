@@ -93,20 +93,11 @@ fn good_miqs_have_no_error_or_warning() {
     assert!(pack(&v).0);
     assert_eq!(findings(&v), []);
     assert_eq!(code, 0);
-    // The one-document draft states no contract duration: an information, nothing more.
+    // The one-document draft states no contract duration, which an RC, a CCAP or an AE states:
+    // nothing to report on a lone CCTP.
     let (v, code) = check_json("miq-bon-texte");
     assert!(pack(&v).0);
-    assert_eq!(
-        findings(&v),
-        [f(
-            "MIQ712",
-            "info",
-            "CCTP.txt",
-            1,
-            1,
-            "COMMUNAUTÉ D'AGGLOMÉRATION DU GRAND LAUZET"
-        )]
-    );
+    assert_eq!(findings(&v), []);
     assert_eq!(code, 0);
     // The split tender is one tender of three documents, each with its kind.
     let (v, _) = check_json("miq-complet");
@@ -235,14 +226,6 @@ fn vague_public_is_a_public_finding() {
                 3,
                 "Cahier des clauses techniques particulières (CCTP)"
             ),
-            f(
-                "MIQ712",
-                "info",
-                "CCTP.md",
-                1,
-                3,
-                "Cahier des clauses techniques particulières (CCTP)"
-            ),
             f("MIQ302", "warning", "CCTP.md", 18, 27, "tout public"),
             f(
                 "MIQ302",
@@ -280,11 +263,10 @@ fn missing_supervision_is_an_encadrement_error() {
             ("MIQ401".into(), "error".into()),
             ("MIQ402".into(), "error".into()),
             ("MIQ405".into(), "warning".into()),
-            ("MIQ712".into(), "info".into()),
             ("MIQ403".into(), "info".into()),
         ]
     );
-    assert_eq!(findings(&v)[4].5, "accompagnement renforcé");
+    assert_eq!(findings(&v)[3].5, "accompagnement renforcé");
 }
 
 #[test]
@@ -292,10 +274,7 @@ fn missing_support_is_a_support_finding() {
     let (v, code) = check_json("support-absent");
     assert_eq!(code, 0, "support findings are warnings");
     let ids: Vec<String> = findings(&v).into_iter().map(|x| x.0).collect();
-    assert_eq!(
-        ids,
-        ["MIQ201", "MIQ202", "MIQ203", "MIQ204", "MIQ205", "MIQ712"]
-    );
+    assert_eq!(ids, ["MIQ201", "MIQ202", "MIQ203", "MIQ204", "MIQ205"]);
 }
 
 #[test]
@@ -313,39 +292,13 @@ fn non_miq_tenders_do_not_get_the_pack_and_say_why() {
 }
 
 #[test]
-fn an_rsa_accompaniment_service_gets_a_support_finding() {
+fn an_rsa_accompaniment_service_is_not_an_miq() {
+    // Accompanying RSA recipients, even under R2123-1 3°, is a service with no activity at
+    // work: it does not present itself as an MIQ, and the pack says why it does not apply.
     let (v, code) = check_json("accompagnement-rsa");
-    assert!(pack(&v).0);
-    assert_eq!(
-        findings(&v),
-        [
-            f(
-                "MIQ201",
-                "warning",
-                "CCTP.md",
-                1,
-                3,
-                "Cahier des clauses techniques particulières (CCTP)"
-            ),
-            f(
-                "MIQ403",
-                "info",
-                "CCTP.md",
-                18,
-                327,
-                "accompagnement renforcé"
-            ),
-        ]
-    );
-    assert_eq!(v["diagnostics"][0]["tags"], serde_json::json!(["support"]));
-    // Rules about the RC cannot be checked on a tender without one: said, not hidden.
-    let unchecked: Vec<&str> = v["tenders"][0]["unchecked"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|u| u["rule"].as_str().unwrap())
-        .collect();
-    assert_eq!(unchecked, ["MIQ706", "MIQ711"]);
+    let (applied, reason) = pack(&v);
+    assert!(!applied, "{reason}");
+    assert_eq!(findings(&v), []);
     assert_eq!(code, 0);
 }
 

@@ -104,9 +104,8 @@ fn pillar_statuses_follow_the_findings() {
     assert!(row("public").contains("non conforme"), "{}", row("public"));
     assert!(row("public").contains("1 erreur, 5 avertissements"));
     assert!(row("suivi").contains("à compléter"));
-    // An info is shown but does not count against the pillar.
-    assert!(row("procedure").contains("✓</span> conforme"));
-    assert!(row("procedure").contains("1 information"));
+    // The contract's duration is stated in an RC, a CCAP or an AE: a lone CCTP gets no info.
+    assert!(!row("procedure").contains("information"));
     assert!(row("objet").contains("conforme") && row("objet").contains("aucun constat"));
     // A missing element names the place where it was expected.
     assert!(html.contains("Élément absent du document <code>fixtures/public-vague/CCTP.md</code>"));

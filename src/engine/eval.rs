@@ -1337,7 +1337,16 @@ impl<'a> Evaluator<'a> {
         }
         // One finding per place (document and main span).
         let mut places: std::collections::HashSet<(usize, usize, usize)> = Default::default();
-        if !failed.is_empty() {
+        // Expectations stated in documents of kinds the unit does not have are not judged.
+        let stated = rule.stated.is_empty()
+            || self.any_kind
+            || self.docs.iter().any(|d| rule.stated.contains(&d.doc.kind));
+        if !failed.is_empty() && !stated {
+            out.not_stated = true;
+            for occ in witnesses.iter().take(MAX_EVIDENCE) {
+                out.evidence.push(self.evidence(rule, occ));
+            }
+        } else if !failed.is_empty() {
             let r = &regions[0];
             places.insert((r.doc, r.anchor.start, r.anchor.end));
             out.findings.push(self.missing(rule, &failed, r));
@@ -1356,6 +1365,11 @@ impl<'a> Evaluator<'a> {
         }
         for check in &rule.forbids {
             let o = self.eval(&check.cond, &regions, ALL);
+            if o.holds && !stated {
+                // A wording judged only where the pillar is stated: not judged here.
+                out.not_stated = true;
+                continue;
+            }
             if o.holds && o.occs.is_empty() {
                 // Nothing to point at (`forbid not X`, `forbid count A < 1`): the finding
                 // goes where the rule looked.

@@ -3,6 +3,7 @@
 mod eval;
 pub mod structure;
 pub mod suppress;
+pub mod verdict;
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -68,6 +69,20 @@ pub struct PackDecision {
     pub id: String,
     pub applied: bool,
     pub reason: String,
+    /// For an applied pack, the verdict of each pillar (set once the findings to report are
+    /// known: see [`verdict::judge_all`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub pillars: Vec<verdict::PillarVerdict>,
+}
+
+/// A rule whose expectations are stated in documents of kinds the tender does not have
+/// (`stated in`): what it expects was not found, and the documents given cannot tell.
+#[derive(Debug, Clone, Serialize)]
+pub struct NotStated {
+    pub rule: String,
+    /// The kinds, as a reader names them (« CCTP », « CCTP ou CCAP »).
+    pub kinds: String,
+    pub reason: String,
 }
 
 /// A rule that could not be checked on a tender because its scope does not exist there.
@@ -84,6 +99,9 @@ pub struct TenderResult {
     pub packs: Vec<PackDecision>,
     pub findings: Vec<Finding>,
     pub unchecked: Vec<Unchecked>,
+    /// Rules whose expectations could not be judged: the tender lacks the documents where
+    /// they are stated.
+    pub not_stated: Vec<NotStated>,
     /// The passages that satisfied the rules' `expect` conditions, so that a reader can check
     /// why a pillar is judged sound.
     pub evidence: Vec<Evidence>,
@@ -140,6 +158,7 @@ pub fn check_tender(rules: &RuleSet, tender: Tender, opts: &Options) -> TenderRe
     let mut packs = Vec::new();
     let mut findings = Vec::new();
     let mut unchecked = Vec::new();
+    let mut not_stated = Vec::new();
     let mut evidence = Vec::new();
     let started = std::time::Instant::now();
     let budget = std::time::Duration::from_millis(crate::limits::current().time_budget_ms);
@@ -187,6 +206,7 @@ pub fn check_tender(rules: &RuleSet, tender: Tender, opts: &Options) -> TenderRe
             id: pack.id.clone(),
             applied,
             reason,
+            pillars: Vec::new(),
         });
         if !applied {
             continue;
@@ -258,6 +278,7 @@ pub fn check_tender(rules: &RuleSet, tender: Tender, opts: &Options) -> TenderRe
         }
         for (rule, units) in pack.rules.iter().zip(outcomes) {
             let mut checked = false;
+            let mut unstated = false;
             for unit in units {
                 let Some(unit) = unit else {
                     timed_out.get_or_insert_with(|| {
@@ -271,8 +292,19 @@ pub fn check_tender(rules: &RuleSet, tender: Tender, opts: &Options) -> TenderRe
                     continue;
                 };
                 checked |= unit.checked;
+                unstated |= unit.not_stated;
                 findings.extend(unit.findings);
                 evidence.extend(unit.evidence);
+            }
+            if unstated && timed_out.is_none() {
+                not_stated.push(NotStated {
+                    rule: rule.id.clone(),
+                    kinds: kinds_text(&rule.stated),
+                    reason: format!(
+                        "le dossier ne contient pas de {}, où cette exigence est énoncée",
+                        kinds_text(&rule.stated)
+                    ),
+                });
             }
             if !checked && timed_out.is_none() {
                 unchecked.push(Unchecked {
@@ -288,9 +320,19 @@ pub fn check_tender(rules: &RuleSet, tender: Tender, opts: &Options) -> TenderRe
         packs,
         findings,
         unchecked,
+        not_stated,
         evidence,
         timed_out,
     }
+}
+
+/// Document kinds as a reader names them: « CCTP », « CCTP ou CCAP ».
+fn kinds_text(kinds: &[crate::document::Kind]) -> String {
+    kinds
+        .iter()
+        .map(|k| k.to_string())
+        .collect::<Vec<_>>()
+        .join(" ou ")
 }
 
 /// Sorts findings by document (in the tender's order), place and rule.
@@ -325,6 +367,9 @@ pub struct UnitOutcome {
     pub evidence: Vec<Evidence>,
     /// Whether the rule's scope was found in the unit.
     pub checked: bool,
+    /// Set when an expectation failed but the unit has no document where it is stated
+    /// (`stated in`): no finding, the rule is not judged there.
+    pub not_stated: bool,
 }
 
 /// The result of one rule on one tender.

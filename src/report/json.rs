@@ -25,6 +25,7 @@ struct TenderOut<'a> {
     documents: Vec<DocumentOut<'a>>,
     packs: &'a [PackDecision],
     unchecked: &'a [Unchecked],
+    not_stated: &'a [crate::engine::NotStated],
     /// Per pillar (tag), the passages that satisfied the rules' expectations.
     evidence: std::collections::BTreeMap<&'a str, Vec<&'a crate::engine::Evidence>>,
 }
@@ -148,6 +149,7 @@ impl Renderer for Json {
                         .collect(),
                     packs: &r.packs,
                     unchecked: &r.unchecked,
+                    not_stated: &r.not_stated,
                     evidence: {
                         let mut by_tag: std::collections::BTreeMap<
                             &str,

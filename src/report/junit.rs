@@ -69,6 +69,12 @@ fn outcome<'a>(result: &'a TenderResult, rule: &Rule) -> Outcome<'a> {
     {
         return Outcome::Skipped { reason: &u.reason };
     }
+    // Not judged: the tender lacks the documents where the rule's expectations are stated.
+    if findings.is_empty()
+        && let Some(u) = result.not_stated.iter().find(|u| u.rule == rule.id)
+    {
+        return Outcome::Skipped { reason: &u.reason };
+    }
     Outcome::Passed { infos: findings }
 }
 
