@@ -275,22 +275,33 @@ pub fn run_each(req: &Request, mut each: impl FnMut(crate::engine::TenderResult)
             root: config.root.clone(),
             patterns: config.exclude.iter().map(|e| e.value.clone()).collect(),
         };
-        let (planned, errors) = document::plan(&paths, &excludes);
+        let (planned, errors, notices) = document::plan(&paths, &excludes);
         run.input_errors.extend(errors);
+        run.notices.extend(notices);
         // Tenders are read one at a time, when their turn comes; standard input comes last.
         let mut stdin_doc = None;
         if let Some(stdin) = req.stdin.as_ref().filter(|_| first) {
             match Document::from_bytes(Path::new(&stdin.name), &stdin.name, &stdin.bytes) {
-                Ok(d) => stdin_doc = Some(Tender::from_documents(&stdin.name, vec![d])),
+                Ok(mut d) => {
+                    run.notices
+                        .extend(d.warnings.drain(..).map(|message| document::Notice {
+                            path: stdin.name.clone(),
+                            message,
+                            help: None,
+                        }));
+                    stdin_doc = Some(Tender::from_documents(&stdin.name, vec![d]));
+                }
                 Err(e) => stdin_errors.push(e),
             }
         }
         let mut read_errors = Vec::new();
+        let mut read_notices = Vec::new();
         let tenders = planned
             .into_iter()
             .filter_map(|p| {
-                let (t, errors) = p.read();
+                let (t, errors, notices) = p.read();
                 read_errors.extend(errors);
+                read_notices.extend(notices);
                 t
             })
             .chain(stdin_doc);
@@ -351,6 +362,7 @@ pub fn run_each(req: &Request, mut each: impl FnMut(crate::engine::TenderResult)
             each(result);
         }
         run.input_errors.append(&mut read_errors);
+        run.notices.append(&mut read_notices);
         run.input_errors.append(&mut stdin_errors);
         if first {
             run.fail_on = config.fail_on;

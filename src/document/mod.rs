@@ -215,6 +215,8 @@ pub struct Document {
     /// Comments written in the original file (Word, LibreOffice) with the text range they are
     /// attached to; read for `tenderlint: disable RULE -- reason` suppressions.
     pub annotations: Vec<Annotation>,
+    /// What the reader noticed and the user should know (invalid bytes replaced).
+    pub warnings: Vec<String>,
 }
 
 /// A comment of a word processor, and the part of the text it is attached to.
@@ -247,6 +249,38 @@ pub struct ReadError {
     pub help: Option<String>,
 }
 
+/// Something about an input the user should know, that does not stop it from being checked
+/// (or that leaves a file out on purpose): a report tenderlint generated, a link not followed,
+/// invalid bytes replaced.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, miette::Diagnostic)]
+#[error("{path}: {message}")]
+#[diagnostic(code(tenderlint::notice), severity(Warning))]
+pub struct Notice {
+    pub path: String,
+    pub message: String,
+    #[help]
+    pub help: Option<String>,
+}
+
+/// A path as shown to the user: forward slashes, and control characters escaped (a file name
+/// may hold any byte but `/` and NUL, and printing an escape sequence would drive the
+/// terminal).
+pub fn shown(path: &Path) -> String {
+    let s = path.to_string_lossy().replace('\\', "/");
+    if !s.contains(char::is_control) {
+        return s;
+    }
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// The file extensions tenderlint reads.
 pub const EXTENSIONS: &[&str] = &["md", "markdown", "txt", "docx", "odt", "pdf", "html", "htm"];
 
@@ -266,6 +300,12 @@ fn extension(path: &Path) -> String {
 impl Document {
     /// Reads a document from a file, choosing the reader by extension.
     pub fn read(path: &Path, display: &str) -> Result<Document, ReadError> {
+        let bytes = Document::read_bytes(path, display)?;
+        Document::from_bytes(path, display, &bytes)
+    }
+
+    /// The bytes of a document file, within `max-file-bytes`.
+    pub fn read_bytes(path: &Path, display: &str) -> Result<Vec<u8>, ReadError> {
         let err = |reason: String, help: Option<&str>| ReadError {
             path: display.to_string(),
             reason,
@@ -289,9 +329,7 @@ impl Document {
                 ),
             ));
         }
-        let bytes =
-            std::fs::read(path).map_err(|e| err(format!("cannot read the file: {e}"), None))?;
-        Document::from_bytes(path, display, &bytes)
+        std::fs::read(path).map_err(|e| err(format!("cannot read the file: {e}"), None))
     }
 
     /// Reads a document from bytes; the path's extension chooses the reader.
@@ -417,6 +455,7 @@ impl Document {
             blocks,
             page_starts,
             annotations: Vec::new(),
+            warnings: Vec::new(),
             line_starts: Default::default(),
             char_marks: Default::default(),
         };
