@@ -694,3 +694,66 @@ fn a_report_left_in_the_checked_folder_is_skipped_with_a_notice() {
         assert!(code <= 1, "{args:?}: {stderr}");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Inputs that used to end the whole run
+
+fn rule_with(cond: &str) -> String {
+    format!(
+        "rule DEEP1 {{\n  tags objet\n  level warning\n  forbid {cond}\n  message \"m\"\n  why \"w\"\n  fix \"f\"\n}}\n"
+    )
+}
+
+#[test]
+fn deeply_nested_conditions_are_a_rule_file_error_not_a_stack_overflow() {
+    let dir = setup();
+    // 2,000 nested groups (4 KB): the parser used to overflow its stack.
+    let deep = format!("{}\"insertion\"{}", "(".repeat(2000), ")".repeat(2000));
+    std::fs::write(dir.path().join("profond.tl"), rule_with(&deep)).unwrap();
+    let (v, stderr, code) = check(dir.path(), &["bon", "--rules", "profond.tl"]);
+    assert_eq!(code, 2);
+    let e = error_for(&v, "profond.tl");
+    assert_eq!(
+        e["message"],
+        "conditions nest more than 64 levels deep here"
+    );
+    assert_eq!(
+        (e["line"].as_u64(), e["column"].as_u64()),
+        (Some(4), Some(74))
+    );
+    assert!(stderr.contains("profond.tl:4:74"), "{stderr}");
+    // The same with `not`, lists and scopes.
+    for cond in [
+        format!("{}\"insertion\"", "not ".repeat(5000)),
+        format!("{}\"insertion\"{}", "all (".repeat(3000), ")".repeat(3000)),
+        format!(
+            "\"insertion\" in {}document",
+            "first 1 words of ".repeat(3000)
+        ),
+    ] {
+        std::fs::write(dir.path().join("profond.tl"), rule_with(&cond)).unwrap();
+        let (v, _, code) = check(dir.path(), &["bon", "--rules", "profond.tl"]);
+        assert_eq!(code, 2);
+        assert_eq!(
+            error_for(&v, "profond.tl")["message"],
+            "conditions nest more than 64 levels deep here"
+        );
+    }
+    // Sixty levels are read, compiled and checked.
+    let ok = format!(
+        "{}\"prestations de nettoyage\"{}",
+        "(".repeat(60),
+        ")".repeat(60)
+    );
+    std::fs::write(dir.path().join("profond.tl"), rule_with(&ok)).unwrap();
+    let (v, stderr, code) = check(dir.path(), &["bon", "--rules", "profond.tl"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["rule"] == "DEEP1"),
+        "{v}"
+    );
+}
