@@ -811,8 +811,8 @@ fn pdf_form(xobjects: &str, content: &str) -> Vec<u8> {
 const PDF_TEXT: &str = "BT /F1 12 Tf 72 720 Td (Prestation d'insertion) Tj ET\n";
 
 /// A zlib stream of `chunk` repeated `times` times, made without compressing it all: one
-/// fully flushed deflate block of the chunk (self-contained), repeated, then the final block.
-/// The checksum is left zero: a reader stops at its bound long before it.
+/// fully flushed deflate block of the chunk (self-contained), repeated, then the final block
+/// and the checksum (zlib's `adler32_combine`, once per repetition).
 fn zlib_repeated(chunk: &[u8], times: usize) -> Vec<u8> {
     use flate2::{Compress, Compression, FlushCompress};
     let mut c = Compress::new(Compression::best(), false);
@@ -823,12 +823,25 @@ fn zlib_repeated(chunk: &[u8], times: usize) -> Vec<u8> {
     let mut fin = Vec::with_capacity(64);
     c.compress_vec(&[], &mut fin, FlushCompress::Finish)
         .unwrap();
+    const BASE: u64 = 65521;
+    let (mut a, mut b) = (1u64, 0u64);
+    for &x in chunk {
+        a = (a + u64::from(x)) % BASE;
+        b = (b + a) % BASE;
+    }
+    let (chunk_a, chunk_b, rem) = (a, b, chunk.len() as u64 % BASE);
+    let (mut sum_a, mut sum_b) = (1u64, 0u64);
+    for _ in 0..times {
+        let a = (sum_a + chunk_a + BASE - 1) % BASE;
+        let b = (rem * sum_a + sum_b + chunk_b + BASE - rem) % BASE;
+        (sum_a, sum_b) = (a, b);
+    }
     let mut out = vec![0x78, 0xda];
     for _ in 0..times {
         out.extend(&block);
     }
     out.extend(&fin);
-    out.extend([0; 4]);
+    out.extend((((sum_b << 16) | sum_a) as u32).to_be_bytes());
     out
 }
 
@@ -901,6 +914,13 @@ fn hostile_pdfs_are_refused_one_by_one_and_the_run_goes_on() {
         pdf("", &[pdf_stream("/Filter /FlateDecode", &ops)]),
     )
     .unwrap();
+    // 20 MB of text operators: within what a PDF may unpack, past what its pages may draw.
+    let dense = zlib_repeated(&b"(abcdefgh) Tj\n".repeat(1 << 16), 20);
+    std::fs::write(
+        d.join("dense.pdf"),
+        pdf("", &[pdf_stream("/Filter /FlateDecode", &dense)]),
+    )
+    .unwrap();
     let (v, stderr, code) = check(dir.path(), &["."]);
     assert_eq!(code, 2);
     let loop_msg = "the PDF cannot be read: a form draws itself (a loop)";
@@ -913,7 +933,11 @@ fn hostile_pdfs_are_refused_one_by_one_and_the_run_goes_on() {
         ),
         (
             "multiplie.pdf",
-            "the content the PDF's pages draw is more than 64 MB: the document is too large or is a decompression bomb",
+            "the content the PDF's pages draw is more than 16 MB: the document is too large or is a decompression bomb",
+        ),
+        (
+            "dense.pdf",
+            "the content the PDF's pages draw is more than 16 MB: the document is too large or is a decompression bomb",
         ),
         (
             "zeros.pdf",

@@ -6,8 +6,8 @@
 //! An encrypted PDF or one without a text layer (a scan) gives a clear error; no OCR.
 //!
 //! The PDF library has no bounds of its own, so the file is checked before it reads it (see
-//! [`unpacked_bytes`] and [`Forms`]): what its compressed streams unpack to, and what its pages
-//! draw, within `max-pdf-bytes`; forms nested at most [`MAX_FORM_DEPTH`] deep and never drawn
+//! [`unpacked_bytes`] and [`Forms`]): what its compressed streams unpack to within
+//! `max-pdf-bytes`, and what its pages draw within `max-pdf-content-bytes`; forms nested at most [`MAX_FORM_DEPTH`] deep and never drawn
 //! inside themselves (the library recurses into them and would overflow the stack); and the
 //! text extracted stops at `max-text-bytes`.
 
@@ -186,17 +186,18 @@ pub fn read(bytes: &[u8]) -> Result<Extracted, Failure> {
 }
 
 const DRAWN: &str = "the content the PDF's pages draw is";
+const CONTENT_LIMIT: &str = "max-pdf-content-bytes";
 
 /// How deep forms may be drawn inside forms.
 pub const MAX_FORM_DEPTH: usize = 32;
 
-/// `what`: what is more than `max` ("the PDF unpacks to").
-fn too_large(what: &str, max: u64) -> Failure {
+/// `what`: what is more than `max` ("the PDF unpacks to"), under the limit named `limit`.
+fn too_large(what: &str, max: u64, limit: &str) -> Failure {
     Failure::new(format!(
         "{what} more than {} MB: the document is too large or is a decompression bomb",
         max / (1024 * 1024)
     ))
-    .help("check where the file comes from, export it again from its word processor, or raise `max-pdf-bytes` in [limits]")
+    .help(format!("check where the file comes from, export it again from its word processor, or raise `{limit}` in [limits]"))
 }
 
 /// The bytes the zlib (Flate) streams of a PDF unpack to, counted without keeping them, up to
@@ -253,7 +254,7 @@ impl std::io::Write for CountingSink {
 /// What the pages of a PDF draw, walked the way the PDF library walks it but without drawing:
 /// each page's content and, for each `Do`, the form it names, recursively. Refuses a form
 /// drawn inside itself, forms nested deeper than [`MAX_FORM_DEPTH`], a page whose parents
-/// loop, and more than `max` bytes of content drawn in all (a form drawn ten times counts ten
+/// loop, and more than `max` bytes of content drawn in all (`max-pdf-content-bytes`) (a form drawn ten times counts ten
 /// times: forms drawing forms multiply).
 struct Forms<'a> {
     doc: &'a Document,
@@ -281,7 +282,7 @@ impl<'a> Forms<'a> {
             let content = doc.get_page_content(page).unwrap_or_default();
             total = total.saturating_add(forms.draws(&content, resources, 0)?);
             if total > max {
-                return Err(too_large(DRAWN, max));
+                return Err(too_large(DRAWN, max, CONTENT_LIMIT));
             }
         }
         Ok(())
@@ -330,7 +331,7 @@ impl<'a> Forms<'a> {
             };
             total = total.saturating_add(self.form(id, resources, depth + 1)?);
             if total > self.max {
-                return Err(too_large(DRAWN, self.max));
+                return Err(too_large(DRAWN, self.max, CONTENT_LIMIT));
             }
         }
         Ok(total)
@@ -425,7 +426,11 @@ fn drawn_names(content: &[u8]) -> Vec<Vec<u8>> {
 fn collect(bytes: &[u8]) -> Result<Vec<Vec<Line>>, Failure> {
     let limits = crate::limits::current();
     if unpacked_bytes(bytes, limits.max_pdf_bytes) > limits.max_pdf_bytes {
-        return Err(too_large("the PDF unpacks to", limits.max_pdf_bytes));
+        return Err(too_large(
+            "the PDF unpacks to",
+            limits.max_pdf_bytes,
+            "max-pdf-bytes",
+        ));
     }
     let encrypted = || {
         Failure::new("the PDF is encrypted (protected by a password)")
@@ -444,7 +449,7 @@ fn collect(bytes: &[u8]) -> Result<Vec<Vec<Line>>, Failure> {
     if doc.is_encrypted() && doc.decrypt("").is_err() {
         return Err(encrypted());
     }
-    Forms::check(&doc, limits.max_pdf_bytes)?;
+    Forms::check(&doc, limits.max_pdf_content_bytes)?;
     let max_text = limits.max_text_bytes.min(crate::limits::TEXT_BYTES_CEILING);
     let mut out = Collector {
         max_text_bytes: max_text,
