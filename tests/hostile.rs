@@ -968,3 +968,35 @@ fn hostile_pdfs_are_refused_one_by_one_and_the_run_goes_on() {
     let (v, _, _) = check(dir.path(), &["bon", "pdf-ok"]);
     assert!(checked_documents(&v).contains(&"pdf-ok/CCTP.pdf"), "{v}");
 }
+
+/// `<div/>` opens a div (only void elements close themselves in HTML): a million of them nest
+/// a million deep, and the HTML parser's tree building is quadratic in the depth. They are
+/// refused by the depth bound before parsing; a flat page of as many elements is read.
+#[test]
+fn self_closing_html_elements_nest_and_are_refused_before_parsing() {
+    let dir = setup();
+    std::fs::create_dir(dir.path().join("html")).unwrap();
+    for (file, tag) in [("div.html", "<div/>"), ("inconnu.html", "<x-bloc/>")] {
+        let page = format!(
+            "<html><body><p>Prestation d’insertion</p>{}</body></html>",
+            tag.repeat(1_000_000)
+        );
+        std::fs::write(dir.path().join("html").join(file), page).unwrap();
+    }
+    // Flat: a hundred thousand paragraphs, with line breaks and images (5 MB).
+    std::fs::create_dir(dir.path().join("plat")).unwrap();
+    let flat = format!(
+        "<html><body>{}</body></html>",
+        "<p>Prestation<br/>d’insertion<img src=x></p>".repeat(100_000)
+    );
+    std::fs::write(dir.path().join("plat/CCTP.html"), flat).unwrap();
+    let (v, _, code) = check(dir.path(), &["."]);
+    assert_eq!(code, 2);
+    for file in ["div.html", "inconnu.html"] {
+        assert_eq!(
+            error_for(&v, file)["message"],
+            "`the HTML page` nests its elements more than 1000 levels deep"
+        );
+    }
+    assert!(checked_documents(&v).contains(&"plat/CCTP.html"), "{v}");
+}
