@@ -296,15 +296,18 @@ pub fn run_each(req: &Request, mut each: impl FnMut(crate::engine::TenderResult)
         }
         let mut read_errors = Vec::new();
         let mut read_notices = Vec::new();
+        // Each tender with the moment its reading started: reading is part of its time budget.
         let tenders = planned
             .into_iter()
             .filter_map(|p| {
+                let started = std::time::Instant::now();
                 let (t, errors, notices) = p.read();
                 read_errors.extend(errors);
                 read_notices.extend(notices);
-                t
+                Some((t?, started))
             })
-            .chain(stdin_doc);
+            .chain(stdin_doc.map(|t| (t, std::time::Instant::now())));
+        let budget = std::time::Duration::from_millis(config.limits.time_budget_ms);
         let mut opts = Options {
             force_packs: req.force_packs.clone(),
             evidence: req.evidence,
@@ -317,7 +320,7 @@ pub fn run_each(req: &Request, mut each: impl FnMut(crate::engine::TenderResult)
                 PackMode::Auto => {}
             }
         }
-        for mut tender in tenders {
+        for (mut tender, started) in tenders {
             for d in &mut tender.documents {
                 if let Some(k) = config.kind_for(&d.path) {
                     d.kind = k;
@@ -331,7 +334,16 @@ pub fn run_each(req: &Request, mut each: impl FnMut(crate::engine::TenderResult)
             {
                 continue;
             }
+            opts.started = Some(started);
             let mut result = engine::check_tender(&rules, tender, &opts);
+            // The engine looks at the clock between units of work; reading, or the last unit,
+            // may be what went past the budget.
+            if result.timed_out.is_none() && started.elapsed() > budget {
+                result.timed_out = Some(format!(
+                    "skipped: reading and checking it took more than the time budget of {} ms; raise `time-budget-ms` in [limits] if the tender is just large",
+                    budget.as_millis()
+                ));
+            }
             if let Some(reason) = result.timed_out.take() {
                 run.input_errors.push(ReadError {
                     path: result.tender.display.clone(),

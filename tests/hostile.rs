@@ -1000,3 +1000,86 @@ fn self_closing_html_elements_nest_and_are_refused_before_parsing() {
     }
     assert!(checked_documents(&v).contains(&"plat/CCTP.html"), "{v}");
 }
+
+#[test]
+fn regexes_too_slow_or_too_large_are_refused_at_load_with_their_place() {
+    let dir = setup();
+    let slow = "this regex repeats too much: its counted repetitions add 99999 positions, the most is 1000";
+    for (cond, message) in [
+        // 112 s on 300 KB of `a` with a 1 s budget, and the tender was not reported as skipped.
+        ("/a{100000}/", slow),
+        (
+            "/(?:[ab]{100}x){20}/",
+            "this regex repeats too much: its counted repetitions add 2018 positions, the most is 1000",
+        ),
+    ] {
+        std::fs::write(dir.path().join("lent.tl"), rule_with(cond)).unwrap();
+        let (v, stderr, code) = check(dir.path(), &["bon", "--rules", "lent.tl"]);
+        assert_eq!(code, 2, "{cond}");
+        let e = error_for(&v, "lent.tl");
+        assert_eq!(e["message"], message);
+        assert_eq!(
+            (e["line"].as_u64(), e["column"].as_u64()),
+            (Some(4), Some(10))
+        );
+        assert!(stderr.contains("lent.tl:4:10"), "{stderr}");
+        assert!(
+            v["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|d| d["rule"] == "MIQ102"),
+            "the other packs still run"
+        );
+    }
+    // Over the size limit: was a warning without a place, exit 0, and a rule that never fired.
+    std::fs::write(dir.path().join("lent.tl"), rule_with(r"/\w{1000}/")).unwrap();
+    let (v, stderr, code) = check(dir.path(), &["bon", "--rules", "lent.tl"]);
+    assert_eq!(code, 2);
+    let msg = error_for(&v, "lent.tl")["message"].as_str().unwrap();
+    assert!(
+        msg.starts_with(
+            "this regex is too large once compiled (more than `max-regex-bytes`, 8 MB)"
+        ),
+        "{msg}"
+    );
+    assert!(!stderr.contains("warning: the pattern"), "{stderr}");
+}
+
+#[test]
+fn reading_counts_in_the_time_budget() {
+    let dir = setup();
+    std::fs::create_dir(dir.path().join("lourd")).unwrap();
+    // No rule at all: only reading the 4 MB document takes time, longer than 1 ms.
+    std::fs::write(
+        dir.path().join("lourd/CCTP.md"),
+        "Le titulaire assure l’encadrement.\n\n".repeat(110_000),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("lourd/tenderlint.toml"),
+        "[limits]\ntime-budget-ms = 1\n",
+    )
+    .unwrap();
+    let out = tl(dir.path())
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--no-default-rules",
+            "bon",
+            "lourd",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        error_for(&v, "lourd")["message"],
+        "skipped: reading and checking it took more than the time budget of 1 ms; raise `time-budget-ms` in [limits] if the tender is just large"
+    );
+    assert!(
+        checked_tender(&v, "bon") && !checked_tender(&v, "lourd"),
+        "{v}"
+    );
+}
