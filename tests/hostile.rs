@@ -105,19 +105,65 @@ fn empty_binary_invalid_and_mixed_text() {
     let mut mixed = "Prestation d’insertion — ".as_bytes().to_vec();
     mixed.extend(b"accompagnement socioprofessionnel renforc\xe9");
     std::fs::write(d.join("melange.txt"), &mixed).unwrap();
-    let (v, _, code) = check(dir.path(), &["."]);
+    std::fs::write(d.join("vide.txt"), b" \n\r\n\t").unwrap();
+    std::fs::write(
+        d.join("bom-binaire.md"),
+        b"\xEF\xBB\xBF\x7fELF\x02\x01\x01\x00\x00",
+    )
+    .unwrap();
+    let (v, stderr, code) = check(dir.path(), &["."]);
     assert_eq!(code, 2);
-    assert_eq!(
-        error_for(&v, "binaire.md")["message"],
-        "this is not a text document (it contains binary data)"
-    );
-    // Invalid UTF-8 and mixed encodings are read as Windows-1252, not refused.
+    for file in ["binaire.md", "bom-binaire.md"] {
+        assert_eq!(
+            error_for(&v, file)["message"],
+            "this is not a text document (it contains binary data)"
+        );
+    }
+    // Empty text files are reported like empty files of the other formats.
+    for file in ["vide.md", "vide.txt"] {
+        assert_eq!(error_for(&v, file)["message"], "the file is empty");
+    }
+    // Not UTF-8-like at all: Windows-1252, silently. UTF-8 with a stray byte: UTF-8, the
+    // byte replaced, and the reader told where.
     let docs = checked_documents(&v);
     assert!(
-        docs.contains(&"mauvais/utf8-invalide.txt")
-            && docs.contains(&"mauvais/melange.txt")
-            && docs.contains(&"mauvais/vide.md"),
+        docs.contains(&"mauvais/utf8-invalide.txt") && docs.contains(&"mauvais/melange.txt"),
         "{docs:?}"
+    );
+    assert!(
+        stderr.contains("mauvais/melange.txt: invalid UTF-8: 1 byte sequence(s) replaced by « \u{fffd} », the first at line 1 (byte 70)"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("utf8-invalide.txt"), "{stderr}");
+}
+
+#[test]
+fn one_stray_byte_does_not_turn_a_utf8_draft_into_mojibake() {
+    let dir = setup();
+    std::fs::create_dir(dir.path().join("melange")).unwrap();
+    let mut text = std::fs::read(dir.path().join("bon/CCTP.md")).unwrap();
+    text.extend(b"\n\nLot 2 : entretien des abords (voirie, \x92espaces verts\x92).\n");
+    std::fs::write(dir.path().join("melange/CCTP.md"), &text).unwrap();
+    let (v, stderr, _) = check(dir.path(), &["bon", "melange"]);
+    let quotes = |tender: &str| -> Vec<String> {
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["file"].as_str().unwrap().starts_with(tender))
+            .map(|d| format!("{} {}", d["rule"], d["quote"]))
+            .collect()
+    };
+    // The same findings, quoted without mojibake, as for the clean draft.
+    assert_eq!(quotes("melange"), quotes("bon"));
+    assert!(
+        !quotes("melange").concat().contains("Ã"),
+        "{:?}",
+        quotes("melange")
+    );
+    assert!(
+        stderr.contains("melange/CCTP.md: invalid UTF-8: 2 byte sequence(s) replaced"),
+        "{stderr}"
     );
 }
 

@@ -120,7 +120,7 @@ fn nesting_depth(html: &str) -> usize {
 }
 
 pub fn read(bytes: &[u8]) -> Result<Extracted, Failure> {
-    let text = decode::decode(bytes).map_err(|reason| {
+    let decode::Decoded { text, warning } = decode::decode(bytes).map_err(|reason| {
         Failure::new(format!("this is not an HTML page: {reason}"))
             .help("save the page as HTML, or give the file its real extension")
     })?;
@@ -204,7 +204,9 @@ pub fn read(bytes: &[u8]) -> Result<Extracted, Failure> {
         }
     }
     flush(&mut b, &mut buf, &blocks);
-    Ok(b.finish())
+    let mut extracted = b.finish();
+    extracted.warnings.extend(warning);
+    Ok(extracted)
 }
 
 #[cfg(test)]

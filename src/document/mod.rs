@@ -236,6 +236,8 @@ pub struct Extracted {
     pub blocks: Vec<Block>,
     pub page_starts: Vec<usize>,
     pub annotations: Vec<Annotation>,
+    /// What the reader noticed and the user should know (see [`Document::warnings`]).
+    pub warnings: Vec<String>,
 }
 
 /// A document that could not be read.
@@ -359,7 +361,7 @@ impl Document {
         let format = Format::from_extension(&extension(path)).unwrap_or(Format::Markdown);
         let extracted = match format {
             Format::Markdown | Format::Text => {
-                let text = decode::decode(bytes).map_err(|reason| {
+                let decoded = decode::decode(bytes).map_err(|reason| {
                     err(
                         reason,
                         Some(
@@ -369,8 +371,17 @@ impl Document {
                         ),
                     )
                 })?;
-                check_text_size(text.len())?;
-                return Ok(Document::from_text(path, display, format, text));
+                // As for the other formats: an empty document is a mistake worth telling.
+                if decoded.text.trim().is_empty() {
+                    return Err(err(
+                        "the file is empty".into(),
+                        Some("the document has no text: check that it is the right file".into()),
+                    ));
+                }
+                check_text_size(decoded.text.len())?;
+                let mut doc = Document::from_text(path, display, format, decoded.text);
+                doc.warnings.extend(decoded.warning);
+                return Ok(doc);
             }
             _ if bytes.iter().all(u8::is_ascii_whitespace) => {
                 return Err(err(
@@ -412,6 +423,7 @@ impl Document {
             blocks,
             page_starts,
             annotations,
+            warnings,
         } = extracted;
         let mut doc = Document::assemble(
             path,
@@ -422,6 +434,7 @@ impl Document {
             page_starts,
         );
         doc.annotations = annotations;
+        doc.warnings = warnings;
         doc
     }
 
