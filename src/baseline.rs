@@ -14,23 +14,27 @@ pub use crate::report::fingerprint::{Key, keys};
 #[derive(Debug, Serialize, Deserialize)]
 struct File {
     version: u32,
+    /// `tenderlint VERSION`: marks the file as generated (see [`crate::output::is_generated`]).
+    #[serde(default)]
+    generator: String,
     findings: Vec<Key>,
 }
 
-/// Writes a baseline file (atomically).
+/// Writes a baseline file (atomically, see [`crate::output::write`]).
 pub fn write<'a>(
     path: &Path,
     findings: impl IntoIterator<Item = &'a Finding>,
-) -> std::io::Result<()> {
+) -> Result<(), crate::output::OutputError> {
     let mut list = keys(findings);
     list.sort();
     let text = serde_json::to_string_pretty(&File {
         version: 1,
+        generator: concat!("tenderlint ", env!("CARGO_PKG_VERSION")).into(),
         findings: list,
     })
-    .map_err(std::io::Error::other)?
+    .expect("a baseline serialises")
         + "\n";
-    crate::atomic::write(path, text.as_bytes())
+    crate::output::write(path, text.as_bytes())
 }
 
 /// Reads a baseline file.

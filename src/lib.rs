@@ -7,7 +7,6 @@
 
 #![forbid(unsafe_code)]
 
-pub mod atomic;
 pub mod baseline;
 pub mod compile;
 pub mod config;
@@ -18,6 +17,7 @@ pub mod fold;
 pub mod lang;
 pub mod limits;
 pub mod lint;
+pub mod output;
 pub mod packs;
 pub mod report;
 #[cfg(test)]

@@ -18,6 +18,12 @@ pub struct Limits {
     pub max_zip_entries: usize,
     /// The most bytes unpacked from one .docx or .odt.
     pub max_zip_bytes: u64,
+    /// The most bytes unpacked from the compressed streams of one PDF.
+    pub max_pdf_bytes: u64,
+    /// The most bytes of content the pages of one PDF draw, each form counted as many times
+    /// as it is drawn (the PDF library holds a page's operations in memory, about 45 bytes
+    /// for each byte of content, and takes about a second for 6 MB).
+    pub max_pdf_content_bytes: u64,
     /// The deepest nesting of XML elements read.
     pub max_xml_depth: usize,
     /// The size limit of one compiled pattern (the regex crate's limit), in bytes.
@@ -39,6 +45,8 @@ pub const DEFAULT: Limits = Limits {
     max_text_bytes: 64 * 1024 * 1024,
     max_zip_entries: 10_000,
     max_zip_bytes: 64 * 1024 * 1024,
+    max_pdf_bytes: 64 * 1024 * 1024,
+    max_pdf_content_bytes: 16 * 1024 * 1024,
     max_xml_depth: 1_000,
     max_regex_bytes: 8 * 1024 * 1024,
     max_rules: 5_000,

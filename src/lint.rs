@@ -275,25 +275,39 @@ pub fn run_each(req: &Request, mut each: impl FnMut(crate::engine::TenderResult)
             root: config.root.clone(),
             patterns: config.exclude.iter().map(|e| e.value.clone()).collect(),
         };
-        let (planned, errors) = document::plan(&paths, &excludes);
+        let (planned, errors, notices) = document::plan(&paths, &excludes);
         run.input_errors.extend(errors);
+        run.notices.extend(notices);
         // Tenders are read one at a time, when their turn comes; standard input comes last.
         let mut stdin_doc = None;
         if let Some(stdin) = req.stdin.as_ref().filter(|_| first) {
             match Document::from_bytes(Path::new(&stdin.name), &stdin.name, &stdin.bytes) {
-                Ok(d) => stdin_doc = Some(Tender::from_documents(&stdin.name, vec![d])),
+                Ok(mut d) => {
+                    run.notices
+                        .extend(d.warnings.drain(..).map(|message| document::Notice {
+                            path: stdin.name.clone(),
+                            message,
+                            help: None,
+                        }));
+                    stdin_doc = Some(Tender::from_documents(&stdin.name, vec![d]));
+                }
                 Err(e) => stdin_errors.push(e),
             }
         }
         let mut read_errors = Vec::new();
+        let mut read_notices = Vec::new();
+        // Each tender with the moment its reading started: reading is part of its time budget.
         let tenders = planned
             .into_iter()
             .filter_map(|p| {
-                let (t, errors) = p.read();
+                let started = std::time::Instant::now();
+                let (t, errors, notices) = p.read();
                 read_errors.extend(errors);
-                t
+                read_notices.extend(notices);
+                Some((t?, started))
             })
-            .chain(stdin_doc);
+            .chain(stdin_doc.map(|t| (t, std::time::Instant::now())));
+        let budget = std::time::Duration::from_millis(config.limits.time_budget_ms);
         let mut opts = Options {
             force_packs: req.force_packs.clone(),
             evidence: req.evidence,
@@ -306,7 +320,7 @@ pub fn run_each(req: &Request, mut each: impl FnMut(crate::engine::TenderResult)
                 PackMode::Auto => {}
             }
         }
-        for mut tender in tenders {
+        for (mut tender, started) in tenders {
             for d in &mut tender.documents {
                 if let Some(k) = config.kind_for(&d.path) {
                     d.kind = k;
@@ -320,7 +334,16 @@ pub fn run_each(req: &Request, mut each: impl FnMut(crate::engine::TenderResult)
             {
                 continue;
             }
+            opts.started = Some(started);
             let mut result = engine::check_tender(&rules, tender, &opts);
+            // The engine looks at the clock between units of work; reading, or the last unit,
+            // may be what went past the budget.
+            if result.timed_out.is_none() && started.elapsed() > budget {
+                result.timed_out = Some(format!(
+                    "skipped: reading and checking it took more than the time budget of {} ms; raise `time-budget-ms` in [limits] if the tender is just large",
+                    budget.as_millis()
+                ));
+            }
             if let Some(reason) = result.timed_out.take() {
                 run.input_errors.push(ReadError {
                     path: result.tender.display.clone(),
@@ -354,6 +377,7 @@ pub fn run_each(req: &Request, mut each: impl FnMut(crate::engine::TenderResult)
             each(result);
         }
         run.input_errors.append(&mut read_errors);
+        run.notices.append(&mut read_notices);
         run.input_errors.append(&mut stdin_errors);
         if first {
             run.fail_on = config.fail_on;

@@ -184,9 +184,9 @@ enum Command {
     Report {
         /// Files or folders to check (default: the current folder).
         paths: Vec<PathBuf>,
-        /// The HTML file to write.
-        #[arg(long, short, value_name = "FILE", default_value = "rapport.html")]
-        output: PathBuf,
+        /// The HTML file to write (default: standard output).
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
         /// Apply this pack whatever its applicability condition says (repeatable).
         #[arg(long = "pack", value_name = "NAME")]
         packs: Vec<String>,
@@ -375,7 +375,73 @@ fn report_input_errors(run: &Run) {
     eprint!("{errors}");
 }
 
+/// Refuses, before any checking, an output that would replace an input, a link or a special
+/// file, or a text output that the next check would read as a document (see
+/// `tenderlint::output`); installs the handler that removes a half-written file on Ctrl-C.
+fn check_outputs(args: &CheckArgs) -> Result<(), tenderlint::output::OutputError> {
+    let default = [PathBuf::from(".")];
+    let paths = if args.paths.is_empty() && !args.stdin {
+        &default[..]
+    } else {
+        &args.paths[..]
+    };
+    let inputs = tenderlint::output::Inputs::new(
+        paths
+            .iter()
+            .chain(&args.rules.rules)
+            .chain(&args.config)
+            .chain(&args.baseline)
+            .map(PathBuf::as_path),
+    );
+    // The formats whose files carry tenderlint's mark: discovery skips them.
+    let marked = !args.statistics
+        && matches!(
+            args.format,
+            Format::Json | Format::Sarif | Format::Gitlab | Format::Junit | Format::Html
+        );
+    if let Some(file) = &args.output {
+        tenderlint::output::check_target(file, &inputs)?;
+        if !marked && document::is_supported(file) {
+            return Err(tenderlint::output::OutputError {
+                path: file.to_string_lossy().into_owned(),
+                reason: "this output would be read as a document by the next check (it has a document's extension and no tenderlint mark)".into(),
+                help: Some("give it another extension, e.g. `.log`".into()),
+            });
+        }
+    }
+    if let Some(file) = &args.write_baseline {
+        tenderlint::output::check_target(file, &inputs)?;
+    }
+    if args.output.is_some() || args.write_baseline.is_some() {
+        install_interrupt_handler();
+    }
+    Ok(())
+}
+
+/// On Ctrl-C (or SIGTERM, SIGHUP) while a file is being written, the temporary file is removed
+/// before the process ends (its destructor would not run). Installed only by the commands that
+/// write files.
+fn install_interrupt_handler() {
+    // A second installation fails harmlessly; without a handler the default action stays.
+    let _ = ctrlc::set_handler(|| {
+        tenderlint::output::remove_pending();
+        std::process::exit(130);
+    });
+}
+
+fn output_error(e: &tenderlint::output::OutputError) {
+    let human = Human::new(
+        use_color(Color::Auto) && std::io::stderr().is_terminal(),
+        terminal_width(),
+    );
+    eprint!("{}", human.diagnostic(e));
+}
+
 fn check(args: CheckArgs, out: &mut dyn Write) -> u8 {
+    if let Err(e) = check_outputs(&args) {
+        output_error(&e);
+        return exit::TROUBLE;
+    }
     let stdin = if args.stdin {
         let mut bytes = Vec::new();
         if let Err(e) = std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes) {
@@ -464,7 +530,7 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> u8 {
                 }
             }
             Err(e) => {
-                eprintln!("error: cannot write the baseline {}: {e}", file.display());
+                output_error(&e);
                 exit::TROUBLE
             }
         };
@@ -504,8 +570,8 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> u8 {
         return exit::TROUBLE;
     }
     if let Some(file) = &args.output {
-        if let Err(e) = tenderlint::atomic::write(file, &buffer) {
-            eprintln!("error: cannot write {}: {e}", file.display());
+        if let Err(e) = tenderlint::output::write(file, &buffer) {
+            output_error(&e);
             return exit::TROUBLE;
         }
         if args.format == Format::Html {
@@ -533,10 +599,10 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> u8 {
     code
 }
 
-/// `report`: `check --format html -o FILE`.
+/// `report`: `check --format html [-o FILE]`.
 fn report(
     paths: Vec<PathBuf>,
-    output: PathBuf,
+    output: Option<PathBuf>,
     packs: Vec<String>,
     config: Option<PathBuf>,
     rules: RuleArgs,
@@ -557,7 +623,7 @@ fn report(
         statistics: false,
         changed_since: None,
         show_suppressed: false,
-        output: Some(output),
+        output,
         rules,
     };
     check(args, out)
@@ -804,8 +870,13 @@ fn fmt(paths: &[PathBuf], check: bool, out: &mut dyn Write) -> u8 {
                     .context_radius(2)
                     .header(&display, &format!("{display} (formatted)"))
             );
-        } else if let Err(e) = tenderlint::atomic::write(&path, formatted.as_bytes()) {
-            eprintln!("error: {display}: cannot write: {e}");
+        } else if let Err(e) = tenderlint::output::check_target(&path, &Default::default())
+            .and_then(|()| {
+                install_interrupt_handler();
+                tenderlint::output::write(&path, formatted.as_bytes())
+            })
+        {
+            eprint!("{}", human.diagnostic(&e));
             trouble = true;
         } else {
             let _ = writeln!(out, "formatted {display}");

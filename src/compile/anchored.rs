@@ -28,7 +28,7 @@ thread_local! {
 /// Compiles a syntax tree with this thread's NFA compiler, forward or reversed. Every option
 /// that differs between calls is set on each call: a compiler keeps the options it was given
 /// before unless they are set again.
-fn compile_nfa(
+pub(super) fn compile_nfa(
     hir: &Hir,
     reverse: bool,
     captures: thompson::WhichCaptures,

@@ -43,8 +43,13 @@ impl<'a> Archive<'a> {
     /// Opens a zip; `what` names the expected document ("Word document").
     pub fn open(bytes: &'a [u8], what: &str, save_as: &str) -> Result<Archive<'a>, Failure> {
         if !bytes.starts_with(b"PK\x03\x04") {
+            let article = if what.starts_with(['A', 'E', 'I', 'O', 'U', 'a', 'e', 'i', 'o', 'u']) {
+                "an"
+            } else {
+                "a"
+            };
             return Err(Failure::new(format!(
-                "this is not a {what}: it looks like {}",
+                "this is not {article} {what}: it looks like {}",
                 sniff(bytes)
             ))
             .help(format!(

@@ -135,6 +135,7 @@ impl Builder {
             blocks: self.blocks,
             page_starts: self.page_starts,
             annotations: self.annotations,
+            warnings: Vec::new(),
         }
     }
 }

@@ -44,74 +44,83 @@ fn block(name: &str) -> Option<(BlockKind, Option<u8>)> {
     })
 }
 
-/// Reads an HTML page.
-/// Container elements that always need their end tag: their nesting is what a browser keeps.
-const CONTAINERS: &[&str] = &[
-    "div",
-    "span",
-    "section",
-    "article",
-    "aside",
-    "nav",
-    "main",
-    "header",
-    "footer",
-    "table",
-    "ul",
-    "ol",
-    "dl",
-    "blockquote",
-    "font",
-    "a",
-    "b",
-    "i",
-    "u",
-    "em",
-    "strong",
-    "small",
-    "big",
-    "sub",
-    "sup",
-    "form",
-    "fieldset",
-    "center",
+/// Elements that never hold anything (`<br>`, `<img>`): they do not nest, with or without `/>`.
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr", "param", "keygen", "basefont", "bgsound", "frame", "image", "command",
 ];
 
-/// How deep container elements nest, from a quick scan of the tags (the HTML parser's tree
-/// building is slow on pathologically deep pages, so they are refused before parsing).
+/// Elements that an HTML parser closes when the next one of their kind (or of a sibling kind)
+/// starts: an unclosed `<p>` or `<li>` does not nest the next one.
+const AUTO_CLOSED: &[&str] = &[
+    "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead", "tbody", "tfoot", "rb",
+    "rt", "rtc", "rp", "colgroup", "caption", "html", "head", "body",
+];
+
+/// Elements whose content is raw text, not tags.
+const RAW_TEXT: &[&str] = &[
+    "script",
+    "style",
+    "textarea",
+    "title",
+    "xmp",
+    "iframe",
+    "noembed",
+    "noframes",
+    "plaintext",
+];
+
+/// How deep elements nest, from a quick scan of the tags, as an HTML parser builds them:
+/// `<div/>` opens a `div` like `<div>` does (only void elements are self-closing in HTML),
+/// and an unknown element nests like any other. The parser's tree building is quadratic in
+/// the depth (each new element looks through the open ones), so deep pages are refused
+/// before parsing. Comments and the content of scripts and styles are skipped.
 fn nesting_depth(html: &str) -> usize {
     let b = html.as_bytes();
     let (mut depth, mut max) = (0usize, 0usize);
     let mut i = 0;
-    while let Some(n) = memchr_lt(&b[i..]) {
+    while let Some(n) = memchr::memchr(b'<', &b[i..]) {
         i += n + 1;
+        if b[i..].starts_with(b"!--") {
+            i = memchr::memmem::find(&b[i..], b"-->").map_or(b.len(), |e| i + e + 3);
+            continue;
+        }
         let closing = b.get(i) == Some(&b'/');
         let start = if closing { i + 1 } else { i };
+        if !b.get(start).is_some_and(u8::is_ascii_alphabetic) {
+            continue;
+        }
         let end = b[start..]
             .iter()
-            .position(|c| !c.is_ascii_alphanumeric())
-            .map(|p| start + p)
-            .unwrap_or(b.len());
+            .position(|c| !(c.is_ascii_alphanumeric() || *c == b'-' || *c == b':'))
+            .map_or(b.len(), |p| start + p);
         let name = html.get(start..end).unwrap_or("").to_ascii_lowercase();
-        if CONTAINERS.contains(&name.as_str()) {
-            if closing {
-                depth = depth.saturating_sub(1);
-            } else if b[end..].iter().take_while(|&&c| c != b'>').last() != Some(&b'/') {
-                depth += 1;
-                max = max.max(depth);
-            }
+        i = end;
+        if VOID.contains(&name.as_str()) || AUTO_CLOSED.contains(&name.as_str()) {
+            continue;
         }
-        i = end.max(i);
+        if closing {
+            depth = depth.saturating_sub(1);
+            continue;
+        }
+        depth += 1;
+        max = max.max(depth);
+        if RAW_TEXT.contains(&name.as_str()) {
+            // Up to the end tag (or the end of the page, as a parser would).
+            i = memchr::memmem::find_iter(&b[i..], b"</")
+                .map(|e| i + e)
+                .find(|&e| {
+                    b.get(e + 2..e + 2 + name.len())
+                        .is_some_and(|n| n.eq_ignore_ascii_case(name.as_bytes()))
+                })
+                .unwrap_or(b.len());
+        }
     }
     max
 }
 
-fn memchr_lt(b: &[u8]) -> Option<usize> {
-    b.iter().position(|&c| c == b'<')
-}
-
 pub fn read(bytes: &[u8]) -> Result<Extracted, Failure> {
-    let text = decode::decode(bytes).map_err(|reason| {
+    let decode::Decoded { text, warning } = decode::decode(bytes).map_err(|reason| {
         Failure::new(format!("this is not an HTML page: {reason}"))
             .help("save the page as HTML, or give the file its real extension")
     })?;
@@ -195,7 +204,9 @@ pub fn read(bytes: &[u8]) -> Result<Extracted, Failure> {
         }
     }
     flush(&mut b, &mut buf, &blocks);
-    Ok(b.finish())
+    let mut extracted = b.finish();
+    extracted.warnings.extend(warning);
+    Ok(extracted)
 }
 
 #[cfg(test)]
@@ -206,8 +217,18 @@ mod tests {
     fn nesting_depth_counts_containers() {
         assert_eq!(nesting_depth("<div><p>a<div><span>b</span></div></div>"), 3);
         assert_eq!(nesting_depth(&"<p>x".repeat(5000)), 0);
-        assert_eq!(nesting_depth(&"<div/>".repeat(5000)), 0);
+        assert_eq!(nesting_depth(&"<li>x<br/><img src=a>".repeat(5000)), 0);
+        // Only void elements close themselves: `<div/>` opens a div, as in a browser.
+        assert_eq!(nesting_depth(&"<div/>".repeat(5000)), 5000);
+        assert_eq!(nesting_depth(&"<x-y/>".repeat(5000)), 5000);
         assert_eq!(nesting_depth(&"<div>".repeat(5000)), 5000);
+        // Scripts and comments hold no tags.
+        let script = format!(
+            "<script>{}</script><!-- {} --><div>",
+            "if (i<n) {}".repeat(5000),
+            "<b>".repeat(5000)
+        );
+        assert_eq!(nesting_depth(&script), 1);
     }
 
     #[test]

@@ -215,6 +215,8 @@ pub struct Document {
     /// Comments written in the original file (Word, LibreOffice) with the text range they are
     /// attached to; read for `tenderlint: disable RULE -- reason` suppressions.
     pub annotations: Vec<Annotation>,
+    /// What the reader noticed and the user should know (invalid bytes replaced).
+    pub warnings: Vec<String>,
 }
 
 /// A comment of a word processor, and the part of the text it is attached to.
@@ -234,6 +236,8 @@ pub struct Extracted {
     pub blocks: Vec<Block>,
     pub page_starts: Vec<usize>,
     pub annotations: Vec<Annotation>,
+    /// What the reader noticed and the user should know (see [`Document::warnings`]).
+    pub warnings: Vec<String>,
 }
 
 /// A document that could not be read.
@@ -245,6 +249,38 @@ pub struct ReadError {
     pub reason: String,
     #[help]
     pub help: Option<String>,
+}
+
+/// Something about an input the user should know, that does not stop it from being checked
+/// (or that leaves a file out on purpose): a report tenderlint generated, a link not followed,
+/// invalid bytes replaced.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, miette::Diagnostic)]
+#[error("{path}: {message}")]
+#[diagnostic(code(tenderlint::notice), severity(Warning))]
+pub struct Notice {
+    pub path: String,
+    pub message: String,
+    #[help]
+    pub help: Option<String>,
+}
+
+/// A path as shown to the user: forward slashes, and control characters escaped (a file name
+/// may hold any byte but `/` and NUL, and printing an escape sequence would drive the
+/// terminal).
+pub fn shown(path: &Path) -> String {
+    let s = path.to_string_lossy().replace('\\', "/");
+    if !s.contains(char::is_control) {
+        return s;
+    }
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// The file extensions tenderlint reads.
@@ -266,6 +302,12 @@ fn extension(path: &Path) -> String {
 impl Document {
     /// Reads a document from a file, choosing the reader by extension.
     pub fn read(path: &Path, display: &str) -> Result<Document, ReadError> {
+        let bytes = Document::read_bytes(path, display)?;
+        Document::from_bytes(path, display, &bytes)
+    }
+
+    /// The bytes of a document file, within `max-file-bytes`.
+    pub fn read_bytes(path: &Path, display: &str) -> Result<Vec<u8>, ReadError> {
         let err = |reason: String, help: Option<&str>| ReadError {
             path: display.to_string(),
             reason,
@@ -289,9 +331,7 @@ impl Document {
                 ),
             ));
         }
-        let bytes =
-            std::fs::read(path).map_err(|e| err(format!("cannot read the file: {e}"), None))?;
-        Document::from_bytes(path, display, &bytes)
+        std::fs::read(path).map_err(|e| err(format!("cannot read the file: {e}"), None))
     }
 
     /// Reads a document from bytes; the path's extension chooses the reader.
@@ -321,7 +361,7 @@ impl Document {
         let format = Format::from_extension(&extension(path)).unwrap_or(Format::Markdown);
         let extracted = match format {
             Format::Markdown | Format::Text => {
-                let text = decode::decode(bytes).map_err(|reason| {
+                let decoded = decode::decode(bytes).map_err(|reason| {
                     err(
                         reason,
                         Some(
@@ -331,8 +371,17 @@ impl Document {
                         ),
                     )
                 })?;
-                check_text_size(text.len())?;
-                return Ok(Document::from_text(path, display, format, text));
+                // As for the other formats: an empty document is a mistake worth telling.
+                if decoded.text.trim().is_empty() {
+                    return Err(err(
+                        "the file is empty".into(),
+                        Some("the document has no text: check that it is the right file".into()),
+                    ));
+                }
+                check_text_size(decoded.text.len())?;
+                let mut doc = Document::from_text(path, display, format, decoded.text);
+                doc.warnings.extend(decoded.warning);
+                return Ok(doc);
             }
             _ if bytes.iter().all(u8::is_ascii_whitespace) => {
                 return Err(err(
@@ -374,6 +423,7 @@ impl Document {
             blocks,
             page_starts,
             annotations,
+            warnings,
         } = extracted;
         let mut doc = Document::assemble(
             path,
@@ -384,6 +434,7 @@ impl Document {
             page_starts,
         );
         doc.annotations = annotations;
+        doc.warnings = warnings;
         doc
     }
 
@@ -417,6 +468,7 @@ impl Document {
             blocks,
             page_starts,
             annotations: Vec::new(),
+            warnings: Vec::new(),
             line_starts: Default::default(),
             char_marks: Default::default(),
         };

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::{Document, ReadError, is_supported};
+use super::{Document, Notice, ReadError, is_supported};
 
 /// The documents of one consultation, checked together.
 #[derive(Debug, Clone)]
@@ -19,10 +19,11 @@ pub struct Tender {
 pub struct Discovery {
     pub tenders: Vec<Tender>,
     pub errors: Vec<ReadError>,
+    pub notices: Vec<Notice>,
 }
 
 fn display(p: &Path) -> String {
-    let s = p.to_string_lossy().replace('\\', "/");
+    let s = super::shown(p);
     s.strip_prefix("./").map(str::to_string).unwrap_or(s)
 }
 
@@ -46,14 +47,16 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
 /// Finds and reads the tenders under `paths`: folders are walked respecting `.gitignore`,
 /// `.ignore` and the excludes; a file named explicitly is always read.
 pub fn discover_with(paths: &[PathBuf], excludes: &Excludes) -> Discovery {
-    let (planned, errors) = plan(paths, excludes);
+    let (planned, errors, notices) = plan(paths, excludes);
     let mut found = Discovery {
         tenders: Vec::new(),
         errors,
+        notices,
     };
     for p in planned {
-        let (tender, errors) = p.read();
+        let (tender, errors, notices) = p.read();
         found.errors.extend(errors);
+        found.notices.extend(notices);
         found.tenders.extend(tender);
     }
     found
@@ -67,19 +70,40 @@ pub struct Planned {
 }
 
 impl Planned {
-    /// Reads the documents (in parallel; the tender keeps their order).
-    pub fn read(self) -> (Option<Tender>, Vec<ReadError>) {
+    /// Reads the documents (in parallel; the tender keeps their order). A file tenderlint
+    /// generated (a report left in the folder) is left out, with a notice.
+    pub fn read(self) -> (Option<Tender>, Vec<ReadError>, Vec<Notice>) {
         use rayon::prelude::*;
-        let read: Vec<Result<Document, ReadError>> = self
+        let read: Vec<Result<Option<Document>, ReadError>> = self
             .files
             .par_iter()
-            .map(|f| Document::read(f, &display(f)))
+            .map(|f| {
+                let shown = display(f);
+                let bytes = Document::read_bytes(f, &shown)?;
+                if crate::output::is_generated(&bytes) {
+                    return Ok(None);
+                }
+                Document::from_bytes(f, &shown, &bytes).map(Some)
+            })
             .collect();
         let mut documents = Vec::new();
         let mut errors = Vec::new();
-        for r in read {
+        let mut notices = Vec::new();
+        for (r, f) in read.into_iter().zip(&self.files) {
             match r {
-                Ok(d) => documents.push(d),
+                Ok(Some(mut d)) => {
+                    notices.extend(d.warnings.drain(..).map(|message| Notice {
+                        path: d.display.clone(),
+                        message,
+                        help: None,
+                    }));
+                    documents.push(d);
+                }
+                Ok(None) => notices.push(Notice {
+                    path: display(f),
+                    message: "skipped: tenderlint generated this file (a report or a baseline), it is not a document of the tender".into(),
+                    help: Some("move reports out of the folders you check".into()),
+                }),
                 Err(e) => errors.push(e),
             }
         }
@@ -88,13 +112,15 @@ impl Planned {
             path: self.path,
             documents,
         });
-        (tender, errors)
+        (tender, errors, notices)
     }
 }
 
 /// Finds the tenders under `paths` without reading them, so that a caller can read, check and
 /// drop them one at a time: files named explicitly first, then one tender per folder.
-pub fn plan(paths: &[PathBuf], excludes: &Excludes) -> (Vec<Planned>, Vec<ReadError>) {
+/// A document that is a symbolic link inside a folder is not followed (it may lead anywhere),
+/// with a notice.
+pub fn plan(paths: &[PathBuf], excludes: &Excludes) -> (Vec<Planned>, Vec<ReadError>, Vec<Notice>) {
     let mut found = Discovery::default();
     // Folder -> documents directly in it.
     let mut groups: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
@@ -164,6 +190,15 @@ pub fn plan(paths: &[PathBuf], excludes: &Excludes) -> (Vec<Planned>, Vec<ReadEr
                         .or_default()
                         .push(e.path().to_path_buf());
                 }
+                Ok(e) if e.path_is_symlink() && is_supported(e.path()) => {
+                    found.notices.push(Notice {
+                        path: display(e.path()),
+                        message: "skipped: a symbolic link inside a folder is not followed".into(),
+                        help: Some(
+                            "give the file it points to by name, or copy it into the folder".into(),
+                        ),
+                    });
+                }
                 Ok(_) => {}
                 Err(err) => found.errors.push(ReadError {
                     path: display(path),
@@ -185,7 +220,7 @@ pub fn plan(paths: &[PathBuf], excludes: &Excludes) -> (Vec<Planned>, Vec<ReadEr
             .into_iter()
             .map(|(path, files)| Planned { path, files }),
     );
-    (planned, found.errors)
+    (planned, found.errors, found.notices)
 }
 
 impl Tender {

@@ -153,12 +153,43 @@ fn ident_raw(i: &str) -> Res<'_, &str> {
     .parse(i)
 }
 
+/// How deep conditions and scopes may nest (groups, `all`/`any` lists, `not`, `first N words
+/// of`): the parser and every later pass recurse on them, and a rule file of nested
+/// parentheses must not overflow the stack.
+pub const MAX_DEPTH: usize = 64;
+
 /// Positions are computed from the length of the remaining input.
 struct Ctx {
     len: usize,
+    /// How deep the condition or scope being parsed is nested.
+    depth: std::cell::Cell<usize>,
 }
 
 impl Ctx {
+    fn new(src: &str) -> Ctx {
+        Ctx {
+            len: src.len(),
+            depth: std::cell::Cell::new(0),
+        }
+    }
+
+    /// Parses one more level of nesting at `at`, refused past [`MAX_DEPTH`].
+    fn nested<'a, T>(&self, at: &'a str, parse: impl FnOnce() -> Res<'a, T>) -> Res<'a, T> {
+        if self.depth.get() >= MAX_DEPTH {
+            return fail(
+                at,
+                token_len(at),
+                format!("conditions nest more than {MAX_DEPTH} levels deep here"),
+                "too deep",
+                Some("split the condition: give a part its own rule, or use `all (…)` / `any (…)` lists instead of nested groups".into()),
+            );
+        }
+        self.depth.set(self.depth.get() + 1);
+        let result = parse();
+        self.depth.set(self.depth.get() - 1);
+        result
+    }
+
     fn pos(&self, rest: &str) -> usize {
         self.len - rest.len()
     }
@@ -481,6 +512,10 @@ impl Ctx {
     }
 
     pub fn cond<'a>(&self, i: &'a str) -> Res<'a, Cond> {
+        self.nested(i, || self.cond_inner(i))
+    }
+
+    fn cond_inner<'a>(&self, i: &'a str) -> Res<'a, Cond> {
         let start = i;
         let (mut rest, first) = self.and_cond(i)?;
         let mut items = vec![first];
@@ -531,7 +566,7 @@ impl Ctx {
     fn not_cond<'a>(&self, i: &'a str) -> Res<'a, Cond> {
         if self.peek_word(i) == Some("not") {
             let (r, _) = self.keyword(i, "not")?;
-            let (rest, inner) = self.not_cond(ws(r))?;
+            let (rest, inner) = self.nested(i, || self.not_cond(ws(r)))?;
             return Ok((
                 rest,
                 Cond::Not {
@@ -760,7 +795,7 @@ impl Ctx {
             let (r, n) = self.number(ws(r))?;
             let (r, _) = self.keyword(ws(r), "words")?;
             let (r, _) = self.keyword(ws(r), "of")?;
-            let (rest, inner) = self.scope(ws(r))?;
+            let (rest, inner) = self.nested(i, || self.scope(ws(r)))?;
             return Ok((
                 rest,
                 Scope::First {
@@ -1226,7 +1261,7 @@ fn recover_field<'a>(field_start: &'a str, err_at: &'a str, allowed: &[&str]) ->
 /// Parses a whole rule file, recovering from errors. Returns the items that parsed and every
 /// syntax error found.
 pub fn parse_rule_file(src: &str) -> (RuleFile, Vec<SyntaxError>) {
-    let ctx = Ctx { len: src.len() };
+    let ctx = Ctx::new(src);
     let mut file = RuleFile::default();
     let mut errors = Vec::new();
     let mut rest = src.strip_prefix('\u{feff}').unwrap_or(src);
@@ -1255,7 +1290,7 @@ pub fn parse_rule_file(src: &str) -> (RuleFile, Vec<SyntaxError>) {
 
 /// Parses a single condition (used by tests and tools).
 pub fn parse_cond(src: &str) -> Result<Cond, SyntaxError> {
-    let ctx = Ctx { len: src.len() };
+    let ctx = Ctx::new(src);
     match ctx.cond(ws(src)) {
         Ok((rest, c)) if ws(rest).is_empty() => Ok(c),
         Ok((rest, _)) => {

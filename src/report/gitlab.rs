@@ -13,6 +13,9 @@ use crate::compile::Level;
 
 #[derive(Serialize)]
 struct Issue<'a> {
+    /// Code Climate's engine name, first: it marks the file as generated, so that a check
+    /// never reads it as a document (see `output::is_generated`).
+    engine_name: &'static str,
     description: &'a str,
     check_name: &'a str,
     fingerprint: &'a str,
@@ -50,6 +53,7 @@ impl Renderer for Gitlab {
             .flat_map(|r| &r.findings)
             .zip(&prints)
             .map(|(f, print)| Issue {
+                engine_name: "tenderlint",
                 description: &f.message,
                 check_name: &f.rule,
                 fingerprint: print,

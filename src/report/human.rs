@@ -134,9 +134,13 @@ impl Human {
         s
     }
 
-    /// Renders the errors of a run's inputs (for standard error).
+    /// Renders the notices of a run, then the errors of its inputs (for standard error).
     pub fn input_errors(&self, run: &Run) -> String {
         let mut s = String::new();
+        for n in &run.notices {
+            s.push_str(&self.diagnostic(n));
+            s.push('\n');
+        }
         for e in &run.rule_errors {
             s.push_str(&self.diagnostic(e));
             s.push('\n');

@@ -12,6 +12,9 @@ use crate::engine::{Finding, FindingKind, PackDecision, Unchecked};
 #[derive(Serialize)]
 struct Output<'a> {
     version: u32,
+    /// `tenderlint VERSION`: marks the file as generated, so that a check never reads it as a
+    /// document (see [`crate::output::is_generated`]).
+    generator: &'static str,
     tenders: Vec<TenderOut<'a>>,
     diagnostics: Vec<DiagnosticOut<'a>>,
     errors: Vec<ErrorOut>,
@@ -133,6 +136,7 @@ impl Renderer for Json {
         }));
         let output = Output {
             version: 1,
+            generator: concat!("tenderlint ", env!("CARGO_PKG_VERSION")),
             tenders: run
                 .results
                 .iter()

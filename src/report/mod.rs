@@ -27,6 +27,8 @@ pub struct Run {
     pub rules: RuleSet,
     pub results: Vec<TenderResult>,
     pub input_errors: Vec<ReadError>,
+    /// What the user should know about inputs that were checked or left out on purpose.
+    pub notices: Vec<crate::document::Notice>,
     pub rule_errors: Vec<RuleFileError>,
     /// Findings silenced by inline suppressions, with their reasons.
     pub suppressed: Vec<crate::engine::suppress::Suppressed>,

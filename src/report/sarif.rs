@@ -177,6 +177,9 @@ impl Renderer for Sarif {
         let sarif = json!({
             "$schema": SCHEMA,
             "version": "2.1.0",
+            // Near the start (keys are sorted): marks the file as generated, so that a check
+            // never reads it as a document (see `output::is_generated`).
+            "properties": { "generator": concat!("tenderlint ", env!("CARGO_PKG_VERSION")) },
             "runs": [{
                 "tool": {
                     "driver": {
