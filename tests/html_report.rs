@@ -117,8 +117,85 @@ fn a_tender_the_pack_does_not_apply_to_is_not_evaluated() {
     let (_, html, code) = report(dir.path(), &["fixtures/travaux-clause-sociale"]);
     assert_eq!(code, 0);
     assert!(html.contains("n’a pas été évalué"));
-    assert_eq!(html.matches("–</span> non évalué").count(), 8 * 2);
+    assert_eq!(html.matches("?</span> à vérifier").count(), 8 * 2);
     assert!(!html.contains("✓</span> conforme"));
+    assert!(
+        !html.contains("non évalué"),
+        "« à vérifier » is what a reader reads"
+    );
+    assert!(html.contains("<p class=\"reason\">Aucun pack ne s’applique au dossier.</p>"));
+}
+
+/// The synthesis row and the section of a pillar in the evidence part.
+fn pillar_parts(html: &str, tag: &str) -> (String, String) {
+    let start = html.find(&format!("<tr class=\"pillar-{tag}\"")).unwrap();
+    let row = &html[start..start + html[start..].find("</tr>").unwrap()];
+    let start = html
+        .find(&format!("aria-labelledby=\"dossier-1-{tag}-preuves\""))
+        .unwrap();
+    let section = &html[start..start + html[start..].find("</section>").unwrap()];
+    (row.to_string(), section.to_string())
+}
+
+#[test]
+fn a_bare_notice_leaves_the_supervision_to_check_and_never_says_conforme_without_a_quote() {
+    // A notice names the contract and its public; a CCTP describes the supervision.
+    let dir = tempfile::tempdir().unwrap();
+    let (_, html, code) = report(dir.path(), &["tests/data/avis-seul"]);
+    assert_eq!(code, 0, "nothing to correct: nothing reported");
+    let (row, section) = pillar_parts(&html, "encadrement");
+    assert!(row.contains("?</span> à vérifier</span>"), "{row}");
+    assert!(!row.contains("conforme"), "{row}");
+    assert!(
+        section.contains(
+            "<p class=\"reason\">Le dossier ne contient pas de CCTP, où ce pilier est décrit\u{a0}: \
+             les documents fournis ne permettent pas d’en juger (MIQ401, MIQ402, MIQ405 non vérifiées).</p>"
+        ),
+        "{section}"
+    );
+    // The public is named in the notice, and quoted, but judged where it is stated: to check.
+    let (row, section) = pillar_parts(&html, "public");
+    assert!(
+        row.contains("à vérifier") && !row.contains("conforme"),
+        "{row}"
+    );
+    assert!(section.contains("ils le mentionnent"), "{section}");
+    // « conforme » only with a quote: the object and the support are shown by the notice.
+    let mut sound = Vec::new();
+    for tag in [
+        "objet",
+        "support",
+        "public",
+        "encadrement",
+        "qualification",
+        "suivi",
+        "procedure",
+        "donnees",
+    ] {
+        let (row, section) = pillar_parts(&html, tag);
+        if row.contains("✓</span> conforme") {
+            assert!(section.contains("✓</span> conforme"), "{section}");
+            assert!(
+                section.contains("<p class=\"reason\">Montré par «\u{a0}")
+                    && section.contains("<blockquote>"),
+                "{tag}: conforme without a quote: {section}"
+            );
+            sound.push(tag);
+        } else {
+            assert!(!section.contains("conforme"), "{tag}: {section}");
+        }
+    }
+    assert_eq!(sound, ["objet", "support"]);
+    // The banner says what is to check, and never that the tender is sound.
+    assert!(
+        html.contains(
+            "<p class=\"verdict\"><strong>Dossier à vérifier</strong>\u{a0}: aucun défaut relevé, \
+             mais 6 piliers à vérifier, que les documents fournis ne montrent pas (voir pourquoi plus bas)\u{a0}; \
+             2 piliers conformes.</p>"
+        ),
+        "{html}"
+    );
+    assert!(!html.contains("Dossier conforme") && !html.contains("non évalué"));
 }
 
 #[test]
@@ -425,7 +502,7 @@ fn the_report_reads_well_in_a_real_browser() {
             assert_eq!(row["visible"], true, "{fixture}: {row}");
             let t = row["text"].as_str().unwrap();
             assert!(
-                ["conforme", "à compléter", "non évalué"]
+                ["conforme", "à compléter", "à vérifier"]
                     .iter()
                     .any(|s| t.contains(s)),
                 "{fixture}: no status in {t}"

@@ -3,9 +3,10 @@
 //! forwards it to the buyer. Inline CSS, no script, no network; a print stylesheet for A4.
 //!
 //! For each tender: a header (documents and their kinds, packs and why, date, versions), a
-//! synthesis by pillar (conforme / à compléter / non conforme / non évalué), then one section per
-//! pillar with its findings (the passage quoted, the offending words marked, why, how to fix,
-//! references) and the passages that satisfied its rules (the evidence).
+//! synthesis by pillar (conforme / à compléter / non conforme / à vérifier, read from the core's
+//! verdicts: see [`crate::engine::verdict`]), then one section per pillar with its findings (the
+//! passage quoted, the offending words marked, why, how to fix, references), why it has its
+//! status, and the passages that satisfied its rules (the evidence).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -14,6 +15,7 @@ use std::ops::Range;
 
 use super::{Renderer, Run};
 use crate::compile::{Level, PILLARS};
+use crate::engine::verdict::{self, PillarVerdict};
 use crate::engine::{Evidence, Finding, FindingKind, TenderResult};
 
 /// How many passages are quoted per rule in a pillar's evidence.
@@ -94,31 +96,34 @@ pub fn today() -> String {
     french_date(secs)
 }
 
-/// How a pillar stands in a tender.
+/// How a pillar is shown: the core's verdict ([`verdict::Status`]), with a deficient pillar
+/// told apart by the worst level of its findings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
-    /// Rules of the pillar were checked and none reported an error or a warning.
+    /// The core's `ok`: a quoted passage shows the pillar, and nothing is wrong with it.
     Conforme,
-    /// Warnings only.
+    /// The core's `deficient`, with warnings only.
     ACompleter,
-    /// At least one error.
+    /// The core's `deficient`, with at least one error.
     NonConforme,
-    /// No rule of the pillar could be checked.
-    NonEvalue,
+    /// The core's `undetermined`, or no verdict: the documents given cannot tell.
+    AVerifier,
 }
 
 impl Status {
-    /// Errors and warnings of the pillar (infos are shown but not counted against it), and how
-    /// many of its rules were checked.
-    pub fn of(errors: usize, warnings: usize, checked_rules: usize) -> Status {
-        if errors > 0 {
-            Status::NonConforme
-        } else if warnings > 0 {
-            Status::ACompleter
-        } else if checked_rules == 0 {
-            Status::NonEvalue
-        } else {
+    /// The status shown for a pillar judged `verdicts` (one per applied pack that judges it)
+    /// with `errors` errors among its findings.
+    pub fn shown(verdicts: &[verdict::Status], errors: usize) -> Status {
+        if verdicts.contains(&verdict::Status::Deficient) {
+            if errors > 0 {
+                Status::NonConforme
+            } else {
+                Status::ACompleter
+            }
+        } else if !verdicts.is_empty() && verdicts.iter().all(|v| *v == verdict::Status::Ok) {
             Status::Conforme
+        } else {
+            Status::AVerifier
         }
     }
     pub fn label(self) -> &'static str {
@@ -126,7 +131,7 @@ impl Status {
             Status::Conforme => "conforme",
             Status::ACompleter => "à compléter",
             Status::NonConforme => "non conforme",
-            Status::NonEvalue => "non évalué",
+            Status::AVerifier => verdict::Status::Undetermined.label(),
         }
     }
     fn class(self) -> &'static str {
@@ -134,7 +139,7 @@ impl Status {
             Status::Conforme => "ok",
             Status::ACompleter => "todo",
             Status::NonConforme => "ko",
-            Status::NonEvalue => "na",
+            Status::AVerifier => "na",
         }
     }
     /// A sign that says the status without colour.
@@ -143,7 +148,7 @@ impl Status {
             Status::Conforme => "✓",
             Status::ACompleter => "!",
             Status::NonConforme => "✗",
-            Status::NonEvalue => "–",
+            Status::AVerifier => "?",
         }
     }
     fn badge(self) -> String {
@@ -166,12 +171,7 @@ fn pillar_name(tag: &str) -> String {
         "suivi" => "Suivi".into(),
         "procedure" => "Procédure".into(),
         "donnees" => "Données personnelles".into(),
-        other => {
-            let mut c = other.chars();
-            c.next()
-                .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
-                .unwrap_or_default()
-        }
+        other => sentence(other),
     }
 }
 
@@ -197,6 +197,14 @@ fn level_label(level: Level) -> &'static str {
 
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n > 1 { many } else { one })
+}
+
+/// A reason as a sentence: its first letter in capital.
+fn sentence(text: &str) -> String {
+    let mut c = text.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
 }
 
 /// « 2 erreurs, 1 avertissement » (infos apart), or « aucun constat ».
@@ -327,12 +335,55 @@ struct Pillar<'a> {
     tag: String,
     description: String,
     findings: Vec<&'a Finding>,
+    /// The passages of the pillar: those that show it (for `conforme`) first, then the
+    /// others that satisfied its rules.
     evidence: Vec<&'a Evidence>,
-    checked: usize,
     status: Status,
+    /// Why the pillar has its status, in French (the core's reason).
+    reason: String,
     errors: usize,
     warnings: usize,
     infos: usize,
+}
+
+/// Why a pillar has its status, from the verdicts of the packs that judge it (the core's
+/// reasons), or why it has none.
+fn reason_of(
+    result: &TenderResult,
+    verdicts: &[(&str, &PillarVerdict)],
+    status: Status,
+    has_rules: bool,
+) -> String {
+    let applied = result.packs.iter().any(|d| d.applied);
+    if !applied {
+        return "aucun pack ne s’applique au dossier".into();
+    }
+    if verdicts.is_empty() {
+        return if has_rules {
+            "ce pilier n’a pas été jugé sur ce dossier".into()
+        } else {
+            "aucune règle de ce pilier dans les packs appliqués".into()
+        };
+    }
+    // The verdicts that give the status: the deficient ones for a pillar to correct, the
+    // undetermined ones for a pillar to check.
+    let wanted = match status {
+        Status::Conforme => verdict::Status::Ok,
+        Status::ACompleter | Status::NonConforme => verdict::Status::Deficient,
+        Status::AVerifier => verdict::Status::Undetermined,
+    };
+    let these: Vec<&(&str, &PillarVerdict)> = verdicts
+        .iter()
+        .filter(|(_, v)| v.status == wanted)
+        .collect();
+    match these.as_slice() {
+        [(_, v)] => v.reason.clone(),
+        many => many
+            .iter()
+            .map(|(pack, v)| format!("pack {pack} : {}", v.reason))
+            .collect::<Vec<_>>()
+            .join(" ; "),
+    }
 }
 
 fn pillars<'a>(run: &'a Run, result: &'a TenderResult) -> Vec<Pillar<'a>> {
@@ -377,26 +428,40 @@ fn pillars<'a>(run: &'a Run, result: &'a TenderResult) -> Vec<Pillar<'a>> {
                 .iter()
                 .filter(|f| f.tags.contains(&tag))
                 .collect();
-            let evidence = result
-                .evidence
+            // The core's verdicts on this pillar: the one source of its status.
+            let verdicts: Vec<(&str, &PillarVerdict)> = result
+                .packs
                 .iter()
-                .filter(|e| e.tags.contains(&tag))
+                .filter(|d| d.applied)
+                .flat_map(|d| d.pillars.iter().map(move |v| (d.id.as_str(), v)))
+                .filter(|(_, v)| v.tag == tag)
                 .collect();
-            let checked = applied
+            let has_rules = applied
                 .iter()
                 .flat_map(|p| &p.rules)
-                .filter(|r| r.tags.contains(&tag))
-                .filter(|r| !result.unchecked.iter().any(|u| u.rule == r.id))
-                .count();
+                .any(|r| r.tags.contains(&tag));
             let n = |l: Level| findings.iter().filter(|f| f.level == l).count();
             let (errors, warnings, infos) = (n(Level::Error), n(Level::Warning), n(Level::Info));
+            let statuses: Vec<verdict::Status> = verdicts.iter().map(|(_, v)| v.status).collect();
+            let status = Status::shown(&statuses, errors);
+            // The passages that show a sound pillar come first, so that they are quoted.
+            let mut evidence: Vec<&Evidence> = Vec::new();
+            let proof = verdicts.iter().flat_map(|(_, v)| &v.evidence);
+            for e in proof.chain(result.evidence.iter().filter(|e| e.tags.contains(&tag))) {
+                if !evidence
+                    .iter()
+                    .any(|x| x.rule == e.rule && x.file == e.file && x.span == e.span)
+                {
+                    evidence.push(e);
+                }
+            }
             Pillar {
-                status: Status::of(errors, warnings, checked),
+                reason: reason_of(result, &verdicts, status, has_rules),
+                status,
                 tag,
                 description,
                 findings,
                 evidence,
-                checked,
                 errors,
                 warnings,
                 infos,
@@ -450,6 +515,7 @@ table.synthese col.c-statut { width: 16%; } table.synthese col.c-nb { width: 18%
 .pilier > h4 { border-bottom: 2px solid var(--line); padding-bottom: .25rem;
   display: flex; flex-wrap: wrap; gap: .5rem; align-items: baseline; margin: 0 0 .25rem; font-size: 1.1rem; }
 .pilier > .desc { color: var(--muted); margin-top: 0; }
+.pilier > .reason { margin: .25rem 0 .5rem; }
 .part > h3 { font-size: 1.25rem; margin: 2rem 0 .5rem; padding: .3rem .6rem; background: var(--bg);
   border-left: 4px solid var(--accent); }
 .intro { margin: .25rem 0 .5rem; }
@@ -610,9 +676,12 @@ impl Html {
             );
         }
         h.push_str(
-            "Un pilier est « non conforme » s’il a au moins une erreur, « à compléter » s’il n’a que des \
-             avertissements, « conforme » sinon ; les informations ne comptent pas contre lui. \
-             « Non évalué » : aucune règle du pilier n’a pu être vérifiée sur ce dossier. \
+            "Un pilier est « conforme » seulement si un passage du dossier le montre (il est cité) et \
+             qu’aucune erreur ni aucun avertissement ne le concerne ; « non conforme » s’il a au moins \
+             une erreur, « à compléter » s’il n’a que des avertissements ; « à vérifier » quand les \
+             documents fournis ne permettent pas d’en juger : aucun passage ne le montre, ou le dossier \
+             ne contient pas le document où il doit être décrit (un avis ne décrit pas l’encadrement, \
+             le CCTP le fait). Les informations ne comptent pas contre un pilier. \
              Ce rapport aide la relecture ; il ne remplace pas l’analyse juridique du dossier.</p>\n\
              </footer>\n</body>\n</html>\n",
         );
@@ -632,26 +701,25 @@ impl Html {
              <h2 id=\"{id}-titre\">Dossier <code>{}</code></h2>",
             escape(&r.tender.display)
         );
-        let (e, w, i) = (
-            pillars
-                .iter()
-                .filter(|p| p.status == Status::NonConforme)
-                .count(),
-            pillars
-                .iter()
-                .filter(|p| p.status == Status::ACompleter)
-                .count(),
-            pillars
-                .iter()
-                .filter(|p| p.status == Status::NonEvalue)
-                .count(),
+        let count = |s: Status| pillars.iter().filter(|p| p.status == s).count();
+        let (e, w, i, ok) = (
+            count(Status::NonConforme),
+            count(Status::ACompleter),
+            count(Status::AVerifier),
+            count(Status::Conforme),
         );
         let any_applied = r.packs.iter().any(|p| p.applied);
+        // « conforme » is said only of the pillars whose verdict is `ok`.
+        let to_check = if i > 0 {
+            format!(", {} à vérifier", plural(i, "pilier", "piliers"))
+        } else {
+            String::new()
+        };
         let verdict = if !any_applied {
             "Aucun pack de règles ne s’applique à ce dossier : il n’a pas été évalué.".to_string()
         } else if e > 0 {
             format!(
-                "<strong>Dossier non conforme</strong> : {} à corriger{}.",
+                "<strong>Dossier non conforme</strong> : {} à corriger{}{to_check}.",
                 plural(e, "pilier", "piliers"),
                 if w > 0 {
                     format!(", {} à compléter", plural(w, "pilier", "piliers"))
@@ -661,17 +729,28 @@ impl Html {
             )
         } else if w > 0 {
             format!(
-                "<strong>Dossier à compléter</strong> : {}.",
+                "<strong>Dossier à compléter</strong> : {} à compléter{to_check}.",
                 plural(w, "pilier", "piliers")
             )
         } else if i > 0 {
             format!(
-                "<strong>Aucun défaut relevé</strong> sur les piliers évalués ; {} non {}.",
+                "<strong>Dossier à vérifier</strong> : aucun défaut relevé, mais {} à vérifier, que les documents fournis ne montrent pas (voir pourquoi plus bas){}.",
                 plural(i, "pilier", "piliers"),
-                if i > 1 { "évalués" } else { "évalué" }
+                match ok {
+                    0 => String::new(),
+                    1 => " ; 1 pilier conforme".to_string(),
+                    n => format!(" ; {n} piliers conformes"),
+                }
             )
         } else {
-            "<strong>Dossier conforme</strong> sur les huit piliers : les passages qui le montrent sont cités plus bas.".to_string()
+            format!(
+                "<strong>Dossier conforme</strong> sur {} : les passages qui le montrent sont cités plus bas.",
+                if ok == PILLARS.len() {
+                    "les huit piliers".to_string()
+                } else {
+                    format!("les {ok} piliers")
+                }
+            )
         };
         let _ = writeln!(h, "<p class=\"verdict\">{verdict}</p>");
         // Header: documents, packs, date, versions.
@@ -773,7 +852,8 @@ impl Html {
         let _ = writeln!(
             h,
             "<section class=\"part\" aria-labelledby=\"{id}-preuves\">\n<h3 id=\"{id}-preuves\">Sur quoi repose l’analyse : passages retenus</h3>\n\
-             <p class=\"intro\">Pour chaque pilier, les passages du dossier qui ont satisfait les règles. \
+             <p class=\"intro\">Pour chaque pilier, pourquoi il a son statut, puis les passages du dossier qui ont satisfait ses règles. \
+             Un pilier n’est dit conforme qu’avec un passage qui le montre, cité ici. \
              Relisez-les pour vérifier le raisonnement de l’outil : un passage mal compris peut cacher un manque.</p>"
         );
         for p in &pillars {
@@ -790,17 +870,22 @@ impl Html {
                 escape(&pillar_name(&p.tag)),
                 p.status.badge()
             );
-            if p.status == Status::NonEvalue {
-                let why = if !r.packs.iter().any(|d| d.applied) {
-                    "aucun pack ne s’applique au dossier."
-                } else if p.checked == 0 && r.unchecked.is_empty() {
-                    "aucune règle de ce pilier dans les packs appliqués."
-                } else {
-                    "aucune de ses règles n’a pu être vérifiée (voir « Non vérifiées » plus haut)."
-                };
-                let _ = writeln!(h, "<p class=\"none\">Pilier non évalué : {why}</p>");
+            let see = if p.findings.is_empty() {
+                ""
             } else {
-                evidence(h, run, &p.evidence, p.status);
+                " (voir « Ce qu’il faut revoir »)"
+            };
+            let _ = writeln!(
+                h,
+                "<p class=\"reason\">{}{see}.</p>",
+                escape(&sentence(&p.reason))
+            );
+            if !p.evidence.is_empty() {
+                evidence(h, run, &p.evidence);
+            } else if p.status != Status::AVerifier {
+                h.push_str(
+                    "<p class=\"none\">Aucun passage du dossier n’a satisfait les règles de ce pilier.</p>\n",
+                );
             }
             h.push_str("</section>\n");
         }
@@ -886,20 +971,7 @@ fn finding(h: &mut String, f: &Finding) {
     h.push_str("</article>\n");
 }
 
-fn evidence(h: &mut String, run: &Run, list: &[&Evidence], status: Status) {
-    if list.is_empty() {
-        let _ = writeln!(
-            h,
-            "<p class=\"none\">Aucun passage à citer : les règles vérifiées de ce pilier{} \
-             signalent des formulations à éviter, et aucune n’a été trouvée.</p>",
-            if status == Status::Conforme {
-                ""
-            } else {
-                " qui n’ont rien relevé"
-            }
-        );
-        return;
-    }
+fn evidence(h: &mut String, run: &Run, list: &[&Evidence]) {
     let mut by_rule: BTreeMap<&str, Vec<&Evidence>> = BTreeMap::new();
     for e in list {
         let v = by_rule.entry(e.rule.as_str()).or_default();
@@ -978,11 +1050,21 @@ mod tests {
     }
 
     #[test]
-    fn status_follows_the_worst_level() {
-        assert_eq!(Status::of(1, 3, 5), Status::NonConforme);
-        assert_eq!(Status::of(0, 2, 5), Status::ACompleter);
-        assert_eq!(Status::of(0, 0, 5), Status::Conforme);
-        assert_eq!(Status::of(0, 0, 0), Status::NonEvalue);
+    fn the_status_shown_is_the_core_verdict() {
+        use verdict::Status as V;
+        // Deficient: told apart by the worst level of the pillar's findings.
+        assert_eq!(Status::shown(&[V::Deficient], 1), Status::NonConforme);
+        assert_eq!(Status::shown(&[V::Deficient], 0), Status::ACompleter);
+        assert_eq!(Status::shown(&[V::Ok, V::Deficient], 0), Status::ACompleter);
+        // « conforme » only when every verdict is ok.
+        assert_eq!(Status::shown(&[V::Ok], 0), Status::Conforme);
+        assert_eq!(
+            Status::shown(&[V::Ok, V::Undetermined], 0),
+            Status::AVerifier
+        );
+        assert_eq!(Status::shown(&[V::Undetermined], 0), Status::AVerifier);
+        assert_eq!(Status::shown(&[], 0), Status::AVerifier);
+        assert_eq!(Status::AVerifier.label(), "à vérifier");
         assert_eq!(Status::ACompleter.label(), "à compléter");
     }
 
