@@ -337,6 +337,51 @@ fn human_output_snapshots() {
 }
 
 #[test]
+fn human_output_gives_the_verdict_of_each_pillar() {
+    // After the pack's line, one line per pillar of the applied pack (wrapped at the width,
+    // here 100 columns): « conforme » with what shows it, « à corriger » with the rules at
+    // fault, « à vérifier » with what the documents given cannot tell.
+    let out = tl()
+        .args(["check", "fixtures/encadrement-absent"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let start = text.find("\n  pilier ").unwrap() + 1;
+    let end = text.find("\n  règle ").unwrap() + 1;
+    assert!(text[..start].ends_with("(fixtures/encadrement-absent/CCTP.txt, ligne 6)\n"));
+    assert_eq!(
+        &text[start..end],
+        "  pilier objet : conforme — montré par « prestation d’insertion »
+    (fixtures/encadrement-absent/CCTP.txt, ligne 12)
+  pilier support : conforme — montré par « ayant pour support »
+    (fixtures/encadrement-absent/CCTP.txt, ligne 12)
+  pilier public : conforme — montré par « bénéficiaires du RSA »
+    (fixtures/encadrement-absent/CCTP.txt, ligne 20)
+  pilier encadrement : à corriger — des constats à corriger : MIQ401, MIQ402, MIQ405
+  pilier qualification : conforme — montré par « Plan de formation »
+    (fixtures/encadrement-absent/CCTP.txt, ligne 56)
+  pilier suivi : conforme — montré par « INDICATEURS » (fixtures/encadrement-absent/CCTP.txt,
+    ligne 64)
+  pilier procedure : à vérifier — le dossier ne contient pas de RC ou CCAP ou AE, où ce pilier est
+    décrit : les documents fournis ne permettent pas d’en juger (MIQ712 non vérifiées) ; ils le
+    mentionnent (« R2123-1 3° », fixtures/encadrement-absent/CCTP.txt, ligne 16)
+  pilier donnees : conforme — montré par « données agrégées » (fixtures/encadrement-absent/CCTP.txt,
+    ligne 76)
+"
+    );
+    // Findings only: no verdicts either.
+    let out = tl()
+        .args(["check", "--quiet", "fixtures/encadrement-absent"])
+        .output()
+        .unwrap();
+    assert!(
+        !String::from_utf8(out.stdout)
+            .unwrap()
+            .contains("\n  pilier ")
+    );
+}
+
+#[test]
 fn checking_the_whole_folder_finds_every_tender() {
     let (v, code) = {
         let out = tl()

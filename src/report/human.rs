@@ -93,6 +93,8 @@ impl Diagnostic for FindingDiagnostic<'_> {
 /// Renders diagnostics with miette's graphical handler.
 pub struct Human {
     handler: GraphicalReportHandler,
+    /// The width lines are wrapped to.
+    width: usize,
     /// Findings only: no tender headers, no summary.
     quiet: bool,
     /// Also list the findings silenced by suppressions.
@@ -110,6 +112,7 @@ impl Human {
             handler: GraphicalReportHandler::new_themed(theme)
                 .with_width(width)
                 .with_links(false),
+            width,
             quiet: false,
             show_suppressed: false,
         }
@@ -157,6 +160,47 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n > 1 { many } else { one })
 }
 
+/// A line wrapped to `width` characters at spaces, its next lines indented by `indent`. A
+/// French quote mark, a colon or a number stays with its neighbour word (« … », « : »,
+/// « ligne 12 »); a word longer than the width is left whole.
+fn wrap(line: &str, width: usize, indent: &str) -> String {
+    let text = line.trim_start_matches(' ');
+    let mut out = line[..line.len() - text.len()].to_string();
+    // Words, with « glued to the next one, and », :, ; — or a number to the previous one.
+    let mut words: Vec<String> = Vec::new();
+    let mut glue_next = false;
+    for w in text.split(' ') {
+        let glue_prev = matches!(w, "»" | ":" | ";" | "—" | "?" | "!")
+            || w.starts_with(|c: char| c.is_ascii_digit());
+        match words.last_mut() {
+            Some(last) if glue_next || glue_prev => {
+                last.push(' ');
+                last.push_str(w);
+            }
+            _ => words.push(w.to_string()),
+        }
+        glue_next = w == "«";
+    }
+    let mut len = out.chars().count();
+    let mut first = true;
+    for w in words {
+        let n = w.chars().count();
+        if first {
+            first = false;
+        } else if len + 1 + n > width {
+            out.push('\n');
+            out.push_str(indent);
+            len = indent.chars().count();
+        } else {
+            out.push(' ');
+            len += 1;
+        }
+        out.push_str(&w);
+        len += n;
+    }
+    out
+}
+
 pub fn summary_line(s: &Summary) -> String {
     format!(
         "{}, {}, {} dans {} ({}).",
@@ -181,6 +225,16 @@ impl Renderer for Human {
                 writeln!(out, "Dossier {} : {}", r.tender.display, docs.join(", "))?;
                 for p in &r.packs {
                     writeln!(out, "  pack {} {}", p.id, p.reason)?;
+                }
+                // The verdict of each pillar of each applied pack (the core's).
+                for v in r
+                    .packs
+                    .iter()
+                    .filter(|p| p.applied)
+                    .flat_map(|p| &p.pillars)
+                {
+                    let line = format!("  pilier {} : {} — {}", v.tag, v.status.label(), v.reason);
+                    writeln!(out, "{}", wrap(&line, self.width, "    "))?;
                 }
                 for u in &r.unchecked {
                     writeln!(out, "  règle {} non vérifiée : {}", u.rule, u.reason)?;
