@@ -61,7 +61,7 @@ fn configuration_changes_levels_selection_and_rules() {
     let dir = repo(&["objet-activite"]);
     let (before, code) = json(dir.path(), &["."]);
     assert_eq!(code, 1);
-    assert!(ids(&before).contains(&("MIQ102".into(), "error".into())));
+    assert!(ids(&before).contains(&("MIQ101".into(), "error".into())));
     std::fs::create_dir(dir.path().join("regles")).unwrap();
     std::fs::write(
         dir.path().join("regles/local.tl"),
@@ -70,14 +70,14 @@ fn configuration_changes_levels_selection_and_rules() {
     .unwrap();
     std::fs::write(
         dir.path().join("tenderlint.toml"),
-        "# house rules\nignore = [\"suivi\"]\nrules = [\"regles\"]\n\n[levels]\nMIQ102 = \"warning\"\n",
+        "# house rules\nignore = [\"suivi\"]\nrules = [\"regles\"]\n\n[levels]\nMIQ101 = \"warning\"\n",
     )
     .unwrap();
     let (after, code) = json(dir.path(), &["."]);
-    assert_eq!(code, 0, "MIQ102 lowered to a warning: no error left");
+    assert_eq!(code, 0, "MIQ101 lowered to a warning: no error left");
     let got = ids(&after);
     assert!(
-        got.contains(&("MIQ102".into(), "warning".into())),
+        got.contains(&("MIQ101".into(), "warning".into())),
         "{got:?}"
     );
     assert!(
@@ -92,7 +92,7 @@ fn configuration_changes_levels_selection_and_rules() {
     let out = tl(dir.path()).arg("config").output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
-        text.contains("ignore = [\"suivi\"]") && text.contains("MIQ102 = \"warning\""),
+        text.contains("ignore = [\"suivi\"]") && text.contains("MIQ101 = \"warning\""),
         "{text}"
     );
 }
@@ -300,7 +300,7 @@ fn standard_input() {
     assert_eq!(out.status.code(), Some(1));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["tenders"][0]["documents"][0]["kind"], "cctp");
-    assert!(ids(&v).contains(&("MIQ102".into(), "error".into())));
+    assert!(ids(&v).contains(&("MIQ101".into(), "error".into())));
 }
 
 fn git(dir: &Path, args: &[&str]) {

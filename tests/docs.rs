@@ -158,7 +158,7 @@ fn explain_all_prints_every_rule_for_a_terminal() {
         .output()
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(text.matches("Pourquoi c’est important\n").count(), 57);
+    assert_eq!(text.matches("Pourquoi c’est important\n").count(), 58);
     assert!(
         text.lines()
             .all(|l| l.chars().count() <= 80 || l.contains('│'))

@@ -133,13 +133,15 @@ fn activity_object_with_an_hours_clause_is_an_objet_error() {
                 3,
                 "Cahier des clauses techniques particulières (CCTP)"
             ),
+            // The object sentence names no insertion service at all: the « action
+            // d’insertion » of the next paragraph is a clause, reported by MIQ104.
             f(
-                "MIQ102",
+                "MIQ101",
                 "error",
                 "CCTP.md",
                 8,
-                36,
-                "prestations de nettoyage"
+                1,
+                "Le présent marché a pour objet des prestations de nettoyage des locaux administratifs de la commune."
             ),
             f(
                 "MIQ104",
@@ -155,10 +157,10 @@ fn activity_object_with_an_hours_clause_is_an_objet_error() {
     );
     let d = &v["diagnostics"][2];
     assert_eq!(d["tags"], serde_json::json!(["objet"]));
-    assert_eq!(d["kind"], "found");
+    assert_eq!(d["kind"], "missing");
     assert_eq!(
         d["message"],
-        "L’objet commence par l’activité ; l’insertion n’y vient qu’après, ou comme simple modalité."
+        "L’objet du marché ne désigne pas une prestation d’insertion et de qualification professionnelle."
     );
     assert!(d["see"][0].as_str().unwrap().contains("R2123-1 3°"));
     // The human output quotes the object sentence and says why.
@@ -168,7 +170,7 @@ fn activity_object_with_an_hours_clause_is_an_objet_error() {
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("Le présent marché a pour objet des prestations de nettoyage des locaux administratifs de la commune."));
-    assert!(text.contains("Pourquoi : Quand la phrase d’objet commence par"));
+    assert!(text.contains("Pourquoi : Dans un marché d’insertion, l’acheteur achète un service"));
 }
 
 #[test]
@@ -204,7 +206,7 @@ fn vague_public_is_a_public_finding() {
             ),
             f(
                 "MIQ305",
-                "warning",
+                "info",
                 "CCTP.md",
                 1,
                 3,
@@ -274,7 +276,10 @@ fn missing_support_is_a_support_finding() {
     let (v, code) = check_json("support-absent");
     assert_eq!(code, 0, "support findings are warnings");
     let ids: Vec<String> = findings(&v).into_iter().map(|x| x.0).collect();
-    assert_eq!(ids, ["MIQ201", "MIQ202", "MIQ203", "MIQ204", "MIQ205"]);
+    assert_eq!(
+        ids,
+        ["MIQ201", "MIQ202", "MIQ203", "MIQ204", "MIQ205", "MIQ207"]
+    );
 }
 
 #[test]
@@ -362,9 +367,8 @@ fn human_output_gives_the_verdict_of_each_pillar() {
     (fixtures/encadrement-absent/CCTP.txt, ligne 56)
   pilier suivi : conforme — montré par « INDICATEURS » (fixtures/encadrement-absent/CCTP.txt,
     ligne 64)
-  pilier procedure : à vérifier — le dossier ne contient pas de RC ou CCAP ou AE, où ce pilier est
-    décrit : les documents fournis ne permettent pas d’en juger (MIQ712 non vérifiées) ; ils le
-    mentionnent (« R2123-1 3° », fixtures/encadrement-absent/CCTP.txt, ligne 16)
+  pilier procedure : conforme — montré par « R2123-1 3° » (fixtures/encadrement-absent/CCTP.txt,
+    ligne 16)
   pilier donnees : conforme — montré par « données agrégées » (fixtures/encadrement-absent/CCTP.txt,
     ligne 76)
 "

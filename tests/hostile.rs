@@ -253,7 +253,7 @@ fn ten_thousand_rules_and_a_catastrophic_regex() {
             .as_array()
             .unwrap()
             .iter()
-            .any(|d| d["rule"] == "MIQ102"),
+            .any(|d| d["rule"].as_str().is_some_and(|r| r.starts_with("MIQ"))),
         "the other packs still run"
     );
     // A pattern that is catastrophic for backtracking engines runs in linear time here.
@@ -1074,7 +1074,7 @@ fn regexes_too_slow_or_too_large_are_refused_at_load_with_their_place() {
                 .as_array()
                 .unwrap()
                 .iter()
-                .any(|d| d["rule"] == "MIQ102"),
+                .any(|d| d["rule"].as_str().is_some_and(|r| r.starts_with("MIQ"))),
             "the other packs still run"
         );
     }

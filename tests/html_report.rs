@@ -79,10 +79,7 @@ fn report_writes_one_self_contained_french_page() {
     assert!(html.contains("✗</span> non conforme"));
     assert!(html.contains("!</span> à compléter"));
     // A finding: the offending words marked, why, how, references.
-    assert!(
-        html.contains("<mark>prestations de nettoyage</mark>"),
-        "{html}"
-    );
+    assert!(html.contains("<mark>10 % des heures</mark>"), "{html}");
     assert!(html.contains("Pourquoi c’est important"));
     assert!(html.contains("Comment corriger"));
     assert!(html.contains("R2123-1 3°"));
@@ -102,7 +99,7 @@ fn pillar_statuses_follow_the_findings() {
         html[start..start + html[start..].find("</tr>").unwrap()].to_string()
     };
     assert!(row("public").contains("non conforme"), "{}", row("public"));
-    assert!(row("public").contains("1 erreur, 5 avertissements"));
+    assert!(row("public").contains("1 erreur, 4 avertissements"));
     assert!(row("suivi").contains("à compléter"));
     // The contract's duration is stated in an RC, a CCAP or an AE: a lone CCTP gets no info.
     assert!(!row("procedure").contains("information"));
@@ -149,7 +146,7 @@ fn a_bare_notice_leaves_the_supervision_to_check_and_never_says_conforme_without
     assert!(
         section.contains(
             "<p class=\"reason\">Le dossier ne contient pas de CCTP, où ce pilier est décrit\u{a0}: \
-             les documents fournis ne permettent pas d’en juger (MIQ401, MIQ402, MIQ405 non vérifiées).</p>"
+             les documents fournis ne permettent pas d’en juger (MIQ401, MIQ402, MIQ404, MIQ405 non vérifiées).</p>"
         ),
         "{section}"
     );
@@ -185,13 +182,13 @@ fn a_bare_notice_leaves_the_supervision_to_check_and_never_says_conforme_without
             assert!(!section.contains("conforme"), "{tag}: {section}");
         }
     }
-    assert_eq!(sound, ["objet", "support"]);
+    assert_eq!(sound, ["objet", "support", "procedure"]);
     // The banner says what is to check, and never that the tender is sound.
     assert!(
         html.contains(
             "<p class=\"verdict\"><strong>Dossier à vérifier</strong>\u{a0}: aucun défaut relevé, \
-             mais 6 piliers à vérifier, que les documents fournis ne montrent pas (voir pourquoi plus bas)\u{a0}; \
-             2 piliers conformes.</p>"
+             mais 5 piliers à vérifier, que les documents fournis ne montrent pas (voir pourquoi plus bas)\u{a0}; \
+             3 piliers conformes.</p>"
         ),
         "{html}"
     );
@@ -471,7 +468,7 @@ fn the_report_reads_well_in_a_real_browser() {
     // (fixture, words a finding must highlight, if any)
     let cases: [(&str, Option<&str>); 3] = [
         ("miq-complet", None),
-        ("objet-activite", Some("prestations de nettoyage")),
+        ("objet-activite", Some("10 % des heures")),
         ("public-vague", Some("tout public")),
     ];
     for (fixture, highlighted) in cases {

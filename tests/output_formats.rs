@@ -48,7 +48,7 @@ fn short_is_one_exact_line_per_finding() {
         out,
         "fixtures/objet-activite/CCTP.md:1:3: warning[MIQ504] La durée des parcours et le temps de travail des personnes ne sont pas précisés.\n\
          fixtures/objet-activite/CCTP.md:1:3: warning[MIQ602] Un taux de sorties dynamiques est visé sans part d’emploi durable ni répartition entre les trois catégories de sorties.\n\
-         fixtures/objet-activite/CCTP.md:8:36: error[MIQ102] L’objet commence par l’activité ; l’insertion n’y vient qu’après, ou comme simple modalité.\n\
+         fixtures/objet-activite/CCTP.md:8:1: error[MIQ101] L’objet du marché ne désigne pas une prestation d’insertion et de qualification professionnelle.\n\
          fixtures/objet-activite/CCTP.md:10:4: warning[MIQ104] L’objet fait de l’insertion une « action d’insertion » à la charge du titulaire, comme dans une clause sociale.\n\
          fixtures/objet-activite/CCTP.md:10:22: warning[MIQ103] L’insertion est exprimée comme une clause sociale (heures d’insertion, % des heures) et non comme la prestation achetée.\n\
          fixtures/objet-activite/CCTP.md:55:21: warning[MIQ103] L’insertion est exprimée comme une clause sociale (heures d’insertion, % des heures) et non comme la prestation achetée.\n"
@@ -208,7 +208,7 @@ fn sarif_describes_rules_and_points_at_findings() {
         [
             "MIQ504 warning fixtures/objet-activite/CCTP.md:1:3-1:53 «Cahier des clauses techniques particulières (CCTP)»",
             "MIQ602 warning fixtures/objet-activite/CCTP.md:1:3-1:53 «Cahier des clauses techniques particulières (CCTP)»",
-            "MIQ102 error fixtures/objet-activite/CCTP.md:8:36-8:60 «prestations de nettoyage»",
+            "MIQ101 error fixtures/objet-activite/CCTP.md:8:1-8:101 «Le présent marché a pour objet des prestations de nettoyage des locaux administratifs de la commune.»",
             "MIQ104 warning fixtures/objet-activite/CCTP.md:10:4-10:75 «titulaire réserve 10 % des heures travaillées à une action d’insertion.»",
             "MIQ103 warning fixtures/objet-activite/CCTP.md:10:22-10:37 «10 % des heures»",
             "MIQ103 warning fixtures/objet-activite/CCTP.md:55:21-55:39 «heures d’insertion»",
@@ -217,7 +217,7 @@ fn sarif_describes_rules_and_points_at_findings() {
     // Plain-text messages and distinct fingerprints.
     assert_eq!(
         results[2]["message"]["text"],
-        "L’objet commence par l’activité ; l’insertion n’y vient qu’après, ou comme simple modalité."
+        "L’objet du marché ne désigne pas une prestation d’insertion et de qualification professionnelle."
     );
     let mut prints: Vec<&str> = results
         .iter()
@@ -257,7 +257,7 @@ fn github_lines_are_exact_with_a_summary() {
         [
             "::warning file=fixtures/objet-activite/CCTP.md,line=1,col=3,endLine=1,endColumn=52,title=MIQ504::La durée des parcours et le temps de travail des personnes ne sont pas précisés.",
             "::warning file=fixtures/objet-activite/CCTP.md,line=1,col=3,endLine=1,endColumn=52,title=MIQ602::Un taux de sorties dynamiques est visé sans part d’emploi durable ni répartition entre les trois catégories de sorties.",
-            "::error file=fixtures/objet-activite/CCTP.md,line=8,col=36,endLine=8,endColumn=59,title=MIQ102::L’objet commence par l’activité ; l’insertion n’y vient qu’après, ou comme simple modalité.",
+            "::error file=fixtures/objet-activite/CCTP.md,line=8,col=1,endLine=8,endColumn=100,title=MIQ101::L’objet du marché ne désigne pas une prestation d’insertion et de qualification professionnelle.",
             "::warning file=fixtures/objet-activite/CCTP.md,line=10,col=4,endLine=10,endColumn=74,title=MIQ104::L’objet fait de l’insertion une « action d’insertion » à la charge du titulaire, comme dans une clause sociale.",
             "::warning file=fixtures/objet-activite/CCTP.md,line=10,col=22,endLine=10,endColumn=36,title=MIQ103::L’insertion est exprimée comme une clause sociale (heures d’insertion, %25 des heures) et non comme la prestation achetée.",
             "::warning file=fixtures/objet-activite/CCTP.md,line=55,col=21,endLine=55,endColumn=38,title=MIQ103::L’insertion est exprimée comme une clause sociale (heures d’insertion, %25 des heures) et non comme la prestation achetée.",
@@ -347,7 +347,7 @@ fn gitlab_issues_have_the_code_quality_fields() {
             "MIQ403 info fixtures/encadrement-absent/CCTP.txt:34",
             "MIQ504 minor fixtures/objet-activite/CCTP.md:1",
             "MIQ602 minor fixtures/objet-activite/CCTP.md:1",
-            "MIQ102 major fixtures/objet-activite/CCTP.md:8",
+            "MIQ101 major fixtures/objet-activite/CCTP.md:8",
             "MIQ104 minor fixtures/objet-activite/CCTP.md:10",
             "MIQ103 minor fixtures/objet-activite/CCTP.md:10",
             "MIQ103 minor fixtures/objet-activite/CCTP.md:55",
@@ -355,7 +355,7 @@ fn gitlab_issues_have_the_code_quality_fields() {
     );
     assert_eq!(
         issues[6]["description"],
-        "L’objet commence par l’activité ; l’insertion n’y vient qu’après, ou comme simple modalité."
+        "L’objet du marché ne désigne pas une prestation d’insertion et de qualification professionnelle."
     );
     for i in &issues {
         let fp = i["fingerprint"].as_str().unwrap();
@@ -532,7 +532,7 @@ fn junit_has_a_suite_per_tender_and_a_case_per_rule() {
             "fixtures/requalification-place"
         ]
     );
-    // The MIQ pack's 57 rules on the two MIQ tenders; none on the tender it does not apply to.
+    // The MIQ pack's 58 rules on the two MIQ tenders; none on the tender it does not apply to.
     let counts: Vec<(usize, usize, usize)> = suites
         .iter()
         .map(|s| {
@@ -547,8 +547,8 @@ fn junit_has_a_suite_per_tender_and_a_case_per_rule() {
             (cases.len(), failures, outs)
         })
         .collect();
-    assert_eq!(counts, [(57, 3, 1), (57, 5, 0), (0, 0, 0)]);
-    assert_eq!(root.attr("tests"), "114");
+    assert_eq!(counts, [(58, 3, 1), (58, 5, 0), (0, 0, 0)]);
+    assert_eq!(root.attr("tests"), "116");
     assert_eq!(root.attr("failures"), "8");
     assert!(
         suites[2].all("properties")[0].all("property")[0]

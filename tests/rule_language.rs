@@ -500,11 +500,25 @@ fn bad_values() {
         e.0,
         "expected `pass` or `fail` after `example`, found `maybe`"
     );
-    let e = one_error("section s = title /x/");
+    let e = one_error("section s = paragraph /x/");
     assert_eq!(
         (e.0.as_str(), e.1.as_str()),
-        ("expected `heading` or `block`, found `title`", "title")
+        (
+            "expected `heading`, `block` or `title`, found `paragraph`",
+            "paragraph"
+        )
     );
+    // Alternatives after `else` are fallbacks, tried where the ones before found nothing.
+    let (file, errors) = lang::parse_rule_file(
+        "section s = block /objet :/ or block /a pour objet/ else heading /objet/ else title /x/",
+    );
+    assert!(errors.is_empty(), "{errors:?}");
+    let Item::Section(sec) = &file.items[0] else {
+        panic!()
+    };
+    let fallbacks: Vec<bool> = sec.alts.iter().map(|a| a.fallback).collect();
+    assert_eq!(fallbacks, [false, false, true, true]);
+    assert_eq!(sec.alts[3].kind, SectionAltKind::Title);
 }
 
 #[test]

@@ -323,7 +323,8 @@ impl Atom {
 #[derive(Debug, Clone)]
 pub struct Section {
     pub name: String,
-    pub alts: Vec<(SectionAltKind, AtomId)>,
+    /// The alternatives, each with whether it is a fallback (written after `else`).
+    pub alts: Vec<(SectionAltKind, AtomId, bool)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

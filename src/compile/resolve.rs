@@ -846,7 +846,7 @@ pub fn compile_pack(
                 let mut alts = Vec::new();
                 for alt in &s.alts {
                     if let Some(a) = b.atom(fi, &alt.atom) {
-                        alts.push((alt.kind, a));
+                        alts.push((alt.kind, a, alt.fallback));
                     }
                 }
                 if let Some(sec) = b.sections.get_mut(section_idx) {

@@ -78,7 +78,7 @@ impl Kind {
         };
         if has("ccap") {
             Some(Kind::Ccap)
-        } else if has("cctp") || has("cdc") {
+        } else if has("cctp") || has("cdc") || has("ccp") || (has("cahier") && has("charges")) {
             Some(Kind::Cctp)
         } else if has("rc") || (has("reglement") && has("consultation")) {
             Some(Kind::Rc)

@@ -71,7 +71,17 @@ pub fn heading_level(line: &str) -> Option<u8> {
     }
     let sentence_end = line.ends_with(['.', ';', ',']) && !line.ends_with("...");
     if first.is_ascii_digit() && NUMBERED.is_match(line) {
-        if !sentence_end && chars.is_none_or(|n| n <= 90) {
+        // A sentence ends inside the line (« 6.3 Le titulaire remet un bilan. Un comité de »,
+        // a paragraph broken by a hard line break): a numbered paragraph, not a heading.
+        let rest = &line[leading_number(line).len()..];
+        let inner_end = rest
+            .trim_start_matches(['.', ')', ' ', '\t'])
+            .match_indices(". ")
+            .any(|(i, _)| {
+                rest.trim_start_matches(['.', ')', ' ', '\t'])[i + 2..]
+                    .starts_with(char::is_uppercase)
+            });
+        if !sentence_end && !inner_end && chars.is_none_or(|n| n <= 90) {
             return Some(2 + leading_number(line).matches('.').count() as u8);
         }
         return None;
@@ -125,6 +135,25 @@ fn is_list_item(line: &str) -> bool {
     possible && LIST_ITEM.is_match(line)
 }
 
+/// Whether a line is a field of a notice, « Label : value » (« Objet du marché : … »,
+/// « Titre : … », « Nomenclature principale (cpv) : … »): a block of its own, as exports of
+/// notices write one field per line without blank lines between them.
+fn is_field(line: &str) -> bool {
+    let Some(colon) = line.find(':') else {
+        return false;
+    };
+    let label = line[..colon].trim_end();
+    let first = label.chars().next();
+    !label.is_empty()
+        && colon <= 60
+        && first.is_some_and(char::is_uppercase)
+        && !label.contains(['.', ';', ','])
+        && label.split_whitespace().count() <= 6
+        // « http://… », « 10:30 »: not a label.
+        && !line[colon..].starts_with("//")
+        && !line[colon + 1..].starts_with(|c: char| c.is_ascii_digit())
+}
+
 /// The readable text ranges, headings and blocks of a plain text.
 pub fn structure(text: &str) -> (Vec<Range<usize>>, Vec<Heading>, Vec<Block>) {
     let mut headings = Vec::new();
@@ -154,7 +183,7 @@ pub fn structure(text: &str) -> (Vec<Range<usize>>, Vec<Heading>, Vec<Block>) {
             });
             continue;
         }
-        if is_list_item(trimmed) {
+        if is_list_item(trimmed) || is_field(trimmed) {
             blocks.extend(open.take());
             open = Some(Block {
                 kind: BlockKind::ListItem,

@@ -748,7 +748,17 @@ impl<'a> Evaluator<'a> {
         let d = &self.docs[doc];
         d.sections[section].get_or_init(|| {
             let mut out: Vec<Region> = Vec::new();
-            for &(kind, atom) in &self.pack.sections[section].alts {
+            let blocks: Vec<&crate::document::Block> = d
+                .doc
+                .blocks
+                .iter()
+                .filter(|b| b.kind != BlockKind::Heading)
+                .collect();
+            for &(kind, atom, fallback) in &self.pack.sections[section].alts {
+                // An alternative after `else` is tried only where the ones before found nothing.
+                if fallback && !out.is_empty() {
+                    break;
+                }
                 let ms = self.matches(doc, atom);
                 let has_match = |r: &Range<usize>| {
                     let i = ms.partition_point(|m| m.start() < r.start);
@@ -773,18 +783,44 @@ impl<'a> Evaluator<'a> {
                         }
                     }
                     SectionAltKind::Block => {
-                        for b in d.doc.blocks.iter().filter(|b| b.kind != BlockKind::Heading) {
-                            let r =
+                        for (k, b) in blocks.iter().enumerate() {
+                            let mut r =
                                 d.folded.to_folded(b.span.start)..d.folded.to_folded(b.span.end);
                             // A block inside a section already found adds nothing.
                             if has_match(&r)
                                 && !out.iter().any(|o| o.start <= r.start && r.end <= o.end)
                             {
+                                // A label alone (« Objet : » in a cell, « Objet » in a list of
+                                // fields) takes the value in the block after it.
+                                if d.words_in(r.start, r.end, 6) <= 5
+                                    && let Some(next) = blocks.get(k + 1)
+                                {
+                                    r.end = d.folded.to_folded(next.span.end);
+                                }
                                 out.push(Region {
                                     doc,
                                     start: r.start,
                                     end: r.end,
                                     anchor: b.span.clone(),
+                                });
+                            }
+                        }
+                    }
+                    SectionAltKind::Title => {
+                        let title = d
+                            .doc
+                            .headings
+                            .first()
+                            .map(|h| h.text.clone())
+                            .or_else(|| d.doc.blocks.first().map(|b| b.span.clone()));
+                        if let Some(t) = title {
+                            let r = d.folded.to_folded(t.start)..d.folded.to_folded(t.end);
+                            if has_match(&r) {
+                                out.push(Region {
+                                    doc,
+                                    start: r.start,
+                                    end: r.end,
+                                    anchor: t,
                                 });
                             }
                         }

@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use crate::compile::{Level, PILLARS, Pack, RuleSet};
+use crate::document::Kind;
 
 use super::{Evidence, TenderResult};
 
@@ -100,11 +101,15 @@ pub fn judge(pack: &Pack, result: &TenderResult) -> Vec<PillarVerdict> {
                 .map(|f| f.rule.as_str())
                 .collect();
             faults.dedup();
-            let not_stated: Vec<&str> = result
-                .not_stated
+            // The pillar's strong rules (see `proves`) whose documents the tender does not have:
+            // the pillar cannot be judged, whatever the documents given mention.
+            let kinds: Vec<Kind> = result.tender.documents.iter().map(|d| d.kind).collect();
+            let not_stated: Vec<&str> = pack
+                .rules
                 .iter()
-                .filter(|u| rules.contains(&u.rule.as_str()))
-                .map(|u| u.rule.as_str())
+                .filter(|r| has_tag(&r.tags) && r.level >= Level::Warning)
+                .filter(|r| !r.stated.is_empty() && !r.stated.iter().any(|k| kinds.contains(k)))
+                .map(|r| r.id.as_str())
                 .collect();
             let unchecked: Vec<&str> = result
                 .unchecked
@@ -125,13 +130,12 @@ pub fn judge(pack: &Pack, result: &TenderResult) -> Vec<PillarVerdict> {
                 }
             }
             let missing_kinds = || {
-                let kinds: Vec<String> = result
-                    .not_stated
+                let mut kinds: Vec<String> = pack
+                    .rules
                     .iter()
-                    .filter(|u| rules.contains(&u.rule.as_str()))
-                    .map(|u| u.kinds.clone())
+                    .filter(|r| not_stated.contains(&r.id.as_str()))
+                    .flat_map(|r| r.stated.iter().map(|k| k.to_string()))
                     .collect();
-                let mut kinds = kinds;
                 kinds.sort();
                 kinds.dedup();
                 kinds.join(" ou ")

@@ -337,12 +337,17 @@ pub struct RegexDecl {
 pub enum SectionAltKind {
     Heading,
     Block,
+    /// `title ATOM`: the document's title (its first heading, else its first paragraph).
+    Title,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct SectionAlt {
     pub kind: SectionAltKind,
     pub atom: Atom,
+    /// Written after `else`: tried only in a document where the alternatives before it
+    /// found nothing.
+    pub fallback: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

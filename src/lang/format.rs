@@ -456,22 +456,39 @@ impl<'a> Printer<'a> {
                     .map(|a| {
                         format!(
                             "{} {}",
-                            if a.kind == SectionAltKind::Heading {
-                                "heading"
-                            } else {
-                                "block"
+                            match a.kind {
+                                SectionAltKind::Heading => "heading",
+                                SectionAltKind::Block => "block",
+                                SectionAltKind::Title => "title",
                             },
                             self.atom(&a.atom, 0)
                         )
                     })
                     .collect();
-                let one = format!("{head}{}", alts.join(" or "));
+                let joiner = |a: &SectionAlt| if a.fallback { "else" } else { "or" };
+                let one = s.alts.iter().zip(&alts).enumerate().fold(
+                    head.clone(),
+                    |mut acc, (i, (a, text))| {
+                        if i > 0 {
+                            acc.push_str(&format!(" {} ", joiner(a)));
+                        }
+                        acc.push_str(text);
+                        acc
+                    },
+                );
                 if one.chars().count() <= WIDTH || alts.len() == 1 {
                     self.out.push_str(&one);
                 } else {
                     self.out.push_str(&head);
-                    self.out
-                        .push_str(&alts.join(&format!("\n{}or ", " ".repeat(head.len() - 3))));
+                    for (i, (a, text)) in s.alts.iter().zip(&alts).enumerate() {
+                        if i > 0 {
+                            // `or ` and `else ` end where the first alternative starts.
+                            let j = joiner(a);
+                            let pad = " ".repeat(head.len().saturating_sub(j.len() + 1));
+                            self.out.push_str(&format!("\n{pad}{j} "));
+                        }
+                        self.out.push_str(text);
+                    }
                 }
                 self.end_line(s.span.end());
             }

@@ -893,36 +893,46 @@ impl Ctx {
         let (mut rest, _) =
             self.punct(ws(r), '=', Some("write `section NAME = heading /regex/`"))?;
         let mut alts = Vec::new();
+        let mut fallback = false;
         loop {
             let r = ws(rest);
             let kind = match self.peek_word(r) {
                 Some("heading") => SectionAltKind::Heading,
                 Some("block") => SectionAltKind::Block,
+                Some("title") => SectionAltKind::Title,
                 _ => {
                     return fail(
                         r,
                         token_len(r),
-                        format!("expected `heading` or `block`, found {}", describe_token(r)),
-                        "expected `heading` or `block`",
-                        Some("a section is found by its heading (`heading /objet du marche/`) or by a paragraph (`block /a pour objet/`)".into()),
+                        format!("expected `heading`, `block` or `title`, found {}", describe_token(r)),
+                        "expected `heading`, `block` or `title`",
+                        Some("a section is found by its heading (`heading /objet du marche/`), by a paragraph (`block /a pour objet/`) or in the document's title (`title /insertion/`)".into()),
                     );
                 }
             };
-            let (r, _) = self.keyword(
-                r,
-                if kind == SectionAltKind::Heading {
-                    "heading"
-                } else {
-                    "block"
-                },
-            )?;
+            let word = match kind {
+                SectionAltKind::Heading => "heading",
+                SectionAltKind::Block => "block",
+                SectionAltKind::Title => "title",
+            };
+            let (r, _) = self.keyword(r, word)?;
             let (r, atom) = self.atom(ws(r))?;
-            alts.push(SectionAlt { kind, atom });
+            alts.push(SectionAlt {
+                kind,
+                atom,
+                fallback,
+            });
             rest = r;
-            if self.peek_word(ws(rest)) == Some("or") {
-                rest = self.keyword(ws(rest), "or")?.0;
-            } else {
-                break;
+            match self.peek_word(ws(rest)) {
+                Some("or") => {
+                    rest = self.keyword(ws(rest), "or")?.0;
+                    fallback = false;
+                }
+                Some("else") => {
+                    rest = self.keyword(ws(rest), "else")?.0;
+                    fallback = true;
+                }
+                _ => break,
             }
         }
         Ok((
