@@ -23,6 +23,8 @@ pub(crate) struct Para {
     /// The comments attached to the paragraph: in Word, the ids of the comments whose range
     /// covers (part of) it; in LibreOffice, the texts of the comments anchored in it.
     pub comments: Vec<String>,
+    /// A table cell that starts a row.
+    pub new_row: bool,
 }
 
 /// Paragraph styles: id → what the style makes of a paragraph.
@@ -183,6 +185,8 @@ fn paragraphs(xml: &str, part: &str, styles: &Styles) -> Result<Vec<Para>, Failu
     let mut in_ppr = false;
     // Text counts only inside `w:t`: whitespace between elements is layout of the XML.
     let mut in_t = false;
+    // The next table cell starts a row.
+    let mut row_start = false;
     // Comments whose range is open (`w:commentRangeStart` seen, not yet its end).
     let mut open_comments: Vec<String> = Vec::new();
     loop {
@@ -209,6 +213,7 @@ fn paragraphs(xml: &str, part: &str, styles: &Styles) -> Result<Vec<Para>, Failu
                     }),
                     b"pPr" => in_ppr = true,
                     b"t" => in_t = true,
+                    b"tr" => row_start = true,
                     b"tc" => {
                         cells.push(Vec::new());
                         cell_comments.push(Vec::new());
@@ -278,6 +283,7 @@ fn paragraphs(xml: &str, part: &str, styles: &Styles) -> Result<Vec<Para>, Failu
                             level,
                             text: p.text,
                             comments: p.comments,
+                            new_row: false,
                         });
                     }
                     b"tc" => {
@@ -287,6 +293,7 @@ fn paragraphs(xml: &str, part: &str, styles: &Styles) -> Result<Vec<Para>, Failu
                                 level: None,
                                 text: cell.join("\n"),
                                 comments: cell_comments.pop().unwrap_or_default(),
+                                new_row: std::mem::take(&mut row_start),
                             });
                         }
                     }
@@ -398,6 +405,9 @@ pub fn read(bytes: &[u8]) -> Result<Extracted, Failure> {
     };
     let mut b = Builder::new();
     for p in paragraphs(&document, "word/document.xml", &styles)? {
+        if p.new_row {
+            b.new_row();
+        }
         if let Some(span) = b.block(p.kind, p.level, &p.text) {
             for id in &p.comments {
                 if let Some(text) = comments.get(id) {

@@ -37,6 +37,8 @@ pub struct Builder {
     page_pending: bool,
     body_end: Option<usize>,
     annotations: Vec<super::Annotation>,
+    /// The next block starts a table row.
+    pending_row: bool,
 }
 
 impl Builder {
@@ -86,8 +88,14 @@ impl Builder {
         self.blocks.push(Block {
             kind,
             span: span.clone(),
+            new_row: std::mem::take(&mut self.pending_row),
         });
         Some(span)
+    }
+
+    /// The next cell starts a new table row.
+    pub fn new_row(&mut self) {
+        self.pending_row = true;
     }
 
     /// Attaches a comment of the original file to a range of the text.

@@ -165,6 +165,9 @@ pub fn read(bytes: &[u8]) -> Result<Extracted, Failure> {
                         buf.push('\n');
                     } else if let Some(kind) = block(name) {
                         flush(&mut b, &mut buf, &blocks);
+                        if name == "tr" {
+                            b.new_row();
+                        }
                         blocks.push(kind);
                         if name == "pre" {
                             pre += 1;

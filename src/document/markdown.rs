@@ -12,6 +12,8 @@ pub fn structure(text: &str) -> (Vec<Range<usize>>, Vec<Heading>, Vec<Block>) {
     let mut content: Vec<Range<usize>> = Vec::new();
     let mut headings = Vec::new();
     let mut blocks = Vec::new();
+    // The next table cell starts a row.
+    let mut row_start = false;
     // The heading being read: its level, start and the range of its words so far.
     let mut open_heading: Option<(u8, usize, Option<Range<usize>>)> = None;
     for (event, range) in Parser::new_ext(text, opts).into_offset_iter() {
@@ -40,12 +42,17 @@ pub fn structure(text: &str) -> (Vec<Range<usize>>, Vec<Heading>, Vec<Block>) {
                     Tag::Paragraph => Some(BlockKind::Paragraph),
                     Tag::Item => Some(BlockKind::ListItem),
                     Tag::TableCell => Some(BlockKind::TableCell),
+                    Tag::TableHead | Tag::TableRow => {
+                        row_start = true;
+                        None
+                    }
                     _ => None,
                 };
                 if let Some(kind) = kind {
                     blocks.push(Block {
                         kind,
                         span: trim_range(text, range),
+                        new_row: kind == BlockKind::TableCell && std::mem::take(&mut row_start),
                     });
                 }
             }

@@ -146,6 +146,9 @@ pub enum BlockKind {
 pub struct Block {
     pub kind: BlockKind,
     pub span: Range<usize>,
+    /// For a table cell: it starts a row (the first cell of a row, or a cell whose row is
+    /// not known). Cells of one row are one unit for a window of the rule language.
+    pub new_row: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

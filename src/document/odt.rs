@@ -65,6 +65,8 @@ fn paragraphs(
     let mut r = reader(xml);
     let mut stack: Vec<Open> = Vec::new();
     let mut cells: Vec<Vec<String>> = Vec::new();
+    // The next table cell starts a row.
+    let mut row_start = false;
     let mut lists = 0usize;
     let mut note_bodies = 0usize;
     let mut depth = 0usize;
@@ -121,6 +123,7 @@ fn paragraphs(
                     }),
                     b"list" => lists += 1,
                     b"note-body" => note_bodies += 1,
+                    b"table-row" => row_start = true,
                     b"table-cell" => cells.push(Vec::new()),
                     _ => inline(e, name, &mut stack),
                 }
@@ -165,6 +168,7 @@ fn paragraphs(
                                 level: None,
                                 text: p.text,
                                 comments: p.comments,
+                                new_row: false,
                             });
                         } else if let Some(cell) = cells.last_mut() {
                             cell.push(p.text);
@@ -178,6 +182,7 @@ fn paragraphs(
                                 level: p.level,
                                 text: p.text,
                                 comments: p.comments,
+                                new_row: false,
                             });
                         }
                     }
@@ -190,6 +195,7 @@ fn paragraphs(
                                 level: None,
                                 text: cell.join("\n"),
                                 comments: Vec::new(),
+                                new_row: std::mem::take(&mut row_start),
                             });
                         }
                     }
@@ -252,6 +258,9 @@ pub fn read(bytes: &[u8]) -> Result<Extracted, Failure> {
     let (body, notes) = paragraphs(&content, "content.xml", None)?;
     let mut b = Builder::new();
     for p in body {
+        if p.new_row {
+            b.new_row();
+        }
         if let Some(span) = b.block(p.kind, p.level, &p.text) {
             for c in p.comments {
                 b.annotate(span.clone(), c);

@@ -175,6 +175,7 @@ pub fn structure(text: &str) -> (Vec<Range<usize>>, Vec<Heading>, Vec<Block>) {
             blocks.push(Block {
                 kind: BlockKind::Heading,
                 span: span.clone(),
+                new_row: false,
             });
             headings.push(Heading {
                 level,
@@ -183,11 +184,23 @@ pub fn structure(text: &str) -> (Vec<Range<usize>>, Vec<Heading>, Vec<Block>) {
             });
             continue;
         }
+        // A line of a table (« | Prix | 40 % | ») is a row of its own: a window of the rule
+        // language does not run from one row into the next.
+        if trimmed.starts_with('|') {
+            blocks.extend(open.take());
+            blocks.push(Block {
+                kind: BlockKind::Paragraph,
+                span,
+                new_row: false,
+            });
+            continue;
+        }
         if is_list_item(trimmed) || is_field(trimmed) {
             blocks.extend(open.take());
             open = Some(Block {
                 kind: BlockKind::ListItem,
                 span,
+                new_row: false,
             });
             continue;
         }
@@ -197,6 +210,7 @@ pub fn structure(text: &str) -> (Vec<Range<usize>>, Vec<Heading>, Vec<Block>) {
                 open = Some(Block {
                     kind: BlockKind::Paragraph,
                     span,
+                    new_row: false,
                 })
             }
         }

@@ -26,11 +26,9 @@ pub fn mark_blocks(folded: &mut Folded, doc: &Document) {
                 }
                 continue;
             }
-            let gap = &doc.text[p.span.end..b.span.start];
-            // Two cells of one row: on one line of a Markdown or plain-text table.
-            let same_row = p.kind == BlockKind::TableCell
-                && b.kind == BlockKind::TableCell
-                && !gap.contains('\n');
+            // Two cells of one table row.
+            let same_row =
+                p.kind == BlockKind::TableCell && b.kind == BlockKind::TableCell && !b.new_row;
             let at = folded.to_folded(p.span.end);
             marks.push((at, if same_row { b'\t' } else { b'\n' }));
         }
@@ -361,6 +359,30 @@ mod tests {
                 "{mention:?} should not be negated in {text:?}"
             );
         }
+    }
+
+    /// The folded text of a Markdown document with its block and cell separators.
+    fn marked(md: &str) -> String {
+        let doc = Document::from_text(
+            std::path::Path::new("t.md"),
+            "t.md",
+            crate::document::Format::Markdown,
+            md.to_string(),
+        );
+        let mut folded = crate::fold::fold(&doc.text, &doc.content);
+        mark_blocks(&mut folded, &doc);
+        folded.text
+    }
+
+    #[test]
+    fn blocks_rows_and_cells_are_marked() {
+        let t = marked(
+            "# Titre\n\nUn paragraphe.\n\n| Critère | Poids |\n|---|---|\n| Prix | 40 % |\n| Heures | 12 h |\n\n- un point\n- un autre\n",
+        );
+        assert_eq!(
+            t,
+            "titre\nun paragraphe.\ncritere\tpoids\nprix\t40 %\nheures\t12 h\nun point\nun autre"
+        );
     }
 
     #[test]
