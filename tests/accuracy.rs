@@ -221,7 +221,7 @@ fn pillar_verdicts_on_the_accuracy_corpus() {
     );
 }
 
-const FLOOR_ACCURACY: f64 = 0.80;
-const FLOOR_PRECISION: f64 = 0.38;
-const FLOOR_RECALL: f64 = 0.85;
-const MAX_LOOKALIKES_FLAGGED: usize = 1;
+const FLOOR_ACCURACY: f64 = 0.95;
+const FLOOR_PRECISION: f64 = 0.92;
+const FLOOR_RECALL: f64 = 0.90;
+const MAX_LOOKALIKES_FLAGGED: usize = 0;

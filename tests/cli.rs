@@ -244,3 +244,90 @@ fn plans_kept_between_runs_change_nothing() {
     assert_eq!(run(&not_a_dir, &[]), fresh);
     assert_eq!(std::fs::read(&not_a_dir).unwrap(), b"x");
 }
+
+/// A tender of documents written by the test, checked with one rule file and no embedded pack.
+fn check_with(rule: &str, docs: &[(&str, &str)]) -> Vec<(String, String, usize)> {
+    let dir = tempfile::tempdir().unwrap();
+    let tender = dir.path().join("dossier");
+    std::fs::create_dir(&tender).unwrap();
+    for (name, text) in docs {
+        std::fs::write(tender.join(name), text).unwrap();
+    }
+    let rules = dir.path().join("regle.tl");
+    std::fs::write(&rules, rule).unwrap();
+    let (v, _) = json(&[
+        "--no-default-rules",
+        "--rules",
+        rules.to_str().unwrap(),
+        tender.to_str().unwrap(),
+    ]);
+    v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap().to_string(),
+                std::path::Path::new(d["file"].as_str().unwrap())
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
+                d["line"].as_u64().unwrap() as usize,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn values_differ_between_documents_only_when_they_share_none() {
+    let rule = "regex postes = /\\b([0-9]+) postes\\b/\n\nrule LOC1 {\n  tags    public\n  level   error\n  in      tender\n  forbid  postes differs between documents\n  message \"m\"\n  why     \"w\"\n  fix     \"f\"\n}\n";
+    // Per lot and in total in one document, the total in the other: they agree.
+    let agree = check_with(
+        rule,
+        &[
+            (
+                "CCTP.md",
+                "Lot 1 : 12 postes.\n\nLot 2 : 8 postes.\n\nAu total, 20 postes.\n",
+            ),
+            ("RC.md", "Le marché ouvre 20 postes.\n"),
+        ],
+    );
+    assert_eq!(agree, []);
+    // One document alone never disagrees with itself.
+    assert_eq!(
+        check_with(rule, &[("CCTP.md", "12 postes, puis 20 postes.\n")]),
+        []
+    );
+    // No number in common: both documents are pointed at.
+    let disagree = check_with(
+        rule,
+        &[
+            ("CCTP.md", "Le titulaire ouvre 12 postes.\n"),
+            ("RC.md", "Le marché ouvre 10 postes.\n"),
+        ],
+    );
+    assert_eq!(
+        disagree,
+        [
+            ("LOC1".to_string(), "CCTP.md".to_string(), 1),
+            ("LOC1".to_string(), "RC.md".to_string(), 1)
+        ]
+    );
+}
+
+#[test]
+fn a_negated_mention_does_not_make_a_forbid_fire_and_windows_stay_in_their_row() {
+    let rule = "rule LOC2 {\n  tags    objet\n  level   error\n  forbid  \"clause sociale\"\n  message \"m\"\n  why     \"w\"\n  fix     \"f\"\n}\n\nregex pourcent = /\\b[0-9]+ ?%/\n\nrule LOC3 {\n  tags    objet\n  level   error\n  forbid  pourcent near \"heures\" within 6 words\n  message \"m\"\n  why     \"w\"\n  fix     \"f\"\n}\n";
+    let found = check_with(
+        rule,
+        &[(
+            "CCTP.md",
+            "Ce marché n’est pas assorti d’une clause sociale.\n\n\
+             | Indicateur | Cible |\n|---|---|\n| Sorties dynamiques | 60 % |\n| Formation | 70 heures |\n\n\
+             Le titulaire applique la clause sociale du CCAG.\n",
+        )],
+    );
+    // Only the affirmed mention, and no « % … heures » across two rows.
+    assert_eq!(found, [("LOC2".to_string(), "CCTP.md".to_string(), 8)]);
+}

@@ -389,6 +389,11 @@ pub enum Condition {
         n: f64,
         mention: Mention,
     },
+    /// Two documents of the regions each give values of the atom, and none in common.
+    Differs {
+        atom: AtomId,
+        mention: Mention,
+    },
     And(Vec<Condition>),
     Or(Vec<Condition>),
     Not(Box<Condition>),

@@ -566,6 +566,10 @@ impl<'a> Builder<'a> {
     ) -> Option<Condition> {
         Some(match c {
             ast::Cond::Atom(a) => Condition::Atom(self.atom(file, a)?, self.mention_default),
+            ast::Cond::Differs { atom, .. } => Condition::Differs {
+                atom: self.atom(file, atom)?,
+                mention: self.mention_default,
+            },
             ast::Cond::Mention { mention, atom, .. } => {
                 Condition::Atom(self.atom(file, atom)?, *mention)
             }

@@ -1131,6 +1131,35 @@ impl<'a> Evaluator<'a> {
                     ms.iter().take(need).map(|(d, m)| occ(*d, &[m])).collect(),
                 )
             }
+            Condition::Differs { atom, mention } => {
+                // The values each document gives (folded keys, as `count distinct` compares).
+                let ms = self.mentions_in(*atom, regions, *mention);
+                let mut docs: Vec<(usize, Vec<String>)> = Vec::new();
+                for (d, m) in &ms {
+                    let key = self.match_key(*d, m);
+                    match docs.iter_mut().find(|(x, _)| x == d) {
+                        Some((_, keys)) => keys.push(key),
+                        None => docs.push((*d, vec![key])),
+                    }
+                }
+                let disjoint = |a: &[String], b: &[String]| !a.iter().any(|k| b.contains(k));
+                let pair = docs.iter().enumerate().find_map(|(i, (da, ka))| {
+                    docs[i + 1..]
+                        .iter()
+                        .find(|(_, kb)| disjoint(ka, kb))
+                        .map(|(db, _)| (*da, *db))
+                });
+                let occs = match pair {
+                    Some((da, db)) => ms
+                        .iter()
+                        .filter(|(d, _)| *d == da || *d == db)
+                        .take(need)
+                        .map(|(d, m)| occ(*d, &[m]))
+                        .collect(),
+                    None => Vec::new(),
+                };
+                Outcome::new(pair.is_some(), occs)
+            }
             Condition::And(items) => {
                 let mut occs = Vec::new();
                 for i in items {

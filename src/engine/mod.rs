@@ -350,17 +350,43 @@ pub fn sort_findings(findings: &mut [Finding], docs: &[Document]) {
     findings.sort_by_cached_key(|f| (doc_index(f), f.span.start, f.rule.clone()));
 }
 
-/// Runs one rule on a text, as its `example` lines do: a one-document Markdown tender, the
-/// pack's applicability and the rule's kind restrictions set aside.
+/// Runs one rule on a text, as its `example` lines do: a Markdown tender, the pack's
+/// applicability and the rule's kind restrictions set aside. The text is one document, or
+/// several when it holds lines `=== NAME ===` (each starts the document NAME).
 pub fn check_example(pack: &Pack, rule: &Rule, text: &str) -> RuleOutcome {
-    let doc = Document::from_text(
-        std::path::Path::new("exemple.md"),
-        "exemple.md",
-        crate::document::Format::Markdown,
-        text.to_string(),
-    );
-    let docs = [doc];
+    let docs: Vec<Document> = example_documents(text)
+        .into_iter()
+        .map(|(name, body)| {
+            Document::from_text(
+                std::path::Path::new(&name),
+                &name,
+                crate::document::Format::Markdown,
+                body,
+            )
+        })
+        .collect();
     Evaluator::new(pack, &docs, true, false).check_rule(rule)
+}
+
+/// The documents of an example text: `(name, text)`, split at lines `=== NAME ===`.
+pub fn example_documents(text: &str) -> Vec<(String, String)> {
+    let mut docs: Vec<(String, String)> = Vec::new();
+    for line in text.split_inclusive('\n') {
+        let name = line
+            .trim()
+            .strip_prefix("=== ")
+            .and_then(|l| l.strip_suffix(" ==="))
+            .filter(|n| !n.is_empty());
+        match (name, docs.last_mut()) {
+            (Some(n), _) => docs.push((n.to_string(), String::new())),
+            (None, Some((_, body))) => body.push_str(line),
+            (None, None) => docs.push(("exemple.md".to_string(), line.to_string())),
+        }
+    }
+    if docs.is_empty() {
+        docs.push(("exemple.md".to_string(), String::new()));
+    }
+    docs
 }
 
 /// The result of one rule on one unit (a document, or the whole tender for a tender rule).

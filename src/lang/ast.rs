@@ -197,6 +197,12 @@ pub struct Window {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cond {
     Atom(Atom),
+    /// `A differs between documents`: two documents of the unit each give values of `A`, and
+    /// none in common.
+    Differs {
+        atom: Atom,
+        span: Span,
+    },
     /// `affirmed A`, `negated A`, `mentioned A`.
     Mention {
         mention: Mention,
@@ -260,6 +266,7 @@ impl Cond {
             Cond::Atom(a) => a.span(),
             Cond::Near { span, .. }
             | Cond::Mention { span, .. }
+            | Cond::Differs { span, .. }
             | Cond::Before { span, .. }
             | Cond::Count { span, .. }
             | Cond::Value { span, .. }

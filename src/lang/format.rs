@@ -238,6 +238,9 @@ impl<'a> Printer<'a> {
     fn flat(&self, c: &Cond) -> String {
         match c {
             Cond::Atom(a) => self.atom(a, 0),
+            Cond::Differs { atom, .. } => {
+                format!("{} differs between documents", self.atom(atom, 0))
+            }
             Cond::Mention { mention, atom, .. } => format!(
                 "{} {}",
                 mention.keyword().unwrap_or_default(),

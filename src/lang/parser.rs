@@ -92,6 +92,7 @@ pub const RESERVED: &[&str] = &[
     "negated",
     "mentioned",
     "across",
+    "differs",
 ];
 
 fn fail<'a, T>(
@@ -736,6 +737,18 @@ impl Ctx {
                         a,
                         b,
                         within,
+                        span: self.span(i, rest),
+                    },
+                ))
+            }
+            Some("differs") => {
+                let (r, _) = self.keyword(after, "differs")?;
+                let (r, _) = self.keyword(ws(r), "between")?;
+                let (rest, _) = self.keyword(ws(r), "documents")?;
+                Ok((
+                    rest,
+                    Cond::Differs {
+                        atom: a,
                         span: self.span(i, rest),
                     },
                 ))
