@@ -411,3 +411,87 @@ fn checking_the_whole_folder_finds_every_tender() {
         folders.len()
     );
 }
+
+/// `(tag, status)` of every pillar verdict of the MIQ pack on a folder, and the reason of one.
+fn verdicts(path: &str) -> (Vec<(String, String)>, Value) {
+    let out = tl()
+        .args(["check", "--format", "json", path])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let pack = v["tenders"][0]["packs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "miq")
+        .unwrap()
+        .clone();
+    assert_eq!(pack["applied"], true, "{}", pack["reason"]);
+    let list = pack["pillars"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["tag"].as_str().unwrap().to_string(),
+                p["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    (list, pack)
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+}
+
+#[test]
+fn a_short_cctp_that_calls_itself_an_miq_is_deficient_whatever_its_length() {
+    // 39 lines: the activity as object, « tout public », no supervision, no training.
+    let (got, _) = verdicts("tests/data/cctp-court");
+    assert_eq!(
+        got,
+        pairs(&[
+            ("objet", "deficient"),
+            ("support", "deficient"),
+            ("public", "deficient"),
+            ("encadrement", "deficient"),
+            ("qualification", "deficient"),
+            ("suivi", "deficient"),
+            ("procedure", "undetermined"),
+            ("donnees", "undetermined"),
+        ])
+    );
+}
+
+#[test]
+fn a_bare_notice_is_ok_only_where_it_quotes_a_proof_and_undetermined_elsewhere() {
+    let (got, pack) = verdicts("tests/data/avis-seul");
+    assert_eq!(
+        got,
+        pairs(&[
+            ("objet", "ok"),
+            ("support", "ok"),
+            ("public", "undetermined"),
+            ("encadrement", "undetermined"),
+            ("qualification", "undetermined"),
+            ("suivi", "undetermined"),
+            ("procedure", "ok"),
+            ("donnees", "undetermined"),
+        ])
+    );
+    for p in pack["pillars"].as_array().unwrap() {
+        let quoted = !p["evidence"].as_array().unwrap().is_empty();
+        assert_eq!(p["status"] == "ok", quoted, "{p}");
+    }
+    let encadrement = &pack["pillars"][3];
+    assert!(
+        encadrement["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("le dossier ne contient pas de CCTP, où ce pilier est décrit"),
+        "{encadrement}"
+    );
+}
