@@ -1444,12 +1444,32 @@ impl<'a> Evaluator<'a> {
                 }
             }
             if o.holds {
+                // One finding per rule and sentence: a second passage of the same sentence is
+                // one more label of the finding already made there.
+                let mut sentences: Vec<(usize, Range<usize>, usize)> = Vec::new();
                 for occ in &o.occs {
                     let (s, e) = occ.spans[0];
                     let span = self.docs[occ.doc].folded.original(s..e);
-                    if places.insert((occ.doc, span.start, span.end)) {
-                        out.findings.push(self.found(rule, occ));
+                    if !places.insert((occ.doc, span.start, span.end)) {
+                        continue;
                     }
+                    let d = &self.docs[occ.doc];
+                    let sentence = d.breaks().unit(&d.folded.text, s..e, Unit::Sentence);
+                    if let Some(&(_, _, i)) = sentences
+                        .iter()
+                        .find(|(d, r, _)| *d == occ.doc && r.contains(&s))
+                    {
+                        let f = &mut out.findings[i];
+                        if !f.labels.iter().any(|l| l.span == span) {
+                            f.labels.push(Label {
+                                span,
+                                text: "passage en cause".into(),
+                            });
+                        }
+                        continue;
+                    }
+                    sentences.push((occ.doc, sentence, out.findings.len()));
+                    out.findings.push(self.found(rule, occ));
                 }
             }
         }
