@@ -99,7 +99,7 @@ fn pillar_statuses_follow_the_findings() {
         html[start..start + html[start..].find("</tr>").unwrap()].to_string()
     };
     assert!(row("public").contains("non conforme"), "{}", row("public"));
-    assert!(row("public").contains("1 erreur, 4 avertissements"));
+    assert!(row("public").contains("1 erreur, 3 avertissements"));
     assert!(row("suivi").contains("à compléter"));
     // The contract's duration is stated in an RC, a CCAP or an AE: a lone CCTP gets no info.
     assert!(!row("procedure").contains("information"));
