@@ -1129,3 +1129,48 @@ fn reading_counts_in_the_time_budget() {
         "{v}"
     );
 }
+
+/// A one-line document: every *missing* finding used to quote its first paragraph, the whole
+/// line (a 60 MB line gave 4.2 GB of output), and every finding printed the whole line.
+#[test]
+fn findings_on_a_very_long_line_quote_a_short_excerpt() {
+    let dir = setup();
+    std::fs::create_dir(dir.path().join("ligne")).unwrap();
+    let text = std::fs::read_to_string(dir.path().join("bon/CCTP.md"))
+        .unwrap()
+        .replace('\n', " ");
+    let line = format!(
+        "{text} {}",
+        "Le titulaire assure le service demandé. ".repeat(25_000)
+    );
+    std::fs::write(dir.path().join("ligne/CCTP.txt"), &line).unwrap();
+    let (v, _, _) = check(dir.path(), &["bon", "ligne"]);
+    let missing: Vec<&Value> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["kind"] == "missing" && d["file"] == "ligne/CCTP.txt")
+        .collect();
+    assert!(!missing.is_empty());
+    for d in &missing {
+        let quote = d["quote"].as_str().unwrap();
+        let end = d["span"]["offset"].as_u64().unwrap() as usize + quote.len();
+        assert!(quote.len() <= 300, "{} bytes", quote.len());
+        // Cut at a word boundary.
+        assert!(line[end..].starts_with(' '), "{quote:?}");
+    }
+    let out = tl(dir.path()).args(["check", "ligne"]).output().unwrap();
+    let human = String::from_utf8(out.stdout).unwrap();
+    let longest = human.lines().map(|l| l.chars().count()).max().unwrap();
+    assert!(longest < 700, "a line of {longest} characters");
+    assert!(human.contains("…"), "{human}");
+    // The place is still given in the document's lines and columns.
+    let first = &missing[0];
+    assert!(
+        human.contains(&format!(
+            "ligne/CCTP.txt:{}:{}]",
+            first["line"], first["column"]
+        )),
+        "{human}"
+    );
+}
