@@ -52,7 +52,7 @@ pub struct OutputError {
 impl OutputError {
     fn new(target: &Path, reason: impl Into<String>, help: Option<&str>) -> OutputError {
         OutputError {
-            path: target.to_string_lossy().into_owned(),
+            path: crate::document::shown(target),
             reason: reason.into(),
             help: help.map(str::to_string),
         }

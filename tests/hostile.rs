@@ -1174,3 +1174,69 @@ fn findings_on_a_very_long_line_quote_a_short_excerpt() {
         "{human}"
     );
 }
+
+#[test]
+fn symlinked_documents_in_a_folder_are_reported_not_silently_skipped() {
+    let dir = setup();
+    std::fs::create_dir(dir.path().join("liens")).unwrap();
+    std::os::unix::fs::symlink("../bon/CCTP.md", dir.path().join("liens/CCTP.md")).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", dir.path().join("liens/RC.txt")).unwrap();
+    let (v, stderr, code) = check(dir.path(), &["bon", "liens"]);
+    assert_eq!(code, 1);
+    for file in ["CCTP.md", "RC.txt"] {
+        assert!(
+            stderr.contains(&format!(
+                "liens/{file}: skipped: a symbolic link inside a folder is not followed"
+            )),
+            "{stderr}"
+        );
+    }
+    assert!(!checked_tender(&v, "liens"), "{v}");
+}
+
+#[test]
+fn a_write_error_on_standard_output_exits_2_with_a_message() {
+    let dir = setup();
+    for format in ["human", "json", "short"] {
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("tenderlint"))
+            .current_dir(dir.path())
+            .args(["check", "--format", format, "bon"])
+            .stdout(std::fs::File::create("/dev/full").unwrap())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{format}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("error: cannot write the output: No space left on device"),
+            "{format}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn control_characters_in_file_names_are_escaped() {
+    let dir = setup();
+    let name = "CC\x1b[2J\x1b]0;titre\x07TP.md";
+    std::fs::copy(
+        dir.path().join("bon/CCTP.md"),
+        dir.path().join("bon").join(name),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("bon/vide\r.md"), "").unwrap();
+    let out = tl(dir.path()).args(["check", "bon"]).output().unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(
+        stdout.contains(r"bon/CC\u{1b}[2J\u{1b}]0;titre\u{7}TP.md"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains(r"bon/vide\r.md: the file is empty"),
+        "{stderr}"
+    );
+    for text in [&stdout, &stderr] {
+        assert!(!text.contains('\x1b') && !text.contains('\x07') && !text.contains('\r'));
+    }
+}
