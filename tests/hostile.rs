@@ -1036,8 +1036,18 @@ fn self_closing_html_elements_nest_and_are_refused_before_parsing() {
         "<p>Prestation<br/>d’insertion<img src=x></p>".repeat(100_000)
     );
     std::fs::write(dir.path().join("plat/CCTP.html"), flat).unwrap();
+    // Flat but huge: the parser's tree takes about 200 bytes an element (3 million took 1 GB).
+    std::fs::write(
+        dir.path().join("html/elements.html"),
+        format!("<p>Prestation d’insertion</p>{}", "<br>".repeat(1_000_001)),
+    )
+    .unwrap();
     let (v, _, code) = check(dir.path(), &["."]);
     assert_eq!(code, 2);
+    assert_eq!(
+        error_for(&v, "elements.html")["message"],
+        "the HTML page has more than 1000000 elements"
+    );
     for file in ["div.html", "inconnu.html"] {
         assert_eq!(
             error_for(&v, file)["message"],
