@@ -1250,3 +1250,44 @@ fn control_characters_in_file_names_are_escaped() {
         assert!(!text.contains('\x1b') && !text.contains('\x07') && !text.contains('\r'));
     }
 }
+
+/// Ctrl-C while the output is being written: the temporary file is removed and the target is
+/// left as it was (the process pauses between the write and the rename, for the test).
+#[test]
+fn an_interrupted_write_leaves_no_temporary_file() {
+    let dir = setup();
+    std::fs::write(dir.path().join("r.json"), "avant").unwrap();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("tenderlint"))
+        .current_dir(dir.path())
+        .args(["check", "--format", "json", "bon", "-o", "r.json"])
+        .env("TENDERLINT_TEST_PAUSE_BEFORE_RENAME", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let temporary = || {
+        std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().starts_with(".tenderlint-"))
+    };
+    // Wait for the temporary file (a guard against a hang, not a measure of speed).
+    let deadline = std::time::Instant::now() + HANG_GUARD;
+    while !temporary() {
+        assert!(std::time::Instant::now() < deadline, "no temporary file");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    assert!(!temporary());
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("r.json")).unwrap(),
+        "avant"
+    );
+}
