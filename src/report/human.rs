@@ -81,9 +81,11 @@ impl Excerpt {
             while !text.is_char_boundary(at) {
                 at += 1;
             }
+            // After the first blank (which may be a non-breaking space, two bytes).
             text[at..lo]
-                .find(char::is_whitespace)
-                .map_or(at, |i| at + i + 1)
+                .char_indices()
+                .find(|(_, c)| c.is_whitespace())
+                .map_or(at, |(i, c)| at + i + c.len_utf8())
         } else {
             line_start
         };
@@ -391,5 +393,80 @@ impl Renderer for Human {
             ));
         }
         writeln!(out, "{line}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{Document, Format};
+    use crate::engine::{FindingKind, Label};
+
+    fn finding(doc: &Document, span: std::ops::Range<usize>) -> Finding {
+        let (line, column) = doc.line_col(span.start);
+        Finding {
+            rule: "T1".into(),
+            pack: "t".into(),
+            level: Level::Warning,
+            tags: vec!["objet".into()],
+            kind: FindingKind::Found,
+            message: "m".into(),
+            why: "w".into(),
+            fix: "f".into(),
+            see: Vec::new(),
+            file: doc.display.clone(),
+            labels: vec![Label {
+                span: span.clone(),
+                text: "ici".into(),
+            }],
+            location: doc.location(span.start),
+            end: doc.line_col(span.end),
+            span,
+            line,
+            column,
+            expected: None,
+            source: Arc::clone(&doc.text),
+        }
+    }
+
+    /// Long lines of multi-byte letters and blanks (non-breaking spaces included), places
+    /// anywhere: the excerpt never cuts inside a character, keeps the place, and stays short.
+    #[test]
+    fn excerpts_of_long_lines_cut_at_characters_and_stay_short() {
+        let mut rng = crate::testing::Lcg(7);
+        let palette = ["é", "a", " ", "\u{a0}", "’", "—", "mot", "\n", "€"];
+        let human = Human::new(false, 100);
+        for _ in 0..200 {
+            let mut text = rng.text(&palette, 40);
+            text.push_str(&"lettre\u{a0}é ".repeat(600 + rng.below(400)));
+            text.push_str(&rng.text(&palette, 40));
+            let doc = Document::from_text(
+                std::path::Path::new("t.txt"),
+                "t.txt",
+                Format::Text,
+                text.clone(),
+            );
+            let boundary = |mut o: usize| {
+                while !text.is_char_boundary(o) {
+                    o -= 1;
+                }
+                o
+            };
+            let start = boundary(rng.below(text.len()));
+            let end = boundary((start + rng.below(2_000)).min(text.len())).max(start);
+            let f = finding(&doc, start..end);
+            let out = human.diagnostic(&FindingDiagnostic::new(&f));
+            assert!(out.contains("ici"), "{out}");
+            let longest = out.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+            assert!(longest < 700, "{longest}: {out}");
+            let (line, column) = (f.line, f.column);
+            if !text[..start].contains('\n') {
+                // On the first line, miette's column is the byte offset plus one.
+                assert!(
+                    out.contains(&format!("t.txt:{line}:{}]", start + 1)),
+                    "{column} {out}"
+                );
+            }
+        }
     }
 }
