@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Fuzzes every target for a bounded time (default 60 s each): scripts/fuzz.sh [SECONDS] [TARGET...]
 # Needs cargo-fuzz (`cargo install cargo-fuzz`); it runs on the stable toolchain with
-# RUSTC_BOOTSTRAP=1. Seeds come from the fixtures and the shipped rules. A crash leaves its input
-# in fuzz/artifacts/TARGET/: turn it into a regression test in tests/hostile.rs.
+# RUSTC_BOOTSTRAP=1. Seeds come from the fixtures, the shipped rules and fuzz/seeds/TARGET/. A
+# crash leaves its input in fuzz/artifacts/TARGET/: turn it into a regression test in
+# tests/hostile.rs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
@@ -26,6 +27,11 @@ seed read_odt fixtures/formats/*/*.odt
 seed read_pdf fixtures/formats/*/*.pdf
 seed read_html fixtures/formats/*/*.html
 seed engine fixtures/*/*.md
+# Hostile seeds kept in the repository: deep nesting (stack overflows), amplification (PDF
+# forms, Flate bombs, self-closing HTML elements), costly regexes, stray bytes.
+for t in "${targets[@]}"; do
+  seed "$t" fuzz/seeds/"$t"/*
+done
 for t in "${targets[@]}"; do
   echo "== fuzzing $t for ${seconds}s"
   cargo fuzz run "$t" -- -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=20 -max_len=262144

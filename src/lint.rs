@@ -369,6 +369,7 @@ pub fn run_each(req: &Request, mut each: impl FnMut(crate::engine::TenderResult)
                 findings.retain(|_| keep.next().unwrap_or(true));
                 run.baseline_hidden += before - findings.len();
             }
+            shorten_missing(&mut findings, &result.tender.documents);
             engine::sort_findings(&mut findings, &result.tender.documents);
             result.findings = findings;
             if opts.evidence {
@@ -386,6 +387,43 @@ pub fn run_each(req: &Request, mut each: impl FnMut(crate::engine::TenderResult)
         first = false;
     }
     run
+}
+
+/// The most a *missing* finding quotes, in bytes.
+pub const MAX_MISSING_QUOTE: usize = 300;
+
+/// A missing finding points at the heading of the part where something was expected, or at
+/// the first paragraph of a document without one: on a one-line document of 60 MB, every
+/// missing finding quoted the 60 MB. Past [`MAX_MISSING_QUOTE`] bytes, its place is cut at a
+/// word boundary (the renderers mark the cut with « … »).
+fn shorten_missing(findings: &mut [engine::Finding], docs: &[Document]) {
+    for f in findings
+        .iter_mut()
+        .filter(|f| f.kind == engine::FindingKind::Missing && f.span.len() > MAX_MISSING_QUOTE)
+    {
+        let end = word_cut(&f.source, f.span.start, MAX_MISSING_QUOTE);
+        let old = f.span.clone();
+        f.span.end = end;
+        for l in f.labels.iter_mut().filter(|l| l.span == old) {
+            l.span.end = end;
+        }
+        if let Some(d) = docs.iter().find(|d| d.display == f.file) {
+            f.end = d.line_col(end);
+        }
+    }
+}
+
+/// The end of at most `max` bytes of `text` from `start`: the last word boundary (a space)
+/// in the second half of that stretch, else a character boundary.
+pub fn word_cut(text: &str, start: usize, max: usize) -> usize {
+    let mut end = (start + max).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    match text[start..end].rfind(char::is_whitespace) {
+        Some(i) if i >= max / 2 => start + i,
+        _ => end,
+    }
 }
 
 /// The findings of a tender's documents that their suppressions keep, and the suppressed

@@ -358,12 +358,23 @@ fn main() -> ExitCode {
     };
     // Output into a pipe or a file is buffered: writing it (a full disk, a closed pipe) may
     // fail only now, and that is a failed run as much as an error while rendering.
-    let code = if out.flush().is_err() {
-        exit::TROUBLE
-    } else {
-        code
+    let code = match out.flush() {
+        Ok(()) => code,
+        Err(e) => {
+            output_failed(&e);
+            exit::TROUBLE
+        }
     };
     ExitCode::from(code)
+}
+
+/// A write to standard output failed (a full disk, a closed pipe): the run failed, and says
+/// why, except when the reader of a pipe stopped reading (`tenderlint check | head`), which
+/// is what it meant to do.
+fn output_failed(e: &std::io::Error) {
+    if e.kind() != std::io::ErrorKind::BrokenPipe {
+        eprintln!("error: cannot write the output: {e}");
+    }
 }
 
 fn report_input_errors(run: &Run) {
@@ -403,7 +414,7 @@ fn check_outputs(args: &CheckArgs) -> Result<(), tenderlint::output::OutputError
         tenderlint::output::check_target(file, &inputs)?;
         if !marked && document::is_supported(file) {
             return Err(tenderlint::output::OutputError {
-                path: file.to_string_lossy().into_owned(),
+                path: document::shown(file),
                 reason: "this output would be read as a document by the next check (it has a document's extension and no tenderlint mark)".into(),
                 help: Some("give it another extension, e.g. `.log`".into()),
             });
@@ -479,15 +490,16 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> u8 {
         && args.output.is_none()
         && args.packs.is_empty();
     let mut levels = std::collections::BTreeSet::new();
-    let mut stream_failed = false;
+    let mut stream_failed: Option<std::io::Error> = None;
     let run = if streaming {
         tenderlint::lint::run_each(&request, |r| {
             levels.extend(r.findings.iter().map(|f| f.level));
             // Each tender is on screen (or in the pipe) once it is checked.
-            stream_failed |= Short
-                .render_result(&r, out)
-                .and_then(|()| out.flush())
-                .is_err();
+            if stream_failed.is_none()
+                && let Err(e) = Short.render_result(&r, out).and_then(|()| out.flush())
+            {
+                stream_failed = Some(e);
+            }
         })
     } else {
         let run = tenderlint::lint::run(&request);
@@ -543,11 +555,7 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> u8 {
         out
     };
     let rendered = if streaming {
-        if stream_failed {
-            Err(std::io::Error::other("cannot write the output"))
-        } else {
-            Ok(())
-        }
+        stream_failed.map_or(Ok(()), Err)
     } else if args.statistics {
         sink.write_all(catalogue::statistics(&run, args.format == Format::Json).as_bytes())
     } else {
@@ -566,7 +574,8 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> u8 {
             Format::Html => Html::new(tenderlint::report::html::today()).render(&run, out),
         }
     };
-    if rendered.is_err() {
+    if let Err(e) = rendered {
+        output_failed(&e);
         return exit::TROUBLE;
     }
     if let Some(file) = &args.output {
@@ -575,7 +584,7 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> u8 {
             return exit::TROUBLE;
         }
         if args.format == Format::Html {
-            eprintln!("rapport écrit dans {}", file.display());
+            eprintln!("rapport écrit dans {}", document::shown(file));
         }
     }
     let policy = match args.fail_on {

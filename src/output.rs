@@ -52,7 +52,7 @@ pub struct OutputError {
 impl OutputError {
     fn new(target: &Path, reason: impl Into<String>, help: Option<&str>) -> OutputError {
         OutputError {
-            path: target.to_string_lossy().into_owned(),
+            path: crate::document::shown(target),
             reason: reason.into(),
             help: help.map(str::to_string),
         }
@@ -202,10 +202,14 @@ pub fn write(target: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     let result = (|| {
         tmp.write_all(bytes).map_err(io)?;
         tmp.as_file().sync_all().map_err(io)?;
-        // Fault injection for the test that kills a run in the middle of a write.
+        // Fault injection for the tests that kill or interrupt a run in the middle of a write.
         if std::env::var_os("TENDERLINT_TEST_ABORT_BEFORE_RENAME").is_some() {
             remove_pending();
             std::process::abort();
+        }
+        if std::env::var_os("TENDERLINT_TEST_PAUSE_BEFORE_RENAME").is_some() {
+            // Until standard input closes: the test interrupts the process meanwhile.
+            let _ = std::io::stdin().read_to_end(&mut Vec::new());
         }
         // Something may have been put at the target while tenderlint was checking.
         if let Ok(m) = std::fs::symlink_metadata(target)

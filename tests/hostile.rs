@@ -1036,8 +1036,18 @@ fn self_closing_html_elements_nest_and_are_refused_before_parsing() {
         "<p>Prestation<br/>d’insertion<img src=x></p>".repeat(100_000)
     );
     std::fs::write(dir.path().join("plat/CCTP.html"), flat).unwrap();
+    // Flat but huge: the parser's tree takes about 200 bytes an element (3 million took 1 GB).
+    std::fs::write(
+        dir.path().join("html/elements.html"),
+        format!("<p>Prestation d’insertion</p>{}", "<br>".repeat(1_000_001)),
+    )
+    .unwrap();
     let (v, _, code) = check(dir.path(), &["."]);
     assert_eq!(code, 2);
+    assert_eq!(
+        error_for(&v, "elements.html")["message"],
+        "the HTML page has more than 1000000 elements"
+    );
     for file in ["div.html", "inconnu.html"] {
         assert_eq!(
             error_for(&v, file)["message"],
@@ -1127,5 +1137,157 @@ fn reading_counts_in_the_time_budget() {
     assert!(
         checked_tender(&v, "bon") && !checked_tender(&v, "lourd"),
         "{v}"
+    );
+}
+
+/// A one-line document: every *missing* finding used to quote its first paragraph, the whole
+/// line (a 60 MB line gave 4.2 GB of output), and every finding printed the whole line.
+#[test]
+fn findings_on_a_very_long_line_quote_a_short_excerpt() {
+    let dir = setup();
+    std::fs::create_dir(dir.path().join("ligne")).unwrap();
+    let text = std::fs::read_to_string(dir.path().join("bon/CCTP.md"))
+        .unwrap()
+        .replace('\n', " ");
+    let line = format!(
+        "{text} {}",
+        "Le titulaire assure le service demandé. ".repeat(25_000)
+    );
+    std::fs::write(dir.path().join("ligne/CCTP.txt"), &line).unwrap();
+    let (v, _, _) = check(dir.path(), &["bon", "ligne"]);
+    let missing: Vec<&Value> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["kind"] == "missing" && d["file"] == "ligne/CCTP.txt")
+        .collect();
+    assert!(!missing.is_empty());
+    for d in &missing {
+        let quote = d["quote"].as_str().unwrap();
+        let end = d["span"]["offset"].as_u64().unwrap() as usize + quote.len();
+        assert!(quote.len() <= 300, "{} bytes", quote.len());
+        // Cut at a word boundary.
+        assert!(line[end..].starts_with(' '), "{quote:?}");
+    }
+    let out = tl(dir.path()).args(["check", "ligne"]).output().unwrap();
+    let human = String::from_utf8(out.stdout).unwrap();
+    let longest = human.lines().map(|l| l.chars().count()).max().unwrap();
+    assert!(longest < 700, "a line of {longest} characters");
+    assert!(human.contains("…"), "{human}");
+    // The place is still given in the document's lines and columns.
+    let first = &missing[0];
+    assert!(
+        human.contains(&format!(
+            "ligne/CCTP.txt:{}:{}]",
+            first["line"], first["column"]
+        )),
+        "{human}"
+    );
+}
+
+#[test]
+fn symlinked_documents_in_a_folder_are_reported_not_silently_skipped() {
+    let dir = setup();
+    std::fs::create_dir(dir.path().join("liens")).unwrap();
+    std::os::unix::fs::symlink("../bon/CCTP.md", dir.path().join("liens/CCTP.md")).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", dir.path().join("liens/RC.txt")).unwrap();
+    let (v, stderr, code) = check(dir.path(), &["bon", "liens"]);
+    assert_eq!(code, 1);
+    for file in ["CCTP.md", "RC.txt"] {
+        assert!(
+            stderr.contains(&format!(
+                "liens/{file}: skipped: a symbolic link inside a folder is not followed"
+            )),
+            "{stderr}"
+        );
+    }
+    assert!(!checked_tender(&v, "liens"), "{v}");
+}
+
+#[test]
+fn a_write_error_on_standard_output_exits_2_with_a_message() {
+    let dir = setup();
+    for format in ["human", "json", "short"] {
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("tenderlint"))
+            .current_dir(dir.path())
+            .args(["check", "--format", format, "bon"])
+            .stdout(std::fs::File::create("/dev/full").unwrap())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{format}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("error: cannot write the output: No space left on device"),
+            "{format}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn control_characters_in_file_names_are_escaped() {
+    let dir = setup();
+    let name = "CC\x1b[2J\x1b]0;titre\x07TP.md";
+    std::fs::copy(
+        dir.path().join("bon/CCTP.md"),
+        dir.path().join("bon").join(name),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("bon/vide\r.md"), "").unwrap();
+    let out = tl(dir.path()).args(["check", "bon"]).output().unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(
+        stdout.contains(r"bon/CC\u{1b}[2J\u{1b}]0;titre\u{7}TP.md"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains(r"bon/vide\r.md: the file is empty"),
+        "{stderr}"
+    );
+    for text in [&stdout, &stderr] {
+        assert!(!text.contains('\x1b') && !text.contains('\x07') && !text.contains('\r'));
+    }
+}
+
+/// Ctrl-C while the output is being written: the temporary file is removed and the target is
+/// left as it was (the process pauses between the write and the rename, for the test).
+#[test]
+fn an_interrupted_write_leaves_no_temporary_file() {
+    let dir = setup();
+    std::fs::write(dir.path().join("r.json"), "avant").unwrap();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("tenderlint"))
+        .current_dir(dir.path())
+        .args(["check", "--format", "json", "bon", "-o", "r.json"])
+        .env("TENDERLINT_TEST_PAUSE_BEFORE_RENAME", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let temporary = || {
+        std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().starts_with(".tenderlint-"))
+    };
+    // Wait for the temporary file (a guard against a hang, not a measure of speed).
+    let deadline = std::time::Instant::now() + HANG_GUARD;
+    while !temporary() {
+        assert!(std::time::Instant::now() < deadline, "no temporary file");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    assert!(!temporary());
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("r.json")).unwrap(),
+        "avant"
     );
 }

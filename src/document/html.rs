@@ -70,14 +70,26 @@ const RAW_TEXT: &[&str] = &[
     "plaintext",
 ];
 
-/// How deep elements nest, from a quick scan of the tags, as an HTML parser builds them:
-/// `<div/>` opens a `div` like `<div>` does (only void elements are self-closing in HTML),
-/// and an unknown element nests like any other. The parser's tree building is quadratic in
-/// the depth (each new element looks through the open ones), so deep pages are refused
-/// before parsing. Comments and the content of scripts and styles are skipped.
+/// How deep elements nest (see [`scan_tags`]).
+#[cfg(test)]
 fn nesting_depth(html: &str) -> usize {
+    scan_tags(html).0
+}
+
+/// The most elements a page may have: the parser's tree takes about 200 bytes an element
+/// (with the text between them), so a 46 MB page of 3 million elements took 1 GB. A long
+/// draft has tens of thousands.
+pub const MAX_HTML_ELEMENTS: usize = 1_000_000;
+
+/// How deep elements nest, and how many start tags there are, from a quick scan of the tags,
+/// as an HTML parser builds them: `<div/>` opens a `div` like `<div>` does (only void elements
+/// are self-closing in HTML), and an unknown element nests like any other. The parser's tree
+/// building is quadratic in the depth (each new element looks through the open ones), so deep
+/// pages are refused before parsing. Comments and the content of scripts and styles are
+/// skipped.
+fn scan_tags(html: &str) -> (usize, usize) {
     let b = html.as_bytes();
-    let (mut depth, mut max) = (0usize, 0usize);
+    let (mut depth, mut max, mut elements) = (0usize, 0usize, 0usize);
     let mut i = 0;
     while let Some(n) = memchr::memchr(b'<', &b[i..]) {
         i += n + 1;
@@ -96,6 +108,7 @@ fn nesting_depth(html: &str) -> usize {
             .map_or(b.len(), |p| start + p);
         let name = html.get(start..end).unwrap_or("").to_ascii_lowercase();
         i = end;
+        elements += usize::from(!closing);
         if VOID.contains(&name.as_str()) || AUTO_CLOSED.contains(&name.as_str()) {
             continue;
         }
@@ -116,7 +129,7 @@ fn nesting_depth(html: &str) -> usize {
                 .unwrap_or(b.len());
         }
     }
-    max
+    (max, elements)
 }
 
 pub fn read(bytes: &[u8]) -> Result<Extracted, Failure> {
@@ -130,8 +143,15 @@ pub fn read(bytes: &[u8]) -> Result<Extracted, Failure> {
             .help("give a plain text file the .txt extension"));
     }
     let max = crate::limits::current().max_xml_depth;
-    if nesting_depth(&text) > max {
+    let (depth, elements) = scan_tags(&text);
+    if depth > max {
         return Err(super::xml::too_deep("the HTML page", max));
+    }
+    if elements > MAX_HTML_ELEMENTS {
+        return Err(Failure::new(format!(
+            "the HTML page has more than {MAX_HTML_ELEMENTS} elements"
+        ))
+        .help("this is not an ordinary document; check where it comes from, or split it"));
     }
     let page = Html::parse_document(&text);
     let mut b = Builder::new();
@@ -232,6 +252,7 @@ mod tests {
             "<b>".repeat(5000)
         );
         assert_eq!(nesting_depth(&script), 1);
+        assert_eq!(scan_tags(&"<p>a<br/>b</p>".repeat(10)), (0, 20));
     }
 
     #[test]

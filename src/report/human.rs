@@ -18,8 +18,159 @@ use crate::engine::Finding;
 #[derive(Debug)]
 pub struct FindingDiagnostic<'a> {
     finding: &'a Finding,
-    src: NamedSource<Arc<str>>,
+    src: Quoted,
     help: String,
+}
+
+/// What a finding quotes: the document, or around a place on very long lines an excerpt.
+#[derive(Debug)]
+enum Quoted {
+    Whole(NamedSource<Arc<str>>),
+    Excerpt(Excerpt),
+}
+
+/// The part of a document shown around a finding whose lines are too long to print whole (a
+/// one-line document of 60 MB printed 60 MB per finding): the line before and the line after,
+/// the finding's line from a little before to a little after its place, each cut at a word
+/// boundary and marked « … ». Line and column numbers stay those of the document.
+#[derive(Debug)]
+struct Excerpt {
+    name: String,
+    text: String,
+    /// The labels, with their spans in `text`.
+    labels: Vec<(std::ops::Range<usize>, String)>,
+    /// The document's line (0-based) of the excerpt's first line.
+    first_line: usize,
+    /// The excerpt's line with the finding, and what to add to a column there to get the
+    /// document's column.
+    place_line: usize,
+    column_shift: isize,
+}
+
+/// Past this many bytes around a finding, its lines are shown as an [`Excerpt`].
+const WHOLE_LINES_MAX: usize = 4096;
+/// How much of a line is shown before and after a finding's place, and at most of the place
+/// itself, in bytes (cut at word boundaries).
+const EXCERPT_AROUND: usize = 120;
+const EXCERPT_PLACE: usize = 300;
+
+impl Excerpt {
+    /// The excerpt for a finding, or `None` when its lines are short enough to show whole.
+    fn of(f: &Finding, name: &str) -> Option<Excerpt> {
+        let text: &str = &f.source;
+        let b = text.as_bytes();
+        let lo = f.span.start.min(text.len());
+        let hi = f.span.end.clamp(lo, text.len());
+        let line_start = memchr::memrchr(b'\n', &b[..lo]).map_or(0, |i| i + 1);
+        let line_end = memchr::memchr(b'\n', &b[hi..]).map_or(text.len(), |i| hi + i);
+        let prev_start = match line_start {
+            0 => 0,
+            s => memchr::memrchr(b'\n', &b[..s - 1]).map_or(0, |i| i + 1),
+        };
+        let next_end = match line_end {
+            e if e >= text.len() => e,
+            e => memchr::memchr(b'\n', &b[e + 1..]).map_or(text.len(), |i| e + 1 + i),
+        };
+        if next_end - prev_start <= WHOLE_LINES_MAX {
+            return None;
+        }
+        let ellipsis = "…";
+        // From a word boundary at most EXCERPT_AROUND bytes back to one as far ahead.
+        let from = if lo - line_start > EXCERPT_AROUND {
+            let mut at = lo - EXCERPT_AROUND;
+            while !text.is_char_boundary(at) {
+                at += 1;
+            }
+            // After the first blank (which may be a non-breaking space, two bytes).
+            text[at..lo]
+                .char_indices()
+                .find(|(_, c)| c.is_whitespace())
+                .map_or(at, |(i, c)| at + i + c.len_utf8())
+        } else {
+            line_start
+        };
+        let place_end = crate::lint::word_cut(text, lo, EXCERPT_PLACE)
+            .max(lo)
+            .min(hi);
+        let to = if line_end - place_end > EXCERPT_AROUND {
+            crate::lint::word_cut(text, place_end, EXCERPT_AROUND)
+        } else {
+            line_end
+        };
+        let mut out = String::new();
+        let mut first_line = f.line.saturating_sub(1);
+        if line_start > 0 {
+            let prev = &text[prev_start..line_start - 1];
+            let cut = crate::lint::word_cut(prev, 0, EXCERPT_AROUND);
+            out.push_str(&prev[..cut]);
+            if cut < prev.len() {
+                out.push_str(ellipsis);
+            }
+            out.push('\n');
+            first_line = first_line.saturating_sub(1);
+        }
+        let place_line = usize::from(line_start > 0);
+        let head = if from > line_start { ellipsis } else { "" };
+        out.push_str(head);
+        let shift = out.len() as isize - from as isize;
+        // Columns as miette counts them on a whole document: in bytes from the line start.
+        let column_shift = (from - line_start) as isize - head.len() as isize;
+        out.push_str(&text[from..to]);
+        if to < line_end {
+            out.push_str(ellipsis);
+        }
+        if line_end < text.len() && to == line_end {
+            let next = &text[line_end + 1..next_end];
+            let cut = crate::lint::word_cut(next, 0, EXCERPT_AROUND);
+            out.push('\n');
+            out.push_str(&next[..cut]);
+            if cut < next.len() {
+                out.push_str(ellipsis);
+            }
+        }
+        let labels = f
+            .labels
+            .iter()
+            .filter(|l| l.span.start >= from && l.span.start <= place_end)
+            .map(|l| {
+                let end = l.span.end.clamp(l.span.start, place_end);
+                let map = |o: usize| (o as isize + shift) as usize;
+                (map(l.span.start)..map(end), l.text.clone())
+            })
+            .collect();
+        Some(Excerpt {
+            name: name.to_string(),
+            text: out,
+            labels,
+            first_line,
+            place_line,
+            column_shift,
+        })
+    }
+}
+
+impl SourceCode for Excerpt {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let inner = self.text.read_span(span, before, after)?;
+        let column = if inner.line() == self.place_line {
+            (inner.column() as isize + self.column_shift).max(0) as usize
+        } else {
+            inner.column()
+        };
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line() + self.first_line,
+            column,
+            inner.line_count(),
+        )))
+    }
 }
 
 impl<'a> FindingDiagnostic<'a> {
@@ -43,11 +194,11 @@ impl<'a> FindingDiagnostic<'a> {
         } else {
             finding.file.clone()
         };
-        FindingDiagnostic {
-            finding,
-            src: NamedSource::new(name, finding.source.clone()),
-            help,
-        }
+        let src = match Excerpt::of(finding, &name) {
+            Some(e) => Quoted::Excerpt(e),
+            None => Quoted::Whole(NamedSource::new(name, finding.source.clone())),
+        };
+        FindingDiagnostic { finding, src, help }
     }
 }
 
@@ -74,16 +225,32 @@ impl Diagnostic for FindingDiagnostic<'_> {
         Some(Box::new(&self.help))
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(&self.src)
+        Some(match &self.src {
+            Quoted::Whole(s) => s,
+            Quoted::Excerpt(e) => e,
+        })
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        Some(Box::new(self.finding.labels.iter().enumerate().map(
-            |(i, l)| {
-                let span = (l.span.start, l.span.len());
+        let labels: Vec<(std::ops::Range<usize>, &str)> = match &self.src {
+            Quoted::Whole(_) => self
+                .finding
+                .labels
+                .iter()
+                .map(|l| (l.span.clone(), l.text.as_str()))
+                .collect(),
+            Quoted::Excerpt(e) => e
+                .labels
+                .iter()
+                .map(|(span, text)| (span.clone(), text.as_str()))
+                .collect(),
+        };
+        Some(Box::new(labels.into_iter().enumerate().map(
+            |(i, (span, text))| {
+                let span = (span.start, span.len());
                 if i == 0 {
-                    LabeledSpan::new_primary_with_span(Some(l.text.clone()), span)
+                    LabeledSpan::new_primary_with_span(Some(text.to_string()), span)
                 } else {
-                    LabeledSpan::new_with_span(Some(l.text.clone()), span)
+                    LabeledSpan::new_with_span(Some(text.to_string()), span)
                 }
             },
         )))
@@ -280,5 +447,80 @@ impl Renderer for Human {
             ));
         }
         writeln!(out, "{line}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{Document, Format};
+    use crate::engine::{FindingKind, Label};
+
+    fn finding(doc: &Document, span: std::ops::Range<usize>) -> Finding {
+        let (line, column) = doc.line_col(span.start);
+        Finding {
+            rule: "T1".into(),
+            pack: "t".into(),
+            level: Level::Warning,
+            tags: vec!["objet".into()],
+            kind: FindingKind::Found,
+            message: "m".into(),
+            why: "w".into(),
+            fix: "f".into(),
+            see: Vec::new(),
+            file: doc.display.clone(),
+            labels: vec![Label {
+                span: span.clone(),
+                text: "ici".into(),
+            }],
+            location: doc.location(span.start),
+            end: doc.line_col(span.end),
+            span,
+            line,
+            column,
+            expected: None,
+            source: Arc::clone(&doc.text),
+        }
+    }
+
+    /// Long lines of multi-byte letters and blanks (non-breaking spaces included), places
+    /// anywhere: the excerpt never cuts inside a character, keeps the place, and stays short.
+    #[test]
+    fn excerpts_of_long_lines_cut_at_characters_and_stay_short() {
+        let mut rng = crate::testing::Lcg(7);
+        let palette = ["é", "a", " ", "\u{a0}", "’", "—", "mot", "\n", "€"];
+        let human = Human::new(false, 100);
+        for _ in 0..200 {
+            let mut text = rng.text(&palette, 40);
+            text.push_str(&"lettre\u{a0}é ".repeat(600 + rng.below(400)));
+            text.push_str(&rng.text(&palette, 40));
+            let doc = Document::from_text(
+                std::path::Path::new("t.txt"),
+                "t.txt",
+                Format::Text,
+                text.clone(),
+            );
+            let boundary = |mut o: usize| {
+                while !text.is_char_boundary(o) {
+                    o -= 1;
+                }
+                o
+            };
+            let start = boundary(rng.below(text.len()));
+            let end = boundary((start + rng.below(2_000)).min(text.len())).max(start);
+            let f = finding(&doc, start..end);
+            let out = human.diagnostic(&FindingDiagnostic::new(&f));
+            assert!(out.contains("ici"), "{out}");
+            let longest = out.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+            assert!(longest < 700, "{longest}: {out}");
+            let (line, column) = (f.line, f.column);
+            if !text[..start].contains('\n') {
+                // On the first line, miette's column is the byte offset plus one.
+                assert!(
+                    out.contains(&format!("t.txt:{line}:{}]", start + 1)),
+                    "{column} {out}"
+                );
+            }
+        }
     }
 }
