@@ -80,7 +80,14 @@ fn pillar_verdicts_on_the_accuracy_corpus() {
     let mut mistakes = Vec::new();
     // Rule → false alarms (a finding in a pillar labelled otherwise than `deficient`).
     let mut false_alarms: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    // Per set: (name, verdicts right, verdicts, tp, fp, fn, look-alikes left alone, look-alikes).
+    let mut per_set: Vec<(String, [usize; 7])> = Vec::new();
     for set in &sets {
+        let before: Vec<(usize, usize, usize, usize, usize)> = counts
+            .values()
+            .map(|c| (c.right, c.total, c.tp, c.fp, c.fn_))
+            .collect();
+        let (la_before, left_before) = (lookalikes, left_alone);
         let labels: Labels =
             serde_json::from_str(&std::fs::read_to_string(set.join("labels.json")).unwrap())
                 .unwrap();
@@ -168,6 +175,21 @@ fn pillar_verdicts_on_the_accuracy_corpus() {
                 }
             }
         }
+        let now: Vec<(usize, usize, usize, usize, usize)> = counts
+            .values()
+            .map(|c| (c.right, c.total, c.tp, c.fp, c.fn_))
+            .collect();
+        let mut d = [0usize; 7];
+        for (a, b) in now.iter().zip(&before) {
+            d[0] += a.0 - b.0;
+            d[1] += a.1 - b.1;
+            d[2] += a.2 - b.2;
+            d[3] += a.3 - b.3;
+            d[4] += a.4 - b.4;
+        }
+        d[5] = left_alone - left_before;
+        d[6] = lookalikes - la_before;
+        per_set.push((set.file_name().unwrap().to_string_lossy().into_owned(), d));
     }
     let ratio = |a: usize, b: usize| if b == 0 { 1.0 } else { a as f64 / b as f64 };
     println!(
@@ -201,6 +223,19 @@ fn pillar_verdicts_on_the_accuracy_corpus() {
         tp + fp,
         tp + fn_
     );
+    println!("\nby set:          verdicts right  precision  recall  look-alikes left alone");
+    for (name, d) in &per_set {
+        println!(
+            "  {name:<14} {:>5.2} ({}/{})  {:>6.2}     {:>5.2}   {} of {}",
+            ratio(d[0], d[1]),
+            d[0],
+            d[1],
+            ratio(d[2], d[2] + d[3]),
+            ratio(d[2], d[2] + d[4]),
+            d[5],
+            d[6]
+        );
+    }
     println!("\nfalse alarms by rule:");
     for (rule, places) in &false_alarms {
         println!("  {rule}: {}", places.join(", "));
@@ -209,7 +244,7 @@ fn pillar_verdicts_on_the_accuracy_corpus() {
     for m in &mistakes {
         println!("  {m}");
     }
-    assert!(cases >= 60, "the corpus has {cases} cases");
+    assert!(cases >= 100, "the corpus has {cases} cases");
     // Floors: the figures measured when the corpus was last changed, less a small margin.
     assert!(accuracy >= FLOOR_ACCURACY, "verdicts right {accuracy:.2}");
     assert!(precision >= FLOOR_PRECISION, "precision {precision:.2}");
@@ -217,6 +252,6 @@ fn pillar_verdicts_on_the_accuracy_corpus() {
     assert_eq!(left_alone, lookalikes, "every look-alike is left alone");
 }
 
-const FLOOR_ACCURACY: f64 = 0.95;
-const FLOOR_PRECISION: f64 = 0.92;
+const FLOOR_ACCURACY: f64 = 0.96;
+const FLOOR_PRECISION: f64 = 0.90;
 const FLOOR_RECALL: f64 = 0.90;

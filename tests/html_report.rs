@@ -146,7 +146,7 @@ fn a_bare_notice_leaves_the_supervision_to_check_and_never_says_conforme_without
     assert!(
         section.contains(
             "<p class=\"reason\">Le dossier ne contient pas de CCTP, où ce pilier est décrit\u{a0}: \
-             les documents fournis ne permettent pas d’en juger (MIQ401, MIQ402, MIQ404, MIQ405 non vérifiées).</p>"
+             les documents fournis ne permettent pas d’en juger (MIQ401, MIQ402, MIQ405 non vérifiées).</p>"
         ),
         "{section}"
     );

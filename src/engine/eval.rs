@@ -1142,7 +1142,26 @@ impl<'a> Evaluator<'a> {
                         None => docs.push((*d, vec![key])),
                     }
                 }
-                let disjoint = |a: &[String], b: &[String]| !a.iter().any(|k| b.contains(k));
+                // Numbers agree when equal; texts when they share a word of four letters or
+                // more (« l'entretien des espaces verts » and « les espaces verts de la ville »).
+                let words = |k: &str| -> Vec<String> {
+                    k.split(|c: char| !c.is_alphanumeric() && c != '_')
+                        .filter(|w| {
+                            w.chars().count() >= 4 && !w.chars().all(|c| c.is_ascii_digit())
+                        })
+                        .map(str::to_string)
+                        .collect()
+                };
+                let number = |k: &str| k.chars().any(|c| c.is_ascii_digit());
+                let agree = |x: &String, y: &String| {
+                    x == y
+                        || (!number(x) && !number(y) && {
+                            let wx = words(x);
+                            !wx.is_empty() && words(y).iter().any(|w| wx.contains(w))
+                        })
+                };
+                let disjoint =
+                    |a: &[String], b: &[String]| !a.iter().any(|x| b.iter().any(|y| agree(x, y)));
                 let pair = docs.iter().enumerate().find_map(|(i, (da, ka))| {
                     docs[i + 1..]
                         .iter()
@@ -1406,7 +1425,8 @@ impl<'a> Evaluator<'a> {
         let stated = rule.stated.is_empty()
             || self.any_kind
             || self.docs.iter().any(|d| rule.stated.contains(&d.doc.kind));
-        if !failed.is_empty() && !stated {
+        if !stated {
+            // Run without the documents where it is stated: not judged, whatever it found.
             out.not_stated = true;
             for occ in witnesses.iter().take(MAX_EVIDENCE) {
                 out.evidence.push(self.evidence(rule, occ));

@@ -76,7 +76,7 @@ pub struct PackDecision {
 }
 
 /// A rule whose expectations are stated in documents of kinds the tender does not have
-/// (`stated in`): what it expects was not found, and the documents given cannot tell.
+/// (`stated in`): it ran, for evidence, but is not judged; the documents given cannot tell.
 #[derive(Debug, Clone, Serialize)]
 pub struct NotStated {
     pub rule: String,
@@ -396,8 +396,8 @@ pub struct UnitOutcome {
     pub evidence: Vec<Evidence>,
     /// Whether the rule's scope was found in the unit.
     pub checked: bool,
-    /// Set when an expectation failed but the unit has no document where it is stated
-    /// (`stated in`): no finding, the rule is not judged there.
+    /// Set when the rule ran on a unit without the documents where it is stated (`stated
+    /// in`): no finding, the rule is not judged there.
     pub not_stated: bool,
 }
 

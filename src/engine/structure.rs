@@ -223,7 +223,16 @@ pub fn is_negated(text: &str, breaks: &Breaks, start: usize) -> bool {
             "aucun" | "aucune" | "aucuns" | "aucunes" | "nul" | "nulle" | "sans" | "ni" => {
                 cues += 1
             }
-            "non" if !RESTRICTIONS.contains(&next) => cues += 1,
+            // « non » negates in « et non … », « non pas … », or as the word right before the
+            // mention (« salariés non qualifiés »); « leur non-réalisation » is a noun.
+            "non"
+                if !RESTRICTIONS.contains(&next)
+                    && (next == "pas"
+                        || k + 1 == words.len()
+                        || (k > 0 && matches!(words[k - 1], "et" | "ou" | "mais"))) =>
+            {
+                cues += 1
+            }
             "contrairement" => cues += 1,
             "plutot" if next == "que" || next == "qu" => cues += 1,
             "au" if next == "lieu" => cues += 1,
@@ -300,6 +309,10 @@ mod tests {
             (
                 "Au lieu d’un volume d’heures, le marché fixe des parcours.",
                 "volume d'heures",
+            ),
+            (
+                "Leur non-réalisation ne donne lieu à aucune pénalité.",
+                "pénalité",
             ),
             // An abbreviation does not end the sentence of the negation.
             (

@@ -5,7 +5,6 @@
 use serde::Serialize;
 
 use crate::compile::{Level, PILLARS, Pack, RuleSet};
-use crate::document::Kind;
 
 use super::{Evidence, TenderResult};
 
@@ -101,14 +100,13 @@ pub fn judge(pack: &Pack, result: &TenderResult) -> Vec<PillarVerdict> {
                 .map(|f| f.rule.as_str())
                 .collect();
             faults.dedup();
-            // The pillar's strong rules (see `proves`) whose documents the tender does not have:
-            // the pillar cannot be judged, whatever the documents given mention.
-            let kinds: Vec<Kind> = result.tender.documents.iter().map(|d| d.kind).collect();
+            // The pillar's strong rules (see `proves`) that ran without the documents where they
+            // are stated: the pillar cannot be judged, whatever the documents given mention.
             let not_stated: Vec<&str> = pack
                 .rules
                 .iter()
                 .filter(|r| has_tag(&r.tags) && r.level >= Level::Warning)
-                .filter(|r| !r.stated.is_empty() && !r.stated.iter().any(|k| kinds.contains(k)))
+                .filter(|r| result.not_stated.iter().any(|u| u.rule == r.id))
                 .map(|r| r.id.as_str())
                 .collect();
             let unchecked: Vec<&str> = result

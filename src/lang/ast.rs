@@ -198,7 +198,7 @@ pub struct Window {
 pub enum Cond {
     Atom(Atom),
     /// `A differs between documents`: two documents of the unit each give values of `A`, and
-    /// none in common.
+    /// none in common (numbers equal, or texts sharing a word of four letters or more).
     Differs {
         atom: Atom,
         span: Span,
