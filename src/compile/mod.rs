@@ -405,6 +405,8 @@ pub enum Condition {
 pub struct Check {
     pub cond: Condition,
     pub text: String,
+    /// What it looks for, in words (`expect COND "…"`), for a *missing* finding.
+    pub label: Option<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -715,6 +715,7 @@ impl<'a> Builder<'a> {
         Some(Check {
             cond,
             text: self.files[file].text[span.offset..span.end()].to_string(),
+            label: None,
         })
     }
 }
@@ -1040,7 +1041,20 @@ fn compile_rule(
         .map(|s| b.files[fi].text[s.span().offset..s.span().end()].to_string())
         .unwrap_or_else(|| "document".into());
     let when = r.when.as_ref().and_then(|c| b.check(fi, c, params));
-    let expects: Vec<Option<Check>> = r.expects.iter().map(|c| b.check(fi, c, params)).collect();
+    let expects: Vec<Option<Check>> = r
+        .expects
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let mut check = b.check(fi, c, params)?;
+            check.label = r
+                .expect_labels
+                .get(i)
+                .and_then(Option::as_ref)
+                .map(|l| l.value.clone());
+            Some(check)
+        })
+        .collect();
     let forbids: Vec<Option<Check>> = r
         .forbids
         .iter()

@@ -1517,10 +1517,17 @@ impl<'a> Evaluator<'a> {
 
     fn missing(&self, rule: &Rule, failed: &[&Check], region: &Region) -> Finding {
         let is_doc = region.anchor == self.docs[region.doc].doc.anchor() && region.start == 0;
-        let label = if is_doc {
+        let place = if is_doc {
             "élément attendu dans ce document"
         } else {
             "élément attendu dans cette partie"
+        };
+        // Which expectations were not met, in the rule's words when it gives them.
+        let said: Vec<&str> = failed.iter().filter_map(|c| c.label.as_deref()).collect();
+        let label = if said.is_empty() {
+            place.to_string()
+        } else {
+            format!("{place} : {}", said.join(", "))
         };
         self.finding(
             rule,
@@ -1529,7 +1536,7 @@ impl<'a> Evaluator<'a> {
             region.anchor.clone(),
             vec![Label {
                 span: region.anchor.clone(),
-                text: label.into(),
+                text: label,
             }],
             Some(
                 failed

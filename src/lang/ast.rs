@@ -383,6 +383,9 @@ pub struct RuleDecl {
     pub stated: Vec<Ident>,
     pub when: Option<Cond>,
     pub expects: Vec<Cond>,
+    /// For each `expect`, what it looks for in words (`expect COND "un comité de pilotage"`),
+    /// shown by a *missing* finding.
+    pub expect_labels: Vec<Option<StrLit>>,
     pub forbids: Vec<Cond>,
     pub message: Option<StrLit>,
     pub why: Option<StrLit>,

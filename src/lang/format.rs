@@ -556,12 +556,13 @@ impl<'a> Printer<'a> {
                 if let Some(c) = &r.when {
                     fields.push((c.span().offset, c.span().end(), "when", FieldValue::Cond(c)));
                 }
-                for c in &r.expects {
+                for (i, c) in r.expects.iter().enumerate() {
+                    let label = r.expect_labels.get(i).and_then(Option::as_ref);
                     fields.push((
                         c.span().offset,
-                        c.span().end(),
+                        label.map_or(c.span().end(), |l| l.span.end()),
                         "expect",
-                        FieldValue::Cond(c),
+                        FieldValue::Expect(c, label),
                     ));
                 }
                 for c in &r.forbids {
@@ -627,6 +628,21 @@ impl<'a> Printer<'a> {
                 ),
                 FieldValue::Scope(s) => scope(s),
                 FieldValue::Cond(c) => self.cond(c, col, 2),
+                FieldValue::Expect(c, label) => {
+                    let cond = self.cond(c, col, 2);
+                    match label {
+                        Some(l) => {
+                            let last = cond.rsplit('\n').next().unwrap_or(&cond);
+                            let at = if cond.contains('\n') {
+                                last.chars().count()
+                            } else {
+                                col + last.chars().count()
+                            };
+                            format!("{cond} {}", self.string(l, at + 1))
+                        }
+                        None => cond,
+                    }
+                }
                 FieldValue::Example(e) => {
                     let kind = if e.pass { "pass " } else { "fail " };
                     format!("{kind}{}", self.string(&e.text, col + kind.len()))
@@ -660,6 +676,8 @@ enum FieldValue<'a> {
     Stated(&'a [Ident]),
     Scope(&'a Scope),
     Cond(&'a Cond),
+    /// An `expect` with what it looks for in words.
+    Expect(&'a Cond, Option<&'a StrLit>),
     Example(&'a Example),
 }
 

@@ -1122,8 +1122,15 @@ impl Ctx {
             }
             "when" => set_once(&mut rule.when, self.cond(v), kw, &mut dups),
             "expect" => {
-                let (rest, c) = self.cond(v)?;
+                let (mut rest, c) = self.cond(v)?;
                 rule.expects.push(c);
+                let mut label = None;
+                if ws(rest).starts_with('"') {
+                    let (r, s) = self.string(ws(rest))?;
+                    label = Some(s);
+                    rest = r;
+                }
+                rule.expect_labels.push(label);
                 Ok((rest, ()))
             }
             "forbid" => {
