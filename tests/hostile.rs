@@ -1272,9 +1272,17 @@ fn an_interrupted_write_leaves_no_temporary_file() {
             .flatten()
             .any(|e| e.file_name().to_string_lossy().starts_with(".tenderlint-"))
     };
+    // The temporary file once written: it is registered for removal before its first byte, so
+    // an interruption from then on must remove it.
+    let written = || {
+        std::fs::read_dir(dir.path()).unwrap().flatten().any(|e| {
+            e.file_name().to_string_lossy().starts_with(".tenderlint-")
+                && e.metadata().is_ok_and(|m| m.len() > 0)
+        })
+    };
     // Wait for the temporary file (a guard against a hang, not a measure of speed).
     let deadline = std::time::Instant::now() + HANG_GUARD;
-    while !temporary() {
+    while !written() {
         assert!(std::time::Instant::now() < deadline, "no temporary file");
         std::thread::sleep(Duration::from_millis(20));
     }
@@ -1283,8 +1291,20 @@ fn an_interrupted_write_leaves_no_temporary_file() {
         .status()
         .unwrap();
     assert!(killed.success());
-    let status = child.wait().unwrap();
-    assert_eq!(status.code(), Some(130));
+    // `wait` would close the child's standard input first, which ends the pause: poll instead,
+    // so that only the interruption can end the process.
+    let deadline = std::time::Instant::now() + HANG_GUARD;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the process did not end"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    assert_eq!(status.code(), Some(130), "{status:?}");
     assert!(!temporary());
     assert_eq!(
         std::fs::read_to_string(dir.path().join("r.json")).unwrap(),
