@@ -244,7 +244,7 @@ fn pillar_verdicts_on_the_accuracy_corpus() {
     for m in &mistakes {
         println!("  {m}");
     }
-    assert!(cases >= 100, "the corpus has {cases} cases");
+    assert!(cases >= 120, "the corpus has {cases} cases");
     // Floors: the figures measured when the corpus was last changed, less a small margin.
     assert!(accuracy >= FLOOR_ACCURACY, "verdicts right {accuracy:.2}");
     assert!(precision >= FLOOR_PRECISION, "precision {precision:.2}");

@@ -504,13 +504,13 @@ fn bad_values() {
     assert_eq!(
         (e.0.as_str(), e.1.as_str()),
         (
-            "expected `heading`, `block` or `title`, found `paragraph`",
+            "expected `heading`, `block`, `label` or `title`, found `paragraph`",
             "paragraph"
         )
     );
     // Alternatives after `else` are fallbacks, tried where the ones before found nothing.
     let (file, errors) = lang::parse_rule_file(
-        "section s = block /objet :/ or block /a pour objet/ else heading /objet/ else title /x/",
+        "section s = block /objet :/ or label /objet/ else heading /objet/ else title /x/",
     );
     assert!(errors.is_empty(), "{errors:?}");
     let Item::Section(sec) = &file.items[0] else {
@@ -518,6 +518,7 @@ fn bad_values() {
     };
     let fallbacks: Vec<bool> = sec.alts.iter().map(|a| a.fallback).collect();
     assert_eq!(fallbacks, [false, false, true, true]);
+    assert_eq!(sec.alts[1].kind, SectionAltKind::Label);
     assert_eq!(sec.alts[3].kind, SectionAltKind::Title);
 }
 

@@ -84,7 +84,7 @@ impl Kind {
             Some(Kind::Rc)
         } else if has("ae") || has("atri") || (has("acte") && has("engagement")) {
             Some(Kind::Ae)
-        } else if has("avis") || has("aapc") || has("boamp") {
+        } else if has("avis") || has("aapc") || has("boamp") || has("annonce") {
             Some(Kind::Avis)
         } else if has("bpu") || has("dpgf") || has("dqe") {
             Some(Kind::Bpu)

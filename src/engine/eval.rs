@@ -806,6 +806,39 @@ impl<'a> Evaluator<'a> {
                             }
                         }
                     }
+                    SectionAltKind::Label => {
+                        for (k, b) in blocks.iter().enumerate() {
+                            let r =
+                                d.folded.to_folded(b.span.start)..d.folded.to_folded(b.span.end);
+                            let Some(next) = blocks.get(k + 1) else {
+                                continue;
+                            };
+                            // In a table, a label is a row's first cell and its value the next
+                            // cell of the same row (not the next heading of a header row).
+                            if b.kind == BlockKind::TableCell
+                                && !(b.new_row
+                                    && next.kind == BlockKind::TableCell
+                                    && !next.new_row)
+                            {
+                                continue;
+                            }
+                            let value = d.folded.to_folded(next.span.start)
+                                ..d.folded.to_folded(next.span.end);
+                            if d.words_in(r.start, r.end, 6) <= 5
+                                && has_match(&r)
+                                && !out
+                                    .iter()
+                                    .any(|o| o.start <= value.start && value.end <= o.end)
+                            {
+                                out.push(Region {
+                                    doc,
+                                    start: value.start,
+                                    end: value.end,
+                                    anchor: next.span.clone(),
+                                });
+                            }
+                        }
+                    }
                     SectionAltKind::Title => {
                         let title = d
                             .doc

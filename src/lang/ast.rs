@@ -346,6 +346,9 @@ pub enum SectionAltKind {
     Block,
     /// `title ATOM`: the document's title (its first heading, else its first paragraph).
     Title,
+    /// `label ATOM`: the block after a short block (five words at most) that the atom matches,
+    /// the value of a field (« Objet » in a table's first column, a `<dt>`, a line of its own).
+    Label,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -463,6 +463,7 @@ impl<'a> Printer<'a> {
                                 SectionAltKind::Heading => "heading",
                                 SectionAltKind::Block => "block",
                                 SectionAltKind::Title => "title",
+                                SectionAltKind::Label => "label",
                             },
                             self.atom(&a.atom, 0)
                         )

@@ -913,13 +913,14 @@ impl Ctx {
                 Some("heading") => SectionAltKind::Heading,
                 Some("block") => SectionAltKind::Block,
                 Some("title") => SectionAltKind::Title,
+                Some("label") => SectionAltKind::Label,
                 _ => {
                     return fail(
                         r,
                         token_len(r),
-                        format!("expected `heading`, `block` or `title`, found {}", describe_token(r)),
-                        "expected `heading`, `block` or `title`",
-                        Some("a section is found by its heading (`heading /objet du marche/`), by a paragraph (`block /a pour objet/`) or in the document's title (`title /insertion/`)".into()),
+                        format!("expected `heading`, `block`, `label` or `title`, found {}", describe_token(r)),
+                        "expected `heading`, `block`, `label` or `title`",
+                        Some("a section is found by its heading (`heading /objet du marche/`), by a paragraph (`block /a pour objet/`), by a field's label (`label /objet/`) or in the document's title (`title /insertion/`)".into()),
                     );
                 }
             };
@@ -927,6 +928,7 @@ impl Ctx {
                 SectionAltKind::Heading => "heading",
                 SectionAltKind::Block => "block",
                 SectionAltKind::Title => "title",
+                SectionAltKind::Label => "label",
             };
             let (r, _) = self.keyword(r, word)?;
             let (r, atom) = self.atom(ws(r))?;
