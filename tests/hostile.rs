@@ -1278,12 +1278,16 @@ fn an_interrupted_write_leaves_no_temporary_file() {
         assert!(std::time::Instant::now() < deadline, "no temporary file");
         std::thread::sleep(Duration::from_millis(20));
     }
+    // Standard input stays open until the process has ended (`wait` would close it first,
+    // and the paused write would go on).
+    let stdin = child.stdin.take();
     let killed = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
         .unwrap();
     assert!(killed.success());
     let status = child.wait().unwrap();
+    drop(stdin);
     assert_eq!(status.code(), Some(130));
     assert!(!temporary());
     assert_eq!(
