@@ -792,16 +792,38 @@ impl<'a> Evaluator<'a> {
                             {
                                 // A label alone (« Objet : » in a cell, « Objet » in a list of
                                 // fields) takes the value in the block after it.
+                                let mut anchor = b.span.clone();
                                 if d.words_in(r.start, r.end, 6) <= 5
                                     && let Some(next) = blocks.get(k + 1)
                                 {
                                     r.end = d.folded.to_folded(next.span.end);
+                                } else if let Some(m) = ms
+                                    [ms.partition_point(|m| m.start() < r.start)..]
+                                    .iter()
+                                    .find(|m| m.end() <= r.end)
+                                {
+                                    // The part starts with the sentence that matched: a
+                                    // paragraph of context before an object sentence is not
+                                    // the object's first words.
+                                    let sentence = d.breaks().unit(
+                                        &d.folded.text,
+                                        m.start()..m.end(),
+                                        Unit::Sentence,
+                                    );
+                                    let start = sentence.start.max(r.start);
+                                    let skip = d.folded.text[start..]
+                                        .len()
+                                        .saturating_sub(d.folded.text[start..].trim_start().len());
+                                    if start + skip > r.start && start + skip < r.end {
+                                        r.start = start + skip;
+                                        anchor = d.folded.original(r.start..r.end);
+                                    }
                                 }
                                 out.push(Region {
                                     doc,
                                     start: r.start,
                                     end: r.end,
-                                    anchor: b.span.clone(),
+                                    anchor,
                                 });
                             }
                         }
