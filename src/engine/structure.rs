@@ -189,9 +189,21 @@ const RESTRICTIONS: &[&str] = &["seulement", "uniquement", "que", "qu", "simplem
 /// count (« sans qualification » is the mention itself); two cues cancel out (« aucun salarié
 /// n'est recruté sans diagnostic »).
 pub fn is_negated(text: &str, breaks: &Breaks, start: usize) -> bool {
-    let span = start..start;
-    let sent = breaks.unit(text, span, Unit::Sentence);
-    let before = &text[sent.start..start.max(sent.start)];
+    // Only what comes before the mention in its sentence counts: scan back to the sentence's
+    // start (the cell's, at most), not forward to its end.
+    let cell = Breaks::around(&breaks.cells, start, text.len());
+    let b = text.as_bytes();
+    let lo = cell.start.max(start.saturating_sub(SENTENCE_REACH));
+    let mut from = lo;
+    let mut i = start.min(b.len());
+    while i > lo {
+        i -= 1;
+        if matches!(b[i], b'.' | b'!' | b'?') && ends_sentence(b, i) {
+            from = i + 1;
+            break;
+        }
+    }
+    let before = &text[from..start.max(from)];
     // The clause: after the last `,` `;` `:` `(` `)` or quote mark before the mention, unless
     // a cue opens a list of negated items (« ni X, ni Y »: each `ni` is its own cue).
     let clause_start = before
@@ -200,6 +212,33 @@ pub fn is_negated(text: &str, breaks: &Breaks, start: usize) -> bool {
             i + before[i..].chars().next().map_or(1, char::len_utf8)
         });
     let clause = &before[clause_start..];
+    // Most clauses hold no cue at all: tell so without gathering their words.
+    let is_cue = |w: &str| {
+        matches!(
+            w,
+            "ne" | "n"
+                | "aucun"
+                | "aucune"
+                | "aucuns"
+                | "aucunes"
+                | "nul"
+                | "nulle"
+                | "sans"
+                | "ni"
+                | "non"
+                | "contrairement"
+                | "lieu"
+                | "plutot"
+                | "difference"
+                | "hormis"
+        )
+    };
+    if !clause
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .any(is_cue)
+    {
+        return false;
+    }
     let words: Vec<&str> = clause
         .split(|c: char| !(c.is_alphanumeric() || c == '_'))
         .filter(|w| !w.is_empty())
