@@ -203,6 +203,8 @@ pub fn fold(src: &str, ranges: &[Range<usize>]) -> Folded {
         if let Some(p) = prev_end
             && p < r.start
             && src[p..r.start].contains(char::is_whitespace)
+            // A word broken at a line end (`qualifi-⏎cation`) folds as one word.
+            && !(src[p..r.start].starts_with('-') && src[p + 1..r.start].trim().is_empty())
         {
             push_space(&mut out, p);
         }

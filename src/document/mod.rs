@@ -286,6 +286,38 @@ pub fn shown(path: &Path) -> String {
         .collect()
 }
 
+/// The readable ranges without the word breaks at line ends: a hyphen after a letter, a line
+/// break, then a lower-case letter (« qualifi-⏎cation »). Folding joins the two halves.
+pub fn split_hyphen_breaks(text: &str, content: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    if !text.contains("-\n") && !text.contains("-\r\n") {
+        return content;
+    }
+    let mut out = Vec::with_capacity(content.len());
+    for r in content {
+        let mut start = r.start;
+        let part = &text[r.clone()];
+        for (i, _) in part.match_indices('-') {
+            let at = r.start + i;
+            let before = text[..at].chars().next_back();
+            let after = &text[at + 1..r.end];
+            let rest = after.trim_start_matches([' ', '\t', '\r']);
+            let Some(rest) = rest.strip_prefix('\n') else {
+                continue;
+            };
+            let rest = rest.trim_start_matches([' ', '\t']);
+            if before.is_some_and(char::is_alphabetic)
+                && rest.chars().next().is_some_and(char::is_lowercase)
+                && at > start
+            {
+                out.push(start..at);
+                start = r.end - rest.len();
+            }
+        }
+        out.push(start..r.end);
+    }
+    out
+}
+
 /// The file extensions tenderlint reads.
 pub const EXTENSIONS: &[&str] = &["md", "markdown", "txt", "docx", "odt", "pdf", "html", "htm"];
 
@@ -460,6 +492,13 @@ impl Document {
         (content, headings, blocks): (Vec<Range<usize>>, Vec<Heading>, Vec<Block>),
         page_starts: Vec<usize>,
     ) -> Document {
+        // Text laid out in lines by another program breaks words at the end of a line
+        // (« accompa-⏎gnement »): such a break is not part of the readable text.
+        let content = if matches!(format, Format::Text | Format::Pdf) {
+            split_hyphen_breaks(&text, content)
+        } else {
+            content
+        };
         let mut doc = Document {
             path: path.to_path_buf(),
             display: display.to_string(),
@@ -651,6 +690,18 @@ pub fn close_sections(headings: &mut [Heading], text_len: usize) {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn words_broken_at_line_ends_fold_as_one_word() {
+        let text = "un accompa-\ngnement socio-\r\n  professionnel, Saint-\nDenis, 12-\n13";
+        let doc = Document::from_text(Path::new("t.txt"), "t.txt", Format::Text, text.to_string());
+        let folded = crate::fold::fold(&doc.text, &doc.content);
+        assert_eq!(
+            folded.text,
+            "un accompagnement socioprofessionnel, saint- denis, 12- 13"
+        );
+    }
+
     use super::*;
 
     #[test]
