@@ -195,6 +195,21 @@ pub struct Location {
     pub extracted: bool,
 }
 
+impl Location {
+    /// The place in words a person can follow in the original file: « ligne 12 » for a text
+    /// (`line` is the place's line), « page 3, paragraphe 14 » or « paragraphe 14 » for an
+    /// extracted format.
+    pub fn describe(&self, line: usize) -> String {
+        if !self.extracted {
+            return format!("ligne {line}");
+        }
+        match self.page {
+            Some(p) => format!("page {p}, paragraphe {}", self.paragraph),
+            None => format!("paragraphe {}", self.paragraph),
+        }
+    }
+}
+
 /// A document read from a file: its text (after decoding), kind, outline and blocks.
 #[derive(Debug, Clone)]
 pub struct Document {

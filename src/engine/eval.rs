@@ -944,6 +944,14 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// How many different keys (see [`Self::match_key`]) some matches have.
+    fn distinct_keys(&self, ms: &[(usize, Match)]) -> usize {
+        let mut keys: Vec<String> = ms.iter().map(|(d, m)| self.match_key(*d, m)).collect();
+        keys.sort();
+        keys.dedup();
+        keys.len()
+    }
+
     /// What `count distinct` compares: the captured number, else the captured (or matched)
     /// folded text with its spaces trimmed.
     fn match_key(&self, doc: usize, m: &Match) -> String {
@@ -1118,11 +1126,7 @@ impl<'a> Evaluator<'a> {
             } if *mention != Mention::Any => {
                 let ms = self.mentions_in(*atom, regions, *mention);
                 let count = if *distinct {
-                    let mut keys: Vec<String> =
-                        ms.iter().map(|(d, m)| self.match_key(*d, m)).collect();
-                    keys.sort();
-                    keys.dedup();
-                    keys.len()
+                    self.distinct_keys(&ms)
                 } else {
                     ms.len()
                 };
@@ -1142,14 +1146,7 @@ impl<'a> Evaluator<'a> {
                 ..
             } => {
                 let count = if *distinct {
-                    let mut keys: Vec<String> = self
-                        .matches_in(*atom, regions, ALL)
-                        .iter()
-                        .map(|(d, m)| self.match_key(*d, m))
-                        .collect();
-                    keys.sort();
-                    keys.dedup();
-                    keys.len()
+                    self.distinct_keys(&self.matches_in(*atom, regions, ALL))
                 } else {
                     // Any count above `n` compares the same way: stop there.
                     let cap = if n.is_finite() && *n >= 0.0 {
@@ -1280,14 +1277,7 @@ impl<'a> Evaluator<'a> {
         let (s, e) = o.spans[0];
         let orig = d.folded.original(s..e);
         let loc = d.doc.location(orig.start);
-        let place = if loc.extracted {
-            match loc.page {
-                Some(p) => format!("page {p}, paragraphe {}", loc.paragraph),
-                None => format!("paragraphe {}", loc.paragraph),
-            }
-        } else {
-            format!("ligne {}", d.doc.line_col(orig.start).0)
-        };
+        let place = loc.describe(d.doc.line_col(orig.start).0);
         format!(
             "« {} » ({}, {place})",
             d.doc.text[orig].trim(),

@@ -133,19 +133,24 @@ fn ends_sentence(text: &[u8], i: usize) -> bool {
     !(w.len() == 1 || ABBREVIATIONS.contains(&w))
 }
 
-/// The sentence around `span` inside `within` (its paragraph).
-fn sentence(text: &str, within: Range<usize>, span: Range<usize>) -> Range<usize> {
-    let b = text.as_bytes();
-    let lo = within.start.max(span.start.saturating_sub(SENTENCE_REACH));
-    let mut start = lo;
-    let mut i = span.start;
+/// Where the sentence that holds `at` starts, not before `floor` (its cell) nor more than
+/// [`SENTENCE_REACH`] bytes back.
+fn sentence_start(b: &[u8], floor: usize, at: usize) -> usize {
+    let lo = floor.max(at.saturating_sub(SENTENCE_REACH));
+    let mut i = at.min(b.len());
     while i > lo {
         i -= 1;
         if matches!(b[i], b'.' | b'!' | b'?') && ends_sentence(b, i) {
-            start = i + 1;
-            break;
+            return i + 1;
         }
     }
+    lo
+}
+
+/// The sentence around `span` inside `within` (its paragraph).
+fn sentence(text: &str, within: Range<usize>, span: Range<usize>) -> Range<usize> {
+    let b = text.as_bytes();
+    let start = sentence_start(b, within.start, span.start);
     let hi = within.end.min(span.end + SENTENCE_REACH).min(b.len());
     let mut end = hi;
     let mut j = span.end.max(start);
@@ -192,17 +197,7 @@ pub fn is_negated(text: &str, breaks: &Breaks, start: usize) -> bool {
     // Only what comes before the mention in its sentence counts: scan back to the sentence's
     // start (the cell's, at most), not forward to its end.
     let cell = Breaks::around(&breaks.cells, start, text.len());
-    let b = text.as_bytes();
-    let lo = cell.start.max(start.saturating_sub(SENTENCE_REACH));
-    let mut from = lo;
-    let mut i = start.min(b.len());
-    while i > lo {
-        i -= 1;
-        if matches!(b[i], b'.' | b'!' | b'?') && ends_sentence(b, i) {
-            from = i + 1;
-            break;
-        }
-    }
+    let from = sentence_start(text.as_bytes(), cell.start, start);
     let before = &text[from..start.max(from)];
     // The clause: after the last `,` `;` `:` `(` `)` or quote mark before the mention, unless
     // a cue opens a list of negated items (« ni X, ni Y »: each `ni` is its own cue).

@@ -234,12 +234,5 @@ fn one_line(s: &str) -> String {
 }
 
 fn place(e: &Evidence) -> String {
-    if e.location.extracted {
-        match e.location.page {
-            Some(p) => format!("page {p}, paragraphe {}", e.location.paragraph),
-            None => format!("paragraphe {}", e.location.paragraph),
-        }
-    } else {
-        format!("ligne {}", e.line)
-    }
+    e.location.describe(e.line)
 }

@@ -320,14 +320,7 @@ fn passage(text: &str, win: Range<usize>, marks: &[Range<usize>], cut: (bool, bo
 
 /// Where a finding or a passage is, in words a person can follow in the original file.
 fn place(file: &str, line: usize, loc: crate::document::Location) -> String {
-    if loc.extracted {
-        match loc.page {
-            Some(p) => format!("{file}, page {p}, paragraphe {}", loc.paragraph),
-            None => format!("{file}, paragraphe {}", loc.paragraph),
-        }
-    } else {
-        format!("{file}, ligne {line}")
-    }
+    format!("{file}, {}", loc.describe(line))
 }
 
 /// One pillar of one tender, with what belongs to it.
