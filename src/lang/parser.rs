@@ -757,6 +757,22 @@ impl Ctx {
         }
     }
 
+    /// One or more items separated by commas (`tags objet, public`, `stated in cctp, ccap`).
+    fn list<'a>(
+        &self,
+        i: &'a str,
+        item: impl Fn(&'a str) -> Res<'a, Ident>,
+    ) -> Res<'a, Vec<Ident>> {
+        let (mut rest, first) = item(i)?;
+        let mut items = vec![first];
+        while let Some(r) = ws(rest).strip_prefix(',') {
+            let (r, next) = item(ws(r))?;
+            items.push(next);
+            rest = r;
+        }
+        Ok((rest, items))
+    }
+
     /// `within N words`, `within sentence|cell|row|item|paragraph`, then `across paragraphs`.
     fn window<'a>(&self, i: &'a str) -> Res<'a, Window> {
         let (r, _) = self.keyword(i, "within")?;
@@ -1092,13 +1108,7 @@ impl Ctx {
         let mut dups = Vec::new();
         let rest = self.fields(ws(r), RULE_FIELDS, errors, |kw, v| match kw.name.as_str() {
             "tags" => {
-                let (mut rest, t) = self.name(v, "a tag")?;
-                let mut tags = vec![t];
-                while let Some(r) = ws(rest).strip_prefix(',') {
-                    let (r, t) = self.name(ws(r), "a tag")?;
-                    tags.push(t);
-                    rest = r;
-                }
+                let (rest, tags) = self.list(v, |i| self.name(i, "a tag"))?;
                 if !rule.tags.is_empty() {
                     dups.push(dup_error(kw));
                 }
@@ -1109,13 +1119,9 @@ impl Ctx {
             "in" => set_once(&mut rule.scope, self.scope(v), kw, &mut dups),
             "stated" => {
                 let (r, _) = self.keyword(v, "in")?;
-                let (mut rest, k) = self.ident(ws(r), "a document kind (rc, ccap, cctp, ae, avis, bpu)")?;
-                let mut kinds = vec![k];
-                while let Some(r) = ws(rest).strip_prefix(',') {
-                    let (r, k) = self.ident(ws(r), "a document kind (rc, ccap, cctp, ae, avis, bpu)")?;
-                    kinds.push(k);
-                    rest = r;
-                }
+                let (rest, kinds) = self.list(ws(r), |i| {
+                    self.ident(i, "a document kind (rc, ccap, cctp, ae, avis, bpu)")
+                })?;
                 if !rule.stated.is_empty() {
                     dups.push(dup_error(kw));
                 }
