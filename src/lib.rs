@@ -20,6 +20,7 @@ pub mod lint;
 pub mod output;
 pub mod packs;
 pub mod report;
+pub mod search;
 #[cfg(test)]
 mod testing;
 

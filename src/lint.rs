@@ -5,13 +5,13 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use crate::baseline;
-use crate::compile::plans::Plans;
 use crate::compile::{self, RuleSet};
 use crate::config::{Config, FailOn, PackMode};
 use crate::document::{self, Document, Excludes, ReadError, Tender};
 use crate::engine::{self, Options, suppress};
 use crate::packs;
 use crate::report::Run;
+use crate::search::cache;
 
 /// A document read from standard input.
 #[derive(Debug, Clone)]
@@ -75,101 +75,19 @@ pub fn rules_for(config: &Config, req: &Request, run: &mut Run) -> RuleSet {
     let cache = req
         .cache_dir
         .as_ref()
-        .map(|dir| dir.join(plans_file_name(&sources)));
-    let known = cache
-        .as_deref()
-        .and_then(read_plans)
-        .and_then(|bytes| Plans::from_bytes(&bytes))
-        .unwrap_or_default();
+        .map(|dir| dir.join(cache::file_name(&compile::digest_parts(&sources))));
+    let known = cache.as_deref().and_then(cache::read).unwrap_or_default();
     let (set, errors) = compile::compile_with_plans(&sources, &config.param_values(), known);
     // The literal automata are built while the documents are read.
     for pack in &set.packs {
-        pack.scanner.warm_up();
+        pack.patterns.warm_up();
     }
     if let Some(file) = cache.filter(|_| set.has_new_plans()) {
-        keep_plans(&file, &set.plans());
+        cache::keep(&file, &set.plans());
     }
     run.rule_errors.extend(errors);
     run.rule_errors.extend(config.validate(&set));
     set
-}
-
-/// The plans file of a set of rule packs: one per set of packs (and build), so that checking
-/// with different rules in turn does not throw the plans away each time.
-fn plans_file_name(sources: &[compile::PackSource]) -> String {
-    use sha2::{Digest, Sha256};
-    let mut h = Sha256::new();
-    h.update(compile::plans::BUILD_ID);
-    for src in sources {
-        for part in [src.default_id.as_str(), "\0"] {
-            h.update(part);
-        }
-        for f in &src.files {
-            for part in [f.name.as_str(), "\0", &f.text, "\0"] {
-                h.update(part);
-            }
-        }
-    }
-    let hex: String = h.finalize()[..8]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    format!("plans-{hex}.bin")
-}
-
-/// The bytes of a plans file: a regular file of reasonable size (the MIQ pack's plans are
-/// about 130 KB), or nothing.
-fn read_plans(file: &Path) -> Option<Vec<u8>> {
-    let meta = std::fs::metadata(file).ok()?;
-    (meta.is_file() && meta.len() <= 64 << 20)
-        .then(|| std::fs::read(file).ok())
-        .flatten()
-}
-
-/// At most this many plans files are kept (the most recently written).
-const MAX_PLANS_FILES: usize = 16;
-
-/// Writes plans for the next run. A cache is only a shortcut: any failure (a read-only or
-/// full disk, a folder that cannot be made) is ignored, and the next run works them out again.
-fn keep_plans(file: &Path, plans: &Plans) {
-    let Some(dir) = file.parent() else {
-        return;
-    };
-    // Written beside and renamed over: a run reading the plans meanwhile sees the old file or
-    // the new one, never half of one.
-    // A name no other writer uses: the process, the time and a counter (two processes in
-    // different containers may have the same id).
-    static WRITES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let tmp = dir.join(format!(".plans-{}-{nanos}-{n}.tmp", std::process::id()));
-    if std::fs::create_dir_all(dir).is_err()
-        || std::fs::write(&tmp, plans.to_bytes()).is_err()
-        || std::fs::rename(&tmp, file).is_err()
-    {
-        let _ = std::fs::remove_file(&tmp);
-        return;
-    }
-    // Plans of packs since edited, or of earlier builds, are not used again: the oldest go.
-    let mut files: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(dir)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter(|e| {
-            let name = e.file_name();
-            let name = name.to_string_lossy();
-            name.starts_with("plans-") && name.ends_with(".bin")
-        })
-        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
-        .collect();
-    if files.len() > MAX_PLANS_FILES {
-        files.sort();
-        for (_, old) in &files[..files.len() - MAX_PLANS_FILES] {
-            let _ = std::fs::remove_file(old);
-        }
-    }
 }
 
 /// Files changed since a git reference (and untracked files), as absolute paths.
@@ -380,6 +298,8 @@ pub fn run_each(req: &Request, mut each: impl FnMut(crate::engine::TenderResult)
         run.input_errors.append(&mut read_errors);
         run.notices.append(&mut read_notices);
         run.input_errors.append(&mut stdin_errors);
+        let failures = rules.packs.iter().flat_map(|p| p.patterns.failures());
+        run.warnings.extend(failures.map(String::from));
         if first {
             run.fail_on = config.fail_on;
             run.rules = rules;

@@ -149,29 +149,10 @@ impl RuleArgs {
     /// user's cache folder (`$XDG_CACHE_HOME`, `~/.cache`, `~/Library/Caches` on macOS,
     /// `%LOCALAPPDATA%` on Windows); none with `--no-cache` or `TENDERLINT_NO_CACHE=1`.
     fn cache_dir(&self) -> Option<PathBuf> {
-        let var = |name: &str| {
-            std::env::var_os(name)
-                .filter(|v| !v.is_empty())
-                .map(PathBuf::from)
-        };
-        if self.no_cache
-            || var("TENDERLINT_NO_CACHE").is_some_and(|v| v != std::path::Path::new("0"))
-        {
+        if self.no_cache {
             return None;
         }
-        if let Some(dir) = var("TENDERLINT_CACHE_DIR") {
-            return Some(dir);
-        }
-        let user = if cfg!(windows) {
-            var("LOCALAPPDATA")
-        } else if let Some(xdg) = var("XDG_CACHE_HOME").filter(|p| p.is_absolute()) {
-            Some(xdg)
-        } else if cfg!(target_os = "macos") {
-            var("HOME").map(|h| h.join("Library").join("Caches"))
-        } else {
-            var("HOME").map(|h| h.join(".cache"))
-        };
-        user.map(|dir| dir.join("tenderlint"))
+        tenderlint::search::cache::default_dir()
     }
 }
 
@@ -384,6 +365,9 @@ fn report_input_errors(run: &Run) {
     )
     .input_errors(run);
     eprint!("{errors}");
+    for w in &run.warnings {
+        eprintln!("warning: {w}");
+    }
 }
 
 /// Refuses, before any checking, an output that would replace an input, a link or a special

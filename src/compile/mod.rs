@@ -1,25 +1,18 @@
 //! From syntax trees to a checkable rule set: names resolved, patterns compiled once, every
 //! mistake reported as a diagnostic pointing into the rule file.
 
-pub mod anchored;
-pub mod plans;
 mod resolve;
-pub mod scan;
-pub mod terms;
-pub mod tree;
 
+use serde::Serialize;
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::{Arc, OnceLock};
-
-use regex_automata::meta::Regex;
-use serde::Serialize;
 
 use crate::document::Kind;
 pub use crate::lang::ast::{Cmp, Mention, SectionAltKind, Span, Unit};
 use crate::lang::{RuleFileError, SourceFile};
+use crate::search::Patterns;
+pub use crate::search::{Pattern, plans};
 
-pub use anchored::{AnchoredRegex, Reverse};
 pub use resolve::compile_pack;
 
 /// The eight pillars of a sound MIQ; every pack may use them as tags.
@@ -91,234 +84,6 @@ impl fmt::Display for Level {
 }
 
 pub type AtomId = usize;
-
-/// A pattern, checked when the pack is compiled and compiled into an automaton the first time a
-/// document needs it (most patterns of a pack are never run on a given document: see
-/// [`scan`]), so that checking one small draft does not pay for every regex of every pack.
-#[derive(Debug, Clone)]
-pub struct Atom {
-    /// How the rule file named it: a list name, `"term"` or `/regex/`.
-    pub label: String,
-    /// The regex actually run (folded, unless `original`); for a term list, written out when
-    /// first asked for (see [`Atom::pattern`]).
-    pattern: OnceLock<String>,
-    pub case_insensitive: bool,
-    /// Matches the original text instead of the folded text.
-    pub original: bool,
-    /// The capture group whose number `value` compares, if the regex has one.
-    pub value_group: Option<usize>,
-    compiled: OnceLock<Option<Regex>>,
-    anchored: OnceLock<Option<Arc<AnchoredRegex>>>,
-    reverse: OnceLock<Option<Arc<Reverse>>>,
-    /// A term list's matcher for anchored tries (see [`terms`]).
-    term_matcher: OnceLock<Option<Arc<terms::TermMatcher>>>,
-    /// Where the syntax tree comes from.
-    source: AtomSource,
-    /// The pattern's syntax tree: made when the pack is loaded, or, when the plan of a previous
-    /// run is used, the first time the pattern is compiled (`None`: it does not parse).
-    syntax: OnceLock<Option<regex_syntax::hir::Hir>>,
-    /// How the pattern is searched; set once the pack's scanner is built.
-    pub(crate) plan: Option<plans::Plan>,
-    /// Whether the plan was worked out in this run (not taken from a previous run's plans).
-    pub(crate) planned_here: bool,
-}
-
-/// The key of a term list's plan: a NUL cannot be written in a rule file's pattern, so it
-/// cannot be taken for one.
-pub(crate) fn plan_key_of_terms(terms: &[String]) -> String {
-    let mut key = String::from("\0terms");
-    for t in terms {
-        key.push('\0');
-        key.push_str(t);
-    }
-    key
-}
-
-/// What an atom's syntax tree is made from.
-#[derive(Debug, Clone)]
-pub(crate) enum AtomSource {
-    /// The terms of a term list.
-    Terms(Vec<String>),
-    /// The pattern itself.
-    Pattern,
-}
-
-impl Atom {
-    /// The atom of a pattern written in a rule file.
-    pub(crate) fn new(
-        label: String,
-        pattern: String,
-        case_insensitive: bool,
-        original: bool,
-        value_group: Option<usize>,
-    ) -> Atom {
-        let pattern = OnceLock::from(pattern);
-        let source = AtomSource::Pattern;
-        Atom::made(
-            label,
-            pattern,
-            case_insensitive,
-            original,
-            value_group,
-            source,
-        )
-    }
-
-    /// The atom of a term list: its pattern is written out only if asked for (most runs only
-    /// need its syntax tree, and only for the lists a document has literals of).
-    pub(crate) fn terms(label: String, terms: Vec<String>) -> Atom {
-        let source = AtomSource::Terms(terms);
-        Atom::made(label, OnceLock::new(), false, false, None, source)
-    }
-
-    fn made(
-        label: String,
-        pattern: OnceLock<String>,
-        case_insensitive: bool,
-        original: bool,
-        value_group: Option<usize>,
-        source: AtomSource,
-    ) -> Atom {
-        Atom {
-            label,
-            pattern,
-            case_insensitive,
-            original,
-            value_group,
-            compiled: OnceLock::new(),
-            anchored: OnceLock::new(),
-            reverse: OnceLock::new(),
-            term_matcher: OnceLock::new(),
-            source,
-            syntax: OnceLock::new(),
-            plan: None,
-            planned_here: false,
-        }
-    }
-
-    /// The regex actually run (folded, unless `original`).
-    pub fn pattern(&self) -> &str {
-        self.pattern.get_or_init(|| match &self.source {
-            AtomSource::Terms(terms) => crate::fold::terms_regex(terms),
-            // Set when the atom is made (`Atom::new`).
-            AtomSource::Pattern => String::new(),
-        })
-    }
-
-    /// What the atom's plan is kept under: its pattern, or for a term list its terms (quicker
-    /// to put together than the pattern, and as exact).
-    pub(crate) fn plan_key(&self) -> String {
-        match &self.source {
-            AtomSource::Terms(terms) => plan_key_of_terms(terms),
-            AtomSource::Pattern => self.pattern().to_string(),
-        }
-    }
-
-    /// Gives the atom the syntax tree made when it was loaded.
-    pub(crate) fn with_syntax(self, hir: regex_syntax::hir::Hir) -> Atom {
-        let _ = self.syntax.set(Some(hir));
-        self
-    }
-
-    /// The syntax tree (built or parsed on first use when the atom was loaded from a plan).
-    pub fn syntax(&self) -> Option<&regex_syntax::hir::Hir> {
-        self.syntax
-            .get_or_init(|| match &self.source {
-                AtomSource::Terms(terms) => {
-                    Some(crate::fold::terms_hir(terms.iter().map(String::as_str)))
-                }
-                // The tree kept in the plan of a previous run, or the pattern parsed.
-                AtomSource::Pattern => (self.plan.as_ref())
-                    .and_then(|p| p.syntax.as_deref())
-                    .and_then(tree::from_bytes)
-                    .or_else(|| {
-                        regex_syntax::ParserBuilder::new()
-                            .case_insensitive(self.case_insensitive)
-                            .build()
-                            .parse(self.pattern())
-                            .ok()
-                    }),
-            })
-            .as_ref()
-    }
-
-    /// The compiled regex (compiled on first use). `None` only for a pattern whose automaton
-    /// exceeds the size limit, which the compiler could not tell from its syntax; it is
-    /// reported once on standard error and matches nothing. `anchored`: the pattern is only
-    /// tried at candidate starts (see [`scan::Mode`]), so it needs no literal prefilter of its
-    /// own, which saves most of its build time. The same atom always asks the same way.
-    pub fn regex(&self, anchored: bool) -> Option<&Regex> {
-        self.compiled
-            .get_or_init(|| {
-                let captures = self.value_group.is_some();
-                let built = resolve::build_meta(
-                    || self.pattern(),
-                    self.syntax(),
-                    self.case_insensitive,
-                    !anchored,
-                    captures,
-                );
-                self.reported(built)
-            })
-            .as_ref()
-    }
-
-    /// An automaton, or `None` after saying once on standard error why the pattern cannot be
-    /// compiled (it then matches nothing).
-    fn reported<T, E: fmt::Display>(&self, built: Result<T, E>) -> Option<T> {
-        built
-            .map_err(|e| {
-                eprintln!(
-                    "warning: the pattern {} cannot be compiled: {e}",
-                    self.label
-                )
-            })
-            .ok()
-    }
-
-    /// The pattern compiled for anchored tries only (compiled on first use; `None` as for
-    /// [`Atom::regex`]), which is quicker to build.
-    pub fn anchored_regex(&self) -> Option<&AnchoredRegex> {
-        self.anchored
-            .get_or_init(|| {
-                let limit = crate::limits::current().max_regex_bytes;
-                let built = match self.syntax() {
-                    Some(hir) => {
-                        AnchoredRegex::new(hir, self.value_group.is_some(), limit).map(Arc::new)
-                    }
-                    None => Err("invalid syntax".into()),
-                };
-                self.reported(built)
-            })
-            .as_deref()
-    }
-
-    /// For a term list, what tries it at candidate starts without an automaton (see
-    /// [`terms`]), until it has been tried often enough in this run for its automaton to pay
-    /// for itself (a search under way goes on with it; the next one takes the automaton);
-    /// `None` then, for a pattern, or for a list with a term too intricate for it.
-    pub fn term_matcher(&self) -> Option<&terms::TermMatcher> {
-        self.term_matcher
-            .get_or_init(|| match &self.source {
-                AtomSource::Terms(t) => terms::TermMatcher::new(t).map(Arc::new),
-                AtomSource::Pattern => None,
-            })
-            .as_deref()
-            .filter(|m| !m.worn_out())
-    }
-
-    /// The pattern reversed, to find where matches ending at a place start (the longest
-    /// first): see [`scan::Mode::Gate`]. `None` when it cannot be built (a Unicode word
-    /// boundary, the size limit): the pattern is then searched forward.
-    pub fn reverse(&self) -> Option<&Reverse> {
-        self.reverse
-            .get_or_init(|| {
-                let limit = crate::limits::current().max_regex_bytes;
-                Reverse::new(self.syntax()?, limit).map(Arc::new)
-            })
-            .as_deref()
-    }
-}
 
 #[derive(Debug, Clone)]
 pub struct Section {
@@ -454,9 +219,9 @@ pub struct Pack {
     pub version: String,
     pub description: String,
     pub applies: Option<Check>,
-    pub atoms: Vec<Atom>,
-    /// The literals of all the pack's patterns, for one pass per document.
-    pub scanner: scan::Scanner,
+    /// The pack's patterns (an [`AtomId`] is an index), searched together in one pass per
+    /// document.
+    pub patterns: Patterns,
     pub sections: Vec<Section>,
     pub rules: Vec<Rule>,
     pub tags: Vec<TagInfo>,
@@ -484,7 +249,7 @@ impl RuleSet {
     pub fn has_new_plans(&self) -> bool {
         self.packs
             .iter()
-            .flat_map(|p| &p.atoms)
+            .flat_map(|p| p.patterns.iter())
             .any(|a| a.planned_here)
     }
 
@@ -492,7 +257,7 @@ impl RuleSet {
     /// [`RuleSet::has_new_plans`]).
     pub fn plans(&self) -> plans::Plans {
         let mut out = plans::Plans::default();
-        for atom in self.packs.iter().flat_map(|p| &p.atoms) {
+        for atom in self.packs.iter().flat_map(|p| p.patterns.iter()) {
             if let Some(plan) = &atom.plan {
                 out.insert(atom.plan_key(), atom.original, plan.clone());
             }
@@ -507,6 +272,19 @@ pub struct PackSource {
     /// The pack id used when no file has a `pack` header (the folder or file name).
     pub default_id: String,
     pub files: Vec<SourceFile>,
+}
+
+/// What tells packs apart for the plans cache: ids, file names and texts, in order, each
+/// followed by a NUL (which none of them can hold).
+pub fn digest_parts(sources: &[PackSource]) -> Vec<&str> {
+    let mut parts = Vec::new();
+    for src in sources {
+        parts.extend([src.default_id.as_str(), "\0"]);
+        for f in &src.files {
+            parts.extend([f.name.as_str(), "\0", &f.text, "\0"]);
+        }
+    }
+    parts
 }
 
 /// Compiles packs. A pack with any error is left out of the rule set (a partial pack could

@@ -2,13 +2,12 @@
 
 use std::collections::HashMap;
 
-use regex::RegexBuilder;
-
-use super::plans::Plans;
 use super::*;
-use crate::fold::{fold_regex, terms_hir};
 use crate::lang::ast::{self, Item};
 use crate::lang::parser::RESERVED;
+use crate::search::plans::{Plan, Plans};
+use crate::search::{Pattern, Patterns, check_syntax, parse_pattern, plan_key_of_terms};
+use crate::search::{fold_regex, terms_hir};
 
 #[derive(Debug, Clone, Copy)]
 enum Def {
@@ -36,84 +35,13 @@ struct Builder<'a> {
     taken: HashMap<(String, bool), AtomId>,
     errors: Vec<RuleFileError>,
     defs: HashMap<String, (Def, usize, Span)>,
-    atoms: Vec<Atom>,
+    atoms: Vec<Pattern>,
     inline: HashMap<String, AtomId>,
     sections: Vec<Section>,
     tags: Vec<TagInfo>,
     /// What an atom written without `affirmed` / `negated` / `mentioned` counts: affirmed
     /// mentions in a `forbid`, every mention elsewhere.
     mention_default: Mention,
-}
-
-/// Builds a pattern with the `regex` crate, only to get its error message.
-fn build_regex(pattern: &str, case_insensitive: bool) -> Result<regex::Regex, regex::Error> {
-    RegexBuilder::new(pattern)
-        .case_insensitive(case_insensitive)
-        .size_limit(crate::limits::current().max_regex_bytes)
-        .dfa_size_limit(crate::limits::current().max_regex_bytes)
-        .build()
-}
-
-/// Builds the automaton that runs a pattern: the same engine, syntax and limits as the
-/// `regex` crate, with anchored searches (see [`super::scan`]).
-pub(super) fn build_meta<'a>(
-    pattern: impl FnOnce() -> &'a str,
-    syntax: Option<&regex_syntax::hir::Hir>,
-    case_insensitive: bool,
-    prefilter: bool,
-    captures: bool,
-) -> Result<regex_automata::meta::Regex, Box<regex_automata::meta::BuildError>> {
-    let limit = crate::limits::current().max_regex_bytes;
-    let mut builder = regex_automata::meta::Regex::builder();
-    builder
-        .syntax(regex_automata::util::syntax::Config::new().case_insensitive(case_insensitive))
-        .configure(
-            regex_automata::meta::Config::new()
-                .nfa_size_limit(Some(limit))
-                .onepass_size_limit(Some(limit))
-                .dfa_size_limit(Some(limit))
-                .hybrid_cache_capacity(2 * (1 << 20))
-                .auto_prefilter(prefilter)
-                .which_captures(if captures {
-                    regex_automata::nfa::thompson::WhichCaptures::All
-                } else {
-                    regex_automata::nfa::thompson::WhichCaptures::Implicit
-                }),
-        );
-    match syntax {
-        Some(hir) => builder.build_from_hir(hir),
-        None => builder.build(pattern()),
-    }
-    .map_err(Box::new)
-}
-
-/// Parses a pattern as it is compiled, and says whether case-insensitively. Folded text
-/// (`folded`) has no upper case: a pattern whose case cannot matter there is parsed and run
-/// case-sensitively, a smaller automaton that is faster to build and to run.
-pub(super) fn parse_pattern(
-    pattern: &str,
-    folded: bool,
-) -> Result<(regex_syntax::hir::Hir, bool), regex::Error> {
-    let hir = check_syntax(pattern, false)?;
-    if folded && scan::case_matters(&hir) {
-        return check_syntax(pattern, true).map(|hir| (hir, true));
-    }
-    Ok((hir, false))
-}
-
-/// Checks a pattern's syntax without compiling it (cheap); returns its syntax tree.
-fn check_syntax(
-    pattern: &str,
-    case_insensitive: bool,
-) -> Result<regex_syntax::hir::Hir, regex::Error> {
-    regex_syntax::ParserBuilder::new()
-        .case_insensitive(case_insensitive)
-        .build()
-        .parse(pattern)
-        .map_err(|_| match build_regex(pattern, case_insensitive) {
-            Err(e) => e,
-            Ok(_) => regex::Error::Syntax("invalid syntax".into()),
-        })
 }
 
 /// The capture group `value` reads: the one named `n`, else the first.
@@ -199,12 +127,7 @@ fn too_costly(hir: &regex_syntax::hir::Hir) -> Option<(String, String)> {
     }
     if positions(hir, true, true) > 4_096 {
         let limit = crate::limits::current().max_regex_bytes;
-        if let Err(e) = super::anchored::compile_nfa(
-            hir,
-            false,
-            regex_automata::nfa::thompson::WhichCaptures::All,
-            limit,
-        ) {
+        if let Err(e) = crate::search::fits(hir, limit) {
             return Some((
                 format!(
                     "this regex is too large once compiled (more than `max-regex-bytes`, {} MB): {e}",
@@ -284,7 +207,7 @@ impl<'a> Builder<'a> {
         let values: Vec<String> = terms.iter().map(|t| t.value.clone()).collect();
         let key = plan_key_of_terms(&values);
         let known = self.known_plan(&key, false);
-        let mut atom = Atom::terms(label, values);
+        let mut atom = Pattern::terms(label, values);
         match known {
             Some(plan) => atom.plan = Some(plan),
             None => {
@@ -294,9 +217,9 @@ impl<'a> Builder<'a> {
         Some(self.push_atom(atom, key, false))
     }
 
-    /// The plan a previous run worked out for a pattern (by its key: see [`Atom::plan_key`]),
+    /// The plan a previous run worked out for a pattern (by its key: see [`Pattern::plan_key`]),
     /// taken out of the known plans, or copied from the atom that took it.
-    fn known_plan(&mut self, key: &str, original: bool) -> Option<super::plans::Plan> {
+    fn known_plan(&mut self, key: &str, original: bool) -> Option<Plan> {
         self.known.take(key, original).or_else(|| {
             let &id = self.taken.get(&(key.to_string(), original))?;
             self.atoms[id].plan.clone()
@@ -304,7 +227,7 @@ impl<'a> Builder<'a> {
     }
 
     /// Adds an atom; one with a plan may lend it to a later atom of the same pattern.
-    fn push_atom(&mut self, atom: Atom, key: String, original: bool) -> AtomId {
+    fn push_atom(&mut self, atom: Pattern, key: String, original: bool) -> AtomId {
         let id = self.atoms.len();
         if atom.plan.is_some() {
             self.taken.entry((key, original)).or_insert(id);
@@ -322,7 +245,7 @@ impl<'a> Builder<'a> {
         };
         // A plan of a previous run for this very pattern: it parsed, and how it runs is known.
         if let Some(plan) = self.known_plan(&pattern, original) {
-            let mut atom = Atom::new(
+            let mut atom = Pattern::new(
                 label,
                 pattern.clone(),
                 plan.case_insensitive,
@@ -339,7 +262,7 @@ impl<'a> Builder<'a> {
             }
             Ok((hir, case_insensitive)) => {
                 let value_group = value_group(&hir);
-                let atom = Atom::new(label, pattern, case_insensitive, original, value_group)
+                let atom = Pattern::new(label, pattern, case_insensitive, original, value_group)
                     .with_syntax(hir);
                 self.atoms.push(atom);
                 Some(self.atoms.len() - 1)
@@ -869,8 +792,7 @@ pub fn compile_pack(
         version: String::new(),
         description: String::new(),
         applies: None,
-        atoms: Vec::new(),
-        scanner: Default::default(),
+        patterns: Patterns::default(),
         sections: Vec::new(),
         rules: Vec::new(),
         tags: Vec::new(),
@@ -934,8 +856,7 @@ pub fn compile_pack(
         return Err(b.errors);
     }
     pack.rules.sort_by(|a, b| a.id.cmp(&b.id));
-    pack.scanner = scan::Scanner::new(&mut b.atoms);
-    pack.atoms = b.atoms;
+    pack.patterns = Patterns::new(b.atoms);
     pack.sections = b.sections;
     pack.tags = b.tags;
     Ok(pack)

@@ -1,21 +1,15 @@
 //! Condition evaluation over regions of folded text.
 
 use std::ops::Range;
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
-use regex_automata::meta::Regex;
-use regex_automata::util::captures::Captures;
-use regex_automata::{Anchored, Input};
 
-use crate::compile::scan::{Hits, Mode};
-
-use crate::compile::anchored::CachesGuard;
-use crate::compile::terms::{GaveUp, TermMatcher};
-use crate::compile::{AnchoredRegex, AtomId, Check, Condition, Mention, Pack, Rule, Scope, Unit};
+use crate::compile::{AtomId, Check, Condition, Mention, Pack, Rule, Scope, Unit};
 use crate::document::{BlockKind, Document, Kind};
-use crate::fold::{Folded, fold, offset};
+use crate::fold::{Folded, fold};
 use crate::lang::ast::SectionAltKind;
+use crate::search::{ALL, DocMatches, Haystack, Match, Need};
 
 use super::structure::{Breaks, is_negated, mark_blocks};
 use super::{Evidence, Finding, FindingKind, Label, RuleOutcome, UnitOutcome};
@@ -23,130 +17,27 @@ use super::{Evidence, Finding, FindingKind, Label, RuleOutcome, UnitOutcome};
 /// How many passages are kept as evidence for one rule on one unit.
 const MAX_EVIDENCE: usize = 3;
 
-/// A match of an atom, in folded offsets. Kept small (24 bytes): a tender keeps the matches
-/// of every document.
-#[derive(Debug, Clone, Copy)]
-struct Match {
-    /// Where it starts and ends (see [`Match::start`]); texts are at most
-    /// [`crate::limits::TEXT_BYTES_CEILING`] bytes, and folding does not lengthen them more
-    /// than twice.
-    from: u32,
-    to: u32,
-    /// The number captured by the value group (NaN when there is none).
-    number: f64,
-    /// The folded range of the captured group, for regexes that have one (`u32::MAX` when
-    /// there is none; texts are far below 4 GiB, see the `max-text-bytes` limit).
-    group_start: u32,
-    group_end: u32,
-}
-
-impl Match {
-    fn start(&self) -> usize {
-        self.from as usize
-    }
-
-    fn end(&self) -> usize {
-        self.to as usize
-    }
-
-    fn value(&self) -> Option<f64> {
-        (!self.number.is_nan()).then_some(self.number)
-    }
-
-    fn group(&self) -> Option<(usize, usize)> {
-        (self.group_start != u32::MAX)
-            .then_some((self.group_start as usize, self.group_end as usize))
-    }
-}
-
-/// The automaton a search runs, with what it needs for one document.
-enum Engine<'r> {
-    /// The pattern tried only at candidate starts, with its search caches.
-    Anchored(&'r AnchoredRegex, CachesGuard<'r>),
-    /// A term list tried at candidate starts, and its automaton (made when first needed: a
-    /// try that gives up).
-    Terms(
-        &'r TermMatcher,
-        Option<(&'r AnchoredRegex, CachesGuard<'r>)>,
-    ),
-    /// The regex crate's engine, with room for capture groups when the value group is read.
-    Meta(&'r Regex, Option<Captures>),
-}
-
-/// How a pattern's matches are searched in one document (see [`Mode`]).
-enum How<'h> {
-    /// Anchored at each candidate start.
-    At(&'h [u32]),
-    /// In each window (start, end pairs).
-    Windows,
-    /// Backwards from where each suffix literal ends, to the earliest start, then forward.
-    Back(
-        &'h crate::compile::Reverse,
-        regex_automata::util::pool::PoolGuard<
-            'h,
-            regex_automata::hybrid::dfa::Cache,
-            crate::compile::anchored::CacheFn,
-        >,
-    ),
-    /// Forward over the text.
-    Scan,
-}
-
-/// How many occurrences a caller needs from a condition: `0` when only whether it holds
-/// matters (a `when`, a `not`, an `expect` without evidence), [`ALL`] for a `forbid`.
-type Need = usize;
-const ALL: Need = usize::MAX;
-
-/// The matches of one atom in one document, found on demand: a search stops as soon as the
-/// caller has what it needs (a `count mot >= 350` reads 351 words, not the whole tender), and
-/// resumes from where it stopped when a later condition needs more.
-#[derive(Default)]
-struct AtomMatches {
-    /// Every match, once the search has reached the end of the text.
-    all: OnceLock<Vec<Match>>,
-    partial: Mutex<Partial>,
-    /// Matches counted over the whole text without keeping them: how many, and whether that
-    /// is all of them (`count mot >= 350` in several rules counts once).
-    counted: Mutex<(usize, bool)>,
-}
-
-/// A search stopped part way: the matches found so far and where to resume.
-#[derive(Default)]
-struct Partial {
-    found: Vec<Match>,
-    /// Offset (in the searched text) where the next match may start.
-    pos: usize,
-    /// For an anchored search: the next candidate start to try.
-    next_start: usize,
-    /// Where the last match ended: an empty match there is not a match (as in `find_iter`).
-    last_end: Option<usize>,
-    /// Bytes read backwards by the search from suffix literals (see `How::Back`).
-    read_back: usize,
-    done: bool,
-}
-
 /// A document prepared for evaluation: folded once, scanned once for the literals of every
 /// pattern, with its word starts and matches computed when first needed.
 struct DocIndex<'a> {
     doc: &'a Document,
     folded: Folded,
-    /// Where each pattern's literals occur (one pass over the folded text).
-    hits: Hits,
-    /// For the patterns anchored at line starts (folded text, original text): where each
-    /// matches.
-    line_hits: [OnceLock<Vec<Vec<u32>>>; 2],
-    /// The atoms that may match in the document (sorted): the others have none of their
-    /// literals there. Most atoms of a pack are not, and a tender keeps the index of each of its
-    /// documents: no slot for them.
-    searched: Vec<u32>,
-    /// For each atom of `searched`, its matches, made when first searched.
-    matches: Vec<OnceLock<Box<AtomMatches>>>,
+    /// The matches of the pack's patterns, found when first needed.
+    matches: DocMatches,
     sections: Vec<OnceLock<Vec<Region>>>,
     /// Where blocks and cells end, made when a window or a negation first needs them.
     breaks: OnceLock<Breaks>,
 }
 
 impl DocIndex<'_> {
+    /// The texts the pack's patterns search.
+    fn haystack(&self) -> Haystack<'_> {
+        Haystack {
+            folded: &self.folded,
+            original: &self.doc.text,
+        }
+    }
+
     fn breaks(&self) -> &Breaks {
         self.breaks.get_or_init(|| Breaks::new(&self.folded.text))
     }
@@ -247,16 +138,6 @@ fn is_word(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
-/// Whether the scan tells that an atom searched from its literals (`mode`) has none in a
-/// document, and so no match there.
-fn no_literal(mode: Mode, hits: &Hits, atom: AtomId) -> bool {
-    match mode {
-        Mode::Prefix | Mode::Window(_) => hits.starts(atom).is_empty() && !hits.crowded(atom),
-        Mode::Gate => !hits.any(atom),
-        _ => false,
-    }
-}
-
 /// The regions of `regions` in each document, documents in order of first appearance.
 fn by_doc(regions: &[Region]) -> Vec<(usize, Vec<&Region>)> {
     let mut out: Vec<(usize, Vec<&Region>)> = Vec::new();
@@ -301,25 +182,6 @@ fn group_by_doc(ms: &[(usize, Match)]) -> std::collections::HashMap<usize, Vec<M
     out
 }
 
-/// Parses a number as written in French text: `12,5`, `1 200`, `60`.
-fn parse_number(s: &str) -> Option<f64> {
-    let compact: String = s
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '\u{a0}' && *c != '\u{202f}')
-        .collect();
-    let compact = compact.trim_end_matches(['.', ',']);
-    // « 1.200 » and « 12.500.000 » use dots between thousands; « 12,5 » a decimal comma.
-    let thousands = compact.contains('.')
-        && !compact.contains(',')
-        && compact.split('.').skip(1).all(|g| g.len() == 3);
-    let cleaned: String = if thousands {
-        compact.replace('.', "")
-    } else {
-        compact.replace(',', ".")
-    };
-    cleaned.parse().ok()
-}
-
 /// Evaluates the rules of one pack on the documents of one tender.
 pub struct Evaluator<'a> {
     pack: &'a Pack,
@@ -339,19 +201,11 @@ impl<'a> Evaluator<'a> {
             .map(|doc| {
                 let mut folded = fold(&doc.text, &doc.content);
                 mark_blocks(&mut folded, doc);
-                let hits = pack.scanner.scan(&folded.text);
-                let searched: Vec<u32> = (0..pack.atoms.len())
-                    .filter(|&a| !no_literal(pack.scanner.modes[a], &hits, a))
-                    // Atom ids are indices of a pack's atoms, far fewer than 2^32.
-                    .map(|a| a as u32)
-                    .collect();
+                let matches = pack.patterns.prepare(&folded.text);
                 DocIndex {
                     doc,
                     folded,
-                    hits,
-                    line_hits: Default::default(),
-                    matches: searched.iter().map(|_| OnceLock::new()).collect(),
-                    searched,
+                    matches,
                     sections: (0..pack.sections.len()).map(|_| OnceLock::new()).collect(),
                     breaks: OnceLock::new(),
                 }
@@ -365,29 +219,10 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// The search state of an atom in a document; `None` when the scan already tells that the
-    /// atom has no match there (no literal of it occurs), so that nothing is allocated for it.
-    fn atom_matches<'d>(&self, d: &'d DocIndex, atom: AtomId) -> Option<&'d AtomMatches> {
-        let i = d.searched.binary_search(&u32::try_from(atom).ok()?).ok()?;
-        Some(&**d.matches[i].get_or_init(Box::default))
-    }
-
     /// Every match of an atom in a document.
     fn matches(&self, doc: usize, atom: AtomId) -> &[Match] {
         let d = &self.docs[doc];
-        let Some(am) = self.atom_matches(d, atom) else {
-            return &[];
-        };
-        am.all.get_or_init(|| {
-            let mut p = am.partial.lock().unwrap_or_else(|e| e.into_inner());
-            while !p.done {
-                self.extend(d, atom, &mut p, ALL);
-            }
-            // Kept as long as the tender is checked: no growth slack.
-            let mut all = std::mem::take(&mut p.found);
-            all.shrink_to_fit();
-            all
-        })
+        d.matches.all(&self.pack.patterns, d.haystack(), atom)
     }
 
     /// Calls `f` with the matches of an atom in a document found so far, after searching until
@@ -400,236 +235,8 @@ impl<'a> Evaluator<'a> {
         f: impl FnOnce(&[Match]) -> R,
     ) -> R {
         let d = &self.docs[doc];
-        let Some(am) = self.atom_matches(d, atom) else {
-            return f(&[]);
-        };
-        if let Some(all) = am.all.get() {
-            return f(all);
-        }
-        let mut p = am.partial.lock().unwrap_or_else(|e| e.into_inner());
-        let mut chunk = 16;
-        while !p.done && !enough(&p.found) {
-            self.extend(d, atom, &mut p, chunk);
-            chunk = chunk.saturating_mul(2);
-        }
-        if p.done {
-            drop(p);
-            return f(self.matches(doc, atom));
-        }
-        f(&p.found)
-    }
-
-    /// Searches up to `more` further matches of an atom, leftmost-first and non-overlapping
-    /// (what the `regex` crate's `find_iter` gives), only where the atom's literals occur.
-    fn extend(&self, d: &DocIndex, atom: AtomId, p: &mut Partial, more: usize) {
-        let a = &self.pack.atoms[atom];
-        let hay: &str = if a.original {
-            &d.doc.text
-        } else {
-            &d.folded.text
-        };
-        let mode = self.pack.scanner.modes[atom];
-        let starts = d.hits.starts(atom);
-        // Patterns anchored at line starts: the line starts where the pattern matches, found
-        // for every such pattern of the pack in one search per line start.
-        let line_hits = match mode {
-            Mode::LineStart { multi_line: true } => {
-                let which = usize::from(a.original);
-                let set = &self.pack.scanner.line_sets[which];
-                set.atoms
-                    .iter()
-                    .position(|&x| x == atom)
-                    .map(|k| &d.line_hits[which].get_or_init(|| set.hits(hay))[k][..])
-            }
-            _ => None,
-        };
-        let crowded = d.hits.crowded(atom);
-        // (An atom whose literals do not occur has no search state: see `atom_matches`.)
-        if line_hits.is_some_and(<[u32]>::is_empty) {
-            p.done = true;
-            return;
-        }
-        let mut how = match (mode, line_hits) {
-            (_, Some(hits)) => How::At(hits),
-            // Too many candidates: one ordinary search over the text is cheaper.
-            (Mode::Prefix | Mode::Window(_) | Mode::Gate, _) if crowded => How::Scan,
-            (Mode::Prefix, _) => How::At(starts),
-            (Mode::LineStart { .. }, _) => How::At(&[0]),
-            (Mode::Window(_), _) => How::Windows,
-            // Crowded past `MAX_GATE_ENDS` places (more in a long text).
-            (Mode::Gate, _) => match a.reverse() {
-                Some(rev) => How::Back(rev, rev.cache()),
-                None => How::Scan,
-            },
-            _ => How::Scan,
-        };
-        // Searches from a known start (candidate starts, or starts found backwards) need the
-        // forward automaton only, quicker to build; other searches the regex crate's engine.
-        // Each is compiled when first needed: a backward search may turn into a forward one.
-        let mut anchored: Option<Engine> = None;
-        let mut scanning: Option<Engine> = None;
-        let to_folded = |o: usize| if a.original { d.folded.to_folded(o) } else { o };
-        let target = p.found.len().saturating_add(more);
-        while p.found.len() < target {
-            // The next place to search: anchored at a candidate start, or a span.
-            let span = match &mut how {
-                How::At(cands) => {
-                    let Some(&s) = cands[p.next_start..].iter().find(|&&s| s as usize >= p.pos)
-                    else {
-                        p.done = true;
-                        return;
-                    };
-                    p.next_start = cands.partition_point(|&x| x <= s);
-                    Input::new(hay)
-                        .span(s as usize..hay.len())
-                        .anchored(Anchored::Yes)
-                }
-                How::Windows => {
-                    // `starts` holds the windows as start, end pairs.
-                    let Some(w) = starts
-                        .chunks(2)
-                        .skip(p.next_start)
-                        .position(|w| w[1] as usize >= p.pos)
-                    else {
-                        p.done = true;
-                        return;
-                    };
-                    p.next_start += w;
-                    let (ws, we) = (starts[2 * p.next_start], starts[2 * p.next_start + 1]);
-                    Input::new(hay).span((ws as usize).max(p.pos)..we as usize)
-                }
-                How::Back(rev, cache) => {
-                    // The next match starts where the earliest match ending at one of the
-                    // places where a suffix literal ends starts; found backwards from each.
-                    let first = starts.partition_point(|&e| (e as usize) < p.pos);
-                    let mut best: Option<usize> = None;
-                    let mut failed = false;
-                    // Each match looks back from every later end: past a few times the length
-                    // of the text read that way (counted as read: most searches stop after a
-                    // few bytes), a forward search is cheaper (and linear).
-                    let budget = 8 * hay.len() + 4096;
-                    for &e in &starts[first..] {
-                        let e = e as usize;
-                        if p.read_back > budget {
-                            failed = true;
-                            break;
-                        }
-                        let input = Input::new(hay).span(p.pos..e).anchored(Anchored::Yes);
-                        match rev.search(cache, &input) {
-                            Ok((start, read)) => {
-                                p.read_back += read;
-                                if let Some(s) = start {
-                                    best = Some(best.map_or(s, |b| b.min(s)));
-                                }
-                            }
-                            Err(_) => {
-                                failed = true;
-                                break;
-                            }
-                        }
-                        if best == Some(p.pos) {
-                            break;
-                        }
-                    }
-                    if failed {
-                        // The reverse automaton gave up (a look-around it cannot handle), or
-                        // reading back costs too much: search forward from here.
-                        how = How::Scan;
-                        continue;
-                    }
-                    let Some(s) = best else {
-                        p.done = true;
-                        return;
-                    };
-                    p.next_start = s + 1;
-                    Input::new(hay).span(s..hay.len()).anchored(Anchored::Yes)
-                }
-                How::Scan => {
-                    if p.pos > hay.len() {
-                        p.done = true;
-                        return;
-                    }
-                    Input::new(hay).span(p.pos..hay.len())
-                }
-            };
-            let from_start = matches!(how, How::At(_) | How::Back(..));
-            let engine = if from_start {
-                &mut anchored
-            } else {
-                &mut scanning
-            };
-            if engine.is_none() {
-                *engine = if from_start {
-                    match a.term_matcher() {
-                        Some(t) => Some(Engine::Terms(t, None)),
-                        None => a.anchored_regex().map(|r| Engine::Anchored(r, r.caches())),
-                    }
-                } else {
-                    a.regex(matches!(mode, Mode::Prefix | Mode::LineStart { .. }))
-                        .map(|re| Engine::Meta(re, a.value_group.map(|_| re.create_captures())))
-                };
-            }
-            let Some(engine) = engine else {
-                p.done = true;
-                return;
-            };
-            let (m, g) = match engine {
-                Engine::Anchored(re, caches) => re.find(caches, &span, a.value_group),
-                Engine::Terms(t, automaton) => match t.find(hay.as_bytes(), span.start()) {
-                    Ok(end) => (
-                        end.map(|e| regex_automata::Span::from(span.start()..e)),
-                        None,
-                    ),
-                    Err(GaveUp) => {
-                        if automaton.is_none() {
-                            *automaton = a.anchored_regex().map(|r| (r, r.caches()));
-                        }
-                        match automaton {
-                            Some((re, caches)) => re.find(caches, &span, None),
-                            None => (None, None),
-                        }
-                    }
-                },
-                Engine::Meta(re, Some(caps)) => {
-                    re.search_captures(&span, caps);
-                    let group = a.value_group.and_then(|g| caps.get_group(g));
-                    (caps.get_match().map(|m| m.span()), group)
-                }
-                Engine::Meta(re, None) => (re.search(&span).map(|m| m.span()), None),
-            };
-            let Some(m) = m else {
-                match how {
-                    How::Scan => {
-                        p.done = true;
-                        return;
-                    }
-                    // The next window.
-                    How::Windows => p.next_start += 1,
-                    // Not expected (a match ends there): move on.
-                    How::Back(..) => p.pos = p.next_start,
-                    How::At(_) => {}
-                }
-                continue;
-            };
-            // An empty match moves the search on by one character; one where the previous
-            // match ended is not a match at all (what the regex crate's iterators do).
-            let next_char = m.end + hay[m.end..].chars().next().map_or(1, char::len_utf8);
-            if m.is_empty() && p.last_end == Some(m.end) {
-                p.pos = next_char;
-                continue;
-            }
-            p.last_end = Some(m.end);
-            p.pos = if m.is_empty() { next_char } else { m.end };
-            p.found.push(Match {
-                from: offset(to_folded(m.start)),
-                to: offset(to_folded(m.end)),
-                number: g
-                    .and_then(|g| parse_number(&hay[g.range()]))
-                    .unwrap_or(f64::NAN),
-                group_start: g.map_or(u32::MAX, |g| offset(to_folded(g.start))),
-                group_end: g.map_or(u32::MAX, |g| offset(to_folded(g.end))),
-            });
-        }
+        d.matches
+            .with(&self.pack.patterns, d.haystack(), atom, enough, f)
     }
 
     /// How many matches of an atom lie inside the regions, counting no further than `cap`.
@@ -645,52 +252,12 @@ impl<'a> Evaluator<'a> {
                 ms.last().is_some_and(|m| m.start() > hi) || inside(ms, &rs).nth(left - 1).is_some()
             };
             let count = |ms: &[Match]| inside(ms, &rs).take(left).count();
-            let Some(am) = self.atom_matches(&self.docs[doc], atom) else {
-                continue;
-            };
-            if let Some(all) = am.all.get() {
-                total += count(all);
-                continue;
-            }
-            {
-                let p = am.partial.lock().unwrap_or_else(|e| e.into_inner());
-                if p.done {
-                    // Complete: its matches are (or are being moved) in `all`.
-                    drop(p);
-                    total += count(self.matches(doc, atom));
-                    continue;
-                }
-                if enough(&p.found) {
-                    total += count(&p.found);
-                    continue;
-                }
-            }
-            // A count needs no match kept: a frequent pattern (`mot`, every word) counted to
-            // 350 in each of 500 documents would otherwise keep 175,000 matches. Over the
-            // whole text, the count is remembered.
             let d = &self.docs[doc];
             let whole = rs.len() == 1 && rs[0].start == 0 && rs[0].end >= d.folded.text.len();
-            if whole {
-                let (n, complete) = *am.counted.lock().unwrap_or_else(|e| e.into_inner());
-                if complete || n >= left {
-                    total += n.min(left);
-                    continue;
-                }
-            }
-            let mut t = Partial::default();
-            let mut chunk = left.saturating_add(16);
-            while !t.done && !enough(&t.found) {
-                self.extend(d, atom, &mut t, chunk);
-                chunk = chunk.saturating_mul(2);
-            }
-            let n = count(&t.found);
-            if whole {
-                let mut c = am.counted.lock().unwrap_or_else(|e| e.into_inner());
-                if n > c.0 || t.done {
-                    *c = (n.max(c.0), t.done && n < left);
-                }
-            }
-            total += n;
+            let patterns = &self.pack.patterns;
+            total += d
+                .matches
+                .count(patterns, d.haystack(), atom, whole, left, enough, count);
         }
         total
     }
@@ -1642,250 +1209,7 @@ impl<'a> Evaluator<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::compile::{PackSource, compile};
-    use crate::lang::SourceFile;
-
-    const RULES: &str = r#"
-pack t {
-  name    "t"
-  version "1"
-}
-regex prefix = /insertion\s+professionnelle/
-regex short_prefix = /\b(?:L\.?\s?2113-1[2-5]|R\.?\s?2123-1)\b/
-regex window = /\b\d{1,3}\s?%/
-regex gate = /\d[\d\s]*heures/
-regex line = /(?mi)^[ \t]*(?:#{1,6}[ \t]*)?article\s+\d+/c
-regex full = /\w+e\b/
-regex word = /\b[a-z]+\b/
-regex empty = /\d*/
-regex blank = /(?m)^[ \t]*$/c
-regex lazy_gate = /\d[^.]*?heures/
-regex folded_line = /(?m)^[ \t]*(?:#{1,6}[ \t]*)?article\s+\d+/
-regex gapped = /\b(?:insertion|prestation)\b[^.;]{0,60}\b(?:heures|travail)\b/
-regex gapped_far = /\binsertion[^.]*heures/
-terms listed = "agent(e)(s) d'entretien" | "agent" | "zqx*b" | "zqx*"
-rule R {
-  tags    objet
-  level   warning
-  expect  prefix and short_prefix and window and gate and line and full and word and empty and blank and lazy_gate and folded_line and gapped and gapped_far and listed
-  message "m"
-  why     "w"
-  fix     "f"
-}
-"#;
-
-    /// Texts where matches touch, overlap candidates, repeat and sit at both ends.
-    fn texts() -> Vec<String> {
-        let pieces = [
-            "Article 1 - Objet\n",
-            "  ## ARTICLE 22 : public\n",
-            "insertion professionnelle ",
-            "insertion  insertion professionnelle",
-            "L. 2113-12 et R2123-1, L 2113-16 ",
-            "60 % puis 12%, 1000 %, 5\u{a0}% ",
-            "12 000 heures d’insertion, 3 4 heures heures ",
-            "la prestation d'accompagnement ",
-            "\n\n",
-            "article 3",
-            "1 heures de travail ",
-            "\r\n\r\n",
-            "12a",
-            "agentes d'entretien, agent, agents de ",
-        ];
-        // Many ends for a lazy gated pattern, no full stop: the backward search gives up and
-        // searches forward.
-        let mut out = vec!["1 heures de travail ".repeat(300)];
-        // A term list's try that gives up (a long run under `*` followed by no `b`): the
-        // list's automaton answers.
-        out.push(format!("agent zqx{} zqxb", "a".repeat(5000)));
-        let mut random = crate::testing::Lcg(7);
-        for n in 0..60 {
-            let t: String = (0..(n % 12 + 1))
-                .map(|_| pieces[random.below(pieces.len())])
-                .collect();
-            out.push(t);
-        }
-        out
-    }
-
-    /// A tender of one Markdown document.
-    fn one_doc(text: String) -> [Document; 1] {
-        [Document::from_text(
-            std::path::Path::new("t.md"),
-            "t.md",
-            crate::document::Format::Markdown,
-            text,
-        )]
-    }
-
-    /// The test pack of [`RULES`].
-    fn test_source() -> PackSource {
-        PackSource {
-            default_id: "t".into(),
-            files: vec![SourceFile::new("t.tl", RULES)],
-        }
-    }
-
-    /// The test pack of [`RULES`], compiled.
-    fn test_rules() -> crate::compile::RuleSet {
-        let (set, errors) = compile(&[test_source()], &Default::default());
-        assert!(errors.is_empty(), "{errors:?}");
-        set
-    }
-
-    /// Loading with the plans of a previous run gives the same patterns, plans and syntax
-    /// trees (made on demand), for the MIQ pack and for a pack with every search mode.
-    #[test]
-    fn plans_of_a_previous_run_give_the_same_patterns() {
-        let mut sources = crate::packs::builtin();
-        sources.push(test_source());
-        let params = Default::default();
-        let (fresh, errors) = compile(&sources, &params);
-        assert!(errors.is_empty(), "{errors:?}");
-        let plans = fresh.plans();
-        assert!(fresh.has_new_plans());
-        for a in fresh.packs.iter().flat_map(|p| &p.atoms) {
-            assert!(
-                plans.get(&a.plan_key(), a.original).is_some(),
-                "{}",
-                a.label
-            );
-        }
-        let bytes = plans.to_bytes();
-        let known = crate::compile::plans::Plans::from_bytes(&bytes).unwrap();
-        let (again, errors) = crate::compile::compile_with_plans(&sources, &params, known);
-        assert!(errors.is_empty(), "{errors:?}");
-        assert_eq!(again.plans(), plans);
-        assert!(!again.has_new_plans());
-        for (p1, p2) in fresh.packs.iter().zip(&again.packs) {
-            assert_eq!(p1.scanner.modes, p2.scanner.modes);
-            for (a1, a2) in p1.atoms.iter().zip(&p2.atoms) {
-                assert_eq!(
-                    (
-                        a1.pattern(),
-                        a1.case_insensitive,
-                        a1.original,
-                        a1.value_group
-                    ),
-                    (
-                        a2.pattern(),
-                        a2.case_insensitive,
-                        a2.original,
-                        a2.value_group
-                    )
-                );
-                assert!(a2.syntax().is_some(), "{}", a2.label);
-                assert_eq!(a1.syntax(), a2.syntax(), "{}", a1.label);
-            }
-        }
-    }
-
-    #[test]
-    fn every_search_mode_finds_what_find_iter_finds() {
-        let set = test_rules();
-        let pack = &set.packs[0];
-        let modes: Vec<Mode> = pack.scanner.modes.clone();
-        for m in [
-            Mode::Prefix,
-            Mode::Gate,
-            Mode::LineStart { multi_line: true },
-            Mode::Full,
-        ] {
-            assert!(modes.contains(&m), "no atom searched as {m:?}: {modes:?}");
-        }
-        assert!(
-            modes.iter().any(|m| matches!(m, Mode::Window(_))),
-            "{modes:?}"
-        );
-        // Prefixes narrowed by end literals, within a distance and anywhere after.
-        let ends = |label: &str| {
-            let a = pack.atoms.iter().find(|a| a.label == label).unwrap();
-            a.plan
-                .as_ref()
-                .and_then(|p| p.ends.as_ref())
-                .map(|e| e.within)
-        };
-        assert!(matches!(ends("gapped"), Some(Some(_))));
-        assert_eq!(ends("gapped_far"), Some(None));
-        for text in texts() {
-            let docs = one_doc(text.clone());
-            let ev = Evaluator::new(pack, &docs, true, false);
-            let d = &ev.docs[0];
-            for (id, atom) in pack.atoms.iter().enumerate() {
-                let hay = if atom.original {
-                    &docs[0].text as &str
-                } else {
-                    &d.folded.text
-                };
-                let re = regex::RegexBuilder::new(atom.pattern())
-                    .case_insensitive(atom.case_insensitive)
-                    .build()
-                    .unwrap();
-                let to_folded = |o: usize| {
-                    if atom.original {
-                        d.folded.to_folded(o)
-                    } else {
-                        o
-                    }
-                };
-                let expected: Vec<(usize, usize)> = re
-                    .find_iter(hay)
-                    .map(|m| (to_folded(m.start()), to_folded(m.end())))
-                    .collect();
-                // Part way first (as `count` does), then to the end.
-                if let Some(&first) = expected.first() {
-                    let got = ev.matches_in(id, &ev.all_docs(), 1);
-                    assert_eq!(
-                        (got[0].1.start(), got[0].1.end()),
-                        first,
-                        "{} in {text:?}",
-                        atom.label
-                    );
-                }
-                let got: Vec<(usize, usize)> = ev
-                    .matches(0, id)
-                    .iter()
-                    .map(|m| (m.start(), m.end()))
-                    .collect();
-                assert_eq!(
-                    got, expected,
-                    "{} ({:?}) in {text:?}",
-                    atom.label, modes[id]
-                );
-                assert_eq!(ev.count_in(id, &ev.all_docs(), 3), expected.len().min(3));
-            }
-        }
-    }
-
-    /// A gated pattern's places are kept up to one per 128 bytes of a long text (searched
-    /// backwards from each), and up to 256 in a short one (then searched forward); both find
-    /// what the regex crate finds.
-    #[test]
-    fn gated_places_are_kept_in_proportion_to_a_long_text() {
-        let set = test_rules();
-        let pack = &set.packs[0];
-        let gate = pack.atoms.iter().position(|a| a.label == "gate").unwrap();
-        assert_eq!(pack.scanner.modes[gate], Mode::Gate);
-        let long = format!("{} 1 heures ", "x".repeat(200)).repeat(300);
-        let short = "1 heures ".repeat(300);
-        for (text, crowded) in [(long, false), (short, true)] {
-            let docs = one_doc(text.clone());
-            let ev = Evaluator::new(pack, &docs, true, false);
-            assert_eq!(ev.docs[0].hits.crowded(gate), crowded, "{}", text.len());
-            let re = regex::Regex::new(pack.atoms[gate].pattern()).unwrap();
-            let expected: Vec<(usize, usize)> = re
-                .find_iter(&ev.docs[0].folded.text)
-                .map(|m| (m.start(), m.end()))
-                .collect();
-            assert_eq!(expected.len(), 300);
-            let got: Vec<(usize, usize)> = ev
-                .matches(0, gate)
-                .iter()
-                .map(|m| (m.start(), m.end()))
-                .collect();
-            assert_eq!(got, expected);
-        }
-    }
+    use crate::testing::{one_doc, test_rules, texts};
 
     #[test]
     fn regions_are_grouped_by_document_in_order_of_first_appearance() {
@@ -1964,8 +1288,16 @@ rule R {
     fn nearest_is_what_a_scan_of_every_pair_finds() {
         let set = test_rules();
         let pack = &set.packs[0];
-        let word = pack.atoms.iter().position(|a| a.label == "word").unwrap();
-        let full = pack.atoms.iter().position(|a| a.label == "full").unwrap();
+        let word = pack
+            .patterns
+            .iter()
+            .position(|a| a.label == "word")
+            .unwrap();
+        let full = pack
+            .patterns
+            .iter()
+            .position(|a| a.label == "full")
+            .unwrap();
         for text in texts() {
             let docs = one_doc(text);
             let ev = Evaluator::new(pack, &docs, true, false);
@@ -1983,16 +1315,5 @@ rule R {
                 assert_eq!(fast, naive);
             }
         }
-    }
-
-    #[test]
-    fn french_numbers() {
-        assert_eq!(parse_number("12,5"), Some(12.5));
-        assert_eq!(parse_number("1 200"), Some(1200.0));
-        assert_eq!(parse_number("60"), Some(60.0));
-        assert_eq!(parse_number("abc"), None);
-        assert_eq!(parse_number("1.200"), Some(1200.0));
-        assert_eq!(parse_number("750.000"), Some(750000.0));
-        assert_eq!(parse_number("12.5"), Some(12.5));
     }
 }

@@ -36,6 +36,9 @@ pub struct Run {
     pub baseline_hidden: usize,
     /// The exit policy of the configuration.
     pub fail_on: crate::config::FailOn,
+    /// What went wrong without stopping the run (a pattern that could not be compiled when a
+    /// document needed it), for standard error.
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]

@@ -11,7 +11,7 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::fold::{TermStep, term_steps};
+use super::written::{TermStep, term_steps};
 
 /// A term list ready to be tried at candidate starts.
 #[derive(Debug)]
@@ -232,7 +232,7 @@ fn try_steps(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::compile::AnchoredRegex;
+    use crate::search::anchored::AnchoredRegex;
     use regex_automata::{Anchored, Input};
 
     /// The term lists of the shipped packs and awkward ones, tried at every character boundary
@@ -283,7 +283,7 @@ mod tests {
                 .chain(common.iter().cloned())
                 .map(|t| crate::fold::fold_str(&t))
                 .collect();
-            let hir = crate::fold::terms_hir(list.iter().map(String::as_str));
+            let hir = crate::search::terms_hir(list.iter().map(String::as_str));
             let re = AnchoredRegex::new(&hir, false, 1 << 28).unwrap();
             let mut caches = re.caches();
             let ours = TermMatcher::new(list).unwrap();
@@ -314,10 +314,10 @@ mod tests {
         assert!(errors.is_empty(), "{errors:?}");
         set.packs
             .iter()
-            .flat_map(|p| &p.atoms)
-            .filter_map(|a| match &a.source {
-                crate::compile::AtomSource::Terms(t) => Some(t.clone()),
-                crate::compile::AtomSource::Pattern => None,
+            .flat_map(|p| p.patterns.iter())
+            .filter_map(|a| match a.source() {
+                crate::search::pattern::Source::Terms(t) => Some(t.clone()),
+                crate::search::pattern::Source::Pattern => None,
             })
             .collect()
     }

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::scan::{Ends, Mode};
+use super::plan::{Ends, Mode};
 
 /// Identifies the build: a hash of tenderlint's sources and locked dependencies (`build.rs`).
 pub const BUILD_ID: &str = env!("TENDERLINT_BUILD_ID");

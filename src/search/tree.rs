@@ -131,7 +131,7 @@ mod tests {
         ];
         let (set, errors) = crate::compile::compile(&crate::packs::builtin(), &Default::default());
         assert!(errors.is_empty(), "{errors:?}");
-        for a in set.packs.iter().flat_map(|p| &p.atoms) {
+        for a in set.packs.iter().flat_map(|p| p.patterns.iter()) {
             patterns.push((a.pattern().to_string(), a.case_insensitive));
         }
         assert!(patterns.len() > 100);
