@@ -229,6 +229,7 @@ pub fn run_each(req: &Request, mut each: impl FnMut(crate::engine::TenderResult)
         let mut opts = Options {
             force_packs: req.force_packs.clone(),
             evidence: req.evidence,
+            time_budget: budget,
             ..Default::default()
         };
         for (pack, mode) in &config.packs {

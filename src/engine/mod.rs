@@ -138,8 +138,8 @@ pub struct Evidence {
     pub context: String,
 }
 
-/// Which packs to apply.
-#[derive(Debug, Clone, Default)]
+/// Which packs to apply, and how.
+#[derive(Debug, Clone)]
 pub struct Options {
     /// Packs applied whatever their applicability condition says.
     pub force_packs: Vec<String>,
@@ -151,6 +151,20 @@ pub struct Options {
     /// When the tender's time budget started (when its documents began to be read); `None`:
     /// when checking starts.
     pub started: Option<std::time::Instant>,
+    /// The time one tender may take (see [`crate::limits::Limits::time_budget_ms`]).
+    pub time_budget: std::time::Duration,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            force_packs: Vec::new(),
+            disabled_packs: Vec::new(),
+            evidence: false,
+            started: None,
+            time_budget: std::time::Duration::from_millis(crate::limits::DEFAULT.time_budget_ms),
+        }
+    }
 }
 
 /// Rules with their place in the pack.
@@ -164,7 +178,7 @@ pub fn check_tender(rules: &RuleSet, tender: Tender, opts: &Options) -> TenderRe
     let mut not_stated = Vec::new();
     let mut evidence = Vec::new();
     let started = opts.started.unwrap_or_else(std::time::Instant::now);
-    let budget = std::time::Duration::from_millis(crate::limits::current().time_budget_ms);
+    let budget = opts.time_budget;
     let mut timed_out = None;
     for pack in &rules.packs {
         if timed_out.is_some() {
@@ -175,110 +189,17 @@ pub fn check_tender(rules: &RuleSet, tender: Tender, opts: &Options) -> TenderRe
         // dropped in one go (one parallel pass, one document's data at a time per core).
         let per_document =
             pack.applies.is_none() && !pack.rules.iter().any(|r| r.scope.is_tender());
-        let no_documents: &[Document] = &[];
-        let ev = Evaluator::new(
-            pack,
-            if per_document {
-                no_documents
-            } else {
-                &tender.documents
-            },
-            false,
-            opts.evidence,
-        );
-        let forced = opts
-            .force_packs
-            .iter()
-            .any(|p| p.eq_ignore_ascii_case(&pack.id));
-        let (applies, reason) = ev.applicability();
-        let disabled = opts
-            .disabled_packs
-            .iter()
-            .any(|p| p.eq_ignore_ascii_case(&pack.id));
-        let (applied, reason) = if disabled {
-            (
-                false,
-                "non appliqué : désactivé par la configuration".to_string(),
-            )
-        } else if forced {
-            (true, format!("appliqué : forcé par --pack {}", pack.id))
-        } else {
-            (applies, reason)
-        };
-        packs.push(PackDecision {
-            id: pack.id.clone(),
-            applied,
-            reason,
-            pillars: Vec::new(),
-        });
+        let docs: &[Document] = if per_document { &[] } else { &tender.documents };
+        let ev = Evaluator::new(pack, docs, false, opts.evidence);
+        let decision = decide(pack, &ev, opts);
+        let applied = decision.applied;
+        packs.push(decision);
         if !applied {
             continue;
         }
-        // Tender rules run in parallel with each other; document rules run document by
-        // document in parallel, all the rules of a document together while its text is in the
-        // cache. Outcomes are gathered in the pack's order, documents in the tender's order.
         // Past the time budget, what remains is not run and the tender is reported as skipped.
         let in_time = || started.elapsed() <= budget;
-        let (tender_rules, doc_rules): (Numbered, Numbered) = pack
-            .rules
-            .iter()
-            .enumerate()
-            .partition(|(_, r)| r.scope.is_tender());
-        let mut outcomes: Vec<Vec<Option<UnitOutcome>>> = vec![Vec::new(); pack.rules.len()];
-        {
-            use rayon::prelude::*;
-            let all: Vec<usize> = (0..ev.doc_count()).collect();
-            let tender_outcomes = || -> Vec<Option<UnitOutcome>> {
-                tender_rules
-                    .par_iter()
-                    .map(|(_, r)| in_time().then(|| ev.check_unit(r, &all)))
-                    .collect()
-            };
-            // The document rules on document `d` of an evaluator (`None`: past the budget). In
-            // a tender of fewer documents than cores they run in parallel too, to keep every
-            // core busy; otherwise each core runs the rules of one document at a time (fewer
-            // documents in memory at once).
-            let few_documents = tender.documents.len() < rayon::current_num_threads();
-            let doc_outcomes = |ev: &Evaluator, d: usize| -> Vec<Option<UnitOutcome>> {
-                doc_rules
-                    .par_iter()
-                    .with_min_len(if few_documents { 1 } else { usize::MAX })
-                    .map(|(_, r)| {
-                        if !ev.applies_to(r, d) {
-                            Some(UnitOutcome::default())
-                        } else {
-                            in_time().then(|| ev.check_unit(r, &[d]))
-                        }
-                    })
-                    .collect()
-            };
-            let per_doc = || -> Vec<Vec<Option<UnitOutcome>>> {
-                if per_document {
-                    tender
-                        .documents
-                        .par_iter()
-                        .map(|doc| {
-                            let one = std::slice::from_ref(doc);
-                            doc_outcomes(&Evaluator::new(pack, one, false, opts.evidence), 0)
-                        })
-                        .collect()
-                } else {
-                    (0..ev.doc_count())
-                        .into_par_iter()
-                        .map(|d| doc_outcomes(&ev, d))
-                        .collect()
-                }
-            };
-            let (per_rule, per_doc) = rayon::join(tender_outcomes, per_doc);
-            for ((i, _), o) in tender_rules.iter().zip(per_rule) {
-                outcomes[*i].push(o);
-            }
-            for doc in per_doc {
-                for ((i, _), o) in doc_rules.iter().zip(doc) {
-                    outcomes[*i].push(o);
-                }
-            }
-        }
+        let outcomes = outcomes(pack, &ev, &tender, per_document, opts, &in_time);
         for (rule, units) in pack.rules.iter().zip(outcomes) {
             let mut checked = false;
             let mut unstated = false;
@@ -327,6 +248,102 @@ pub fn check_tender(rules: &RuleSet, tender: Tender, opts: &Options) -> TenderRe
         evidence,
         timed_out,
     }
+}
+
+/// Whether a pack is applied to the tender, and why: its applicability condition, unless the
+/// configuration disables it or `--pack` forces it.
+fn decide(pack: &Pack, ev: &Evaluator, opts: &Options) -> PackDecision {
+    let named = |list: &[String]| list.iter().any(|p| p.eq_ignore_ascii_case(&pack.id));
+    let (applied, reason) = if named(&opts.disabled_packs) {
+        (
+            false,
+            "non appliqué : désactivé par la configuration".to_string(),
+        )
+    } else if named(&opts.force_packs) {
+        (true, format!("appliqué : forcé par --pack {}", pack.id))
+    } else {
+        ev.applicability()
+    };
+    PackDecision {
+        id: pack.id.clone(),
+        applied,
+        reason,
+        pillars: Vec::new(),
+    }
+}
+
+/// The outcomes of each rule of a pack, one per unit (`None`: past the time budget).
+///
+/// Tender rules run in parallel with each other; document rules run document by document in
+/// parallel, all the rules of a document together while its text is in the cache. Outcomes
+/// are gathered in the pack's order, documents in the tender's order.
+fn outcomes(
+    pack: &Pack,
+    ev: &Evaluator,
+    tender: &Tender,
+    per_document: bool,
+    opts: &Options,
+    in_time: &(dyn Fn() -> bool + Sync),
+) -> Vec<Vec<Option<UnitOutcome>>> {
+    use rayon::prelude::*;
+    let (tender_rules, doc_rules): (Numbered, Numbered) = pack
+        .rules
+        .iter()
+        .enumerate()
+        .partition(|(_, r)| r.scope.is_tender());
+    let mut outcomes: Vec<Vec<Option<UnitOutcome>>> = vec![Vec::new(); pack.rules.len()];
+    let all: Vec<usize> = (0..ev.doc_count()).collect();
+    let tender_outcomes = || -> Vec<Option<UnitOutcome>> {
+        tender_rules
+            .par_iter()
+            .map(|(_, r)| in_time().then(|| ev.check_unit(r, &all)))
+            .collect()
+    };
+    // The document rules on document `d` of an evaluator (`None`: past the budget). In a
+    // tender of fewer documents than cores they run in parallel too, to keep every core busy;
+    // otherwise each core runs the rules of one document at a time (fewer documents in memory
+    // at once).
+    let few_documents = tender.documents.len() < rayon::current_num_threads();
+    let doc_outcomes = |ev: &Evaluator, d: usize| -> Vec<Option<UnitOutcome>> {
+        doc_rules
+            .par_iter()
+            .with_min_len(if few_documents { 1 } else { usize::MAX })
+            .map(|(_, r)| {
+                if !ev.applies_to(r, d) {
+                    Some(UnitOutcome::default())
+                } else {
+                    in_time().then(|| ev.check_unit(r, &[d]))
+                }
+            })
+            .collect()
+    };
+    let per_doc = || -> Vec<Vec<Option<UnitOutcome>>> {
+        if per_document {
+            tender
+                .documents
+                .par_iter()
+                .map(|doc| {
+                    let one = std::slice::from_ref(doc);
+                    doc_outcomes(&Evaluator::new(pack, one, false, opts.evidence), 0)
+                })
+                .collect()
+        } else {
+            (0..ev.doc_count())
+                .into_par_iter()
+                .map(|d| doc_outcomes(ev, d))
+                .collect()
+        }
+    };
+    let (per_rule, per_doc) = rayon::join(tender_outcomes, per_doc);
+    for ((i, _), o) in tender_rules.iter().zip(per_rule) {
+        outcomes[*i].push(o);
+    }
+    for doc in per_doc {
+        for ((i, _), o) in doc_rules.iter().zip(doc) {
+            outcomes[*i].push(o);
+        }
+    }
+    outcomes
 }
 
 /// Document kinds as a reader names them: « CCTP », « CCTP ou CCAP ».

@@ -122,79 +122,15 @@ pub fn judge(pack: &Pack, result: &TenderResult) -> Vec<PillarVerdict> {
                 .filter(|e| proves(&e.rule, &tag) && has_tag(&e.tags))
             {
                 if evidence.len() < MAX_QUOTED
-                    && !evidence.iter().any(|x| x.file == e.file && x.span == e.span)
+                    && !evidence
+                        .iter()
+                        .any(|x| x.file == e.file && x.span == e.span)
                 {
                     evidence.push(e.clone());
                 }
             }
-            let missing_kinds = || {
-                let mut kinds: Vec<String> = pack
-                    .rules
-                    .iter()
-                    .filter(|r| not_stated.contains(&r.id.as_str()))
-                    .flat_map(|r| r.stated.iter().map(|k| k.to_string()))
-                    .collect();
-                kinds.sort();
-                kinds.dedup();
-                kinds.join(" ou ")
-            };
-            let (status, reason) = if !faults.is_empty() {
-                (
-                    Status::Deficient,
-                    format!(
-                        "{} : {}",
-                        if faults.len() == 1 {
-                            "un constat à corriger"
-                        } else {
-                            "des constats à corriger"
-                        },
-                        ids(&faults)
-                    ),
-                )
-            } else if let (Some(first), true) = (evidence.first(), not_stated.is_empty()) {
-                (
-                    Status::Ok,
-                    format!(
-                        "montré par « {} » ({}, {})",
-                        one_line(&first.quote),
-                        first.file,
-                        place(first)
-                    ),
-                )
-            } else if !not_stated.is_empty() {
-                // What the documents given say is quoted, but the pillar is judged only where
-                // it is stated.
-                let seen = evidence
-                    .first()
-                    .map(|e| {
-                        format!(
-                            " ; ils le mentionnent (« {} », {}, {})",
-                            one_line(&e.quote),
-                            e.file,
-                            place(e)
-                        )
-                    })
-                    .unwrap_or_default();
-                (
-                    Status::Undetermined,
-                    format!(
-                        "le dossier ne contient pas de {}, où ce pilier est décrit : les documents fournis ne permettent pas d’en juger ({} non vérifiées){seen}",
-                        missing_kinds(),
-                        ids(&not_stated)
-                    ),
-                )
-            } else if !rules.is_empty() && unchecked.len() == rules.len() {
-                (
-                    Status::Undetermined,
-                    "aucune règle de ce pilier n’a pu être vérifiée sur ce dossier".to_string(),
-                )
-            } else {
-                (
-                    Status::Undetermined,
-                    "aucun passage du dossier ne le montre, et aucune règle n’y relève de défaut"
-                        .to_string(),
-                )
-            };
+            let (status, reason) =
+                status(pack, &faults, &evidence, &not_stated, &rules, &unchecked);
             PillarVerdict {
                 tag,
                 status,
@@ -207,6 +143,86 @@ pub fn judge(pack: &Pack, result: &TenderResult) -> Vec<PillarVerdict> {
             }
         })
         .collect()
+}
+
+/// A pillar's status and its reason, from the findings against it, the passages that prove
+/// it, and the rules that could not be judged.
+fn status(
+    pack: &Pack,
+    faults: &[&str],
+    evidence: &[Evidence],
+    not_stated: &[&str],
+    rules: &[&str],
+    unchecked: &[&str],
+) -> (Status, String) {
+    let missing_kinds = || {
+        let mut kinds: Vec<String> = pack
+            .rules
+            .iter()
+            .filter(|r| not_stated.contains(&r.id.as_str()))
+            .flat_map(|r| r.stated.iter().map(|k| k.to_string()))
+            .collect();
+        kinds.sort();
+        kinds.dedup();
+        kinds.join(" ou ")
+    };
+    if !faults.is_empty() {
+        (
+            Status::Deficient,
+            format!(
+                "{} : {}",
+                if faults.len() == 1 {
+                    "un constat à corriger"
+                } else {
+                    "des constats à corriger"
+                },
+                ids(faults)
+            ),
+        )
+    } else if let (Some(first), true) = (evidence.first(), not_stated.is_empty()) {
+        (
+            Status::Ok,
+            format!(
+                "montré par « {} » ({}, {})",
+                one_line(&first.quote),
+                first.file,
+                place(first)
+            ),
+        )
+    } else if !not_stated.is_empty() {
+        // What the documents given say is quoted, but the pillar is judged only where
+        // it is stated.
+        let seen = evidence
+            .first()
+            .map(|e| {
+                format!(
+                    " ; ils le mentionnent (« {} », {}, {})",
+                    one_line(&e.quote),
+                    e.file,
+                    place(e)
+                )
+            })
+            .unwrap_or_default();
+        (
+            Status::Undetermined,
+            format!(
+                "le dossier ne contient pas de {}, où ce pilier est décrit : les documents fournis ne permettent pas d’en juger ({} non vérifiées){seen}",
+                missing_kinds(),
+                ids(not_stated)
+            ),
+        )
+    } else if !rules.is_empty() && unchecked.len() == rules.len() {
+        (
+            Status::Undetermined,
+            "aucune règle de ce pilier n’a pu être vérifiée sur ce dossier".to_string(),
+        )
+    } else {
+        (
+            Status::Undetermined,
+            "aucun passage du dossier ne le montre, et aucune règle n’y relève de défaut"
+                .to_string(),
+        )
+    }
 }
 
 /// Sets the verdicts of every applied pack of a tender.

@@ -11,6 +11,7 @@ use regex_automata::{Anchored, Input};
 
 use super::Patterns;
 use super::anchored::{AnchoredRegex, CacheFn, CachesGuard, Reverse};
+use super::pattern::Pattern;
 use super::plan::Mode;
 use super::scan::Hits;
 use super::terms::{GaveUp, TermMatcher};
@@ -296,15 +297,9 @@ impl DocMatches {
         n
     }
 
-    /// Searches up to `more` further matches of an atom, leftmost-first and non-overlapping
-    /// (what the `regex` crate's `find_iter` gives), only where the atom's literals occur.
-    fn extend(&self, set: &Patterns, text: Haystack, atom: usize, p: &mut Partial, more: usize) {
+    /// How a pattern is searched in this document (see [`Mode`]): `None` when it cannot match.
+    fn how<'s>(&'s self, set: &'s Patterns, atom: usize, hay: &str) -> Option<How<'s>> {
         let a = &set.list[atom];
-        let hay: &str = if a.original {
-            text.original
-        } else {
-            &text.folded.text
-        };
         let mode = set.scanner.modes[atom];
         let starts = self.hits.starts(atom);
         // Patterns anchored at line starts: the line starts where the pattern matches, found
@@ -323,10 +318,9 @@ impl DocMatches {
         let crowded = self.hits.crowded(atom);
         // (An atom whose literals do not occur has no search state: see `atom_matches`.)
         if line_hits.is_some_and(<[u32]>::is_empty) {
-            p.done = true;
-            return;
+            return None;
         }
-        let mut how = match (mode, line_hits) {
+        Some(match (mode, line_hits) {
             (_, Some(hits)) => How::At(hits),
             // Too many candidates: one ordinary search over the text is cheaper.
             (Mode::Prefix | Mode::Window(_) | Mode::Gate, _) if crowded => How::Scan,
@@ -339,6 +333,23 @@ impl DocMatches {
                 None => How::Scan,
             },
             _ => How::Scan,
+        })
+    }
+
+    /// Searches up to `more` further matches of an atom, leftmost-first and non-overlapping
+    /// (what the `regex` crate's `find_iter` gives), only where the atom's literals occur.
+    fn extend(&self, set: &Patterns, text: Haystack, atom: usize, p: &mut Partial, more: usize) {
+        let a = &set.list[atom];
+        let hay: &str = if a.original {
+            text.original
+        } else {
+            &text.folded.text
+        };
+        let mode = set.scanner.modes[atom];
+        let starts = self.hits.starts(atom);
+        let Some(mut how) = self.how(set, atom, hay) else {
+            p.done = true;
+            return;
         };
         // Searches from a known start (candidate starts, or starts found backwards) need the
         // forward automaton only, quicker to build; other searches the regex crate's engine.
@@ -381,52 +392,22 @@ impl DocMatches {
                     let (ws, we) = (starts[2 * p.next_start], starts[2 * p.next_start + 1]);
                     Input::new(hay).span((ws as usize).max(p.pos)..we as usize)
                 }
-                How::Back(rev, cache) => {
-                    // The next match starts where the earliest match ending at one of the
-                    // places where a suffix literal ends starts; found backwards from each.
-                    let first = starts.partition_point(|&e| (e as usize) < p.pos);
-                    let mut best: Option<usize> = None;
-                    let mut failed = false;
-                    // Each match looks back from every later end: past a few times the length
-                    // of the text read that way (counted as read: most searches stop after a
-                    // few bytes), a forward search is cheaper (and linear).
-                    let budget = 8 * hay.len() + 4096;
-                    for &e in &starts[first..] {
-                        let e = e as usize;
-                        if p.read_back > budget {
-                            failed = true;
-                            break;
-                        }
-                        let input = Input::new(hay).span(p.pos..e).anchored(Anchored::Yes);
-                        match rev.search(cache, &input) {
-                            Ok((start, read)) => {
-                                p.read_back += read;
-                                if let Some(s) = start {
-                                    best = Some(best.map_or(s, |b| b.min(s)));
-                                }
-                            }
-                            Err(_) => {
-                                failed = true;
-                                break;
-                            }
-                        }
-                        if best == Some(p.pos) {
-                            break;
-                        }
-                    }
-                    if failed {
+                How::Back(rev, cache) => match back_start(rev, cache, starts, hay, p) {
+                    Err(GaveUp) => {
                         // The reverse automaton gave up (a look-around it cannot handle), or
                         // reading back costs too much: search forward from here.
                         how = How::Scan;
                         continue;
                     }
-                    let Some(s) = best else {
+                    Ok(None) => {
                         p.done = true;
                         return;
-                    };
-                    p.next_start = s + 1;
-                    Input::new(hay).span(s..hay.len()).anchored(Anchored::Yes)
-                }
+                    }
+                    Ok(Some(s)) => {
+                        p.next_start = s + 1;
+                        Input::new(hay).span(s..hay.len()).anchored(Anchored::Yes)
+                    }
+                },
                 How::Scan => {
                     if p.pos > hay.len() {
                         p.done = true;
@@ -442,44 +423,13 @@ impl DocMatches {
                 &mut scanning
             };
             if engine.is_none() {
-                *engine = if from_start {
-                    match a.term_matcher() {
-                        Some(t) => Some(Engine::Terms(t, None)),
-                        None => a.anchored_regex().map(|r| Engine::Anchored(r, r.caches())),
-                    }
-                } else {
-                    a.regex(matches!(mode, Mode::Prefix | Mode::LineStart { .. }))
-                        .map(|re| Engine::Meta(re, a.value_group.map(|_| re.create_captures())))
-                };
+                *engine = Engine::new(a, mode, from_start);
             }
             let Some(engine) = engine else {
                 p.done = true;
                 return;
             };
-            let (m, g) = match engine {
-                Engine::Anchored(re, caches) => re.find(caches, &span, a.value_group),
-                Engine::Terms(t, automaton) => match t.find(hay.as_bytes(), span.start()) {
-                    Ok(end) => (
-                        end.map(|e| regex_automata::Span::from(span.start()..e)),
-                        None,
-                    ),
-                    Err(GaveUp) => {
-                        if automaton.is_none() {
-                            *automaton = a.anchored_regex().map(|r| (r, r.caches()));
-                        }
-                        match automaton {
-                            Some((re, caches)) => re.find(caches, &span, None),
-                            None => (None, None),
-                        }
-                    }
-                },
-                Engine::Meta(re, Some(caps)) => {
-                    re.search_captures(&span, caps);
-                    let group = a.value_group.and_then(|g| caps.get_group(g));
-                    (caps.get_match().map(|m| m.span()), group)
-                }
-                Engine::Meta(re, None) => (re.search(&span).map(|m| m.span()), None),
-            };
+            let (m, g) = engine.find(a, hay, &span);
             let Some(m) = m else {
                 match how {
                     How::Scan => {
@@ -512,6 +462,97 @@ impl DocMatches {
                 group_start: g.map_or(u32::MAX, |g| offset(to_folded(g.start))),
                 group_end: g.map_or(u32::MAX, |g| offset(to_folded(g.end))),
             });
+        }
+    }
+}
+
+/// Where the next match starts, found backwards from the places where a suffix literal ends
+/// (the earliest start of a match ending at one of them); `Err` when the reverse automaton
+/// gives up (a look-around it cannot handle) or reading back costs too much.
+fn back_start(
+    rev: &Reverse,
+    cache: &mut regex_automata::util::pool::PoolGuard<
+        '_,
+        regex_automata::hybrid::dfa::Cache,
+        CacheFn,
+    >,
+    starts: &[u32],
+    hay: &str,
+    p: &mut Partial,
+) -> Result<Option<usize>, GaveUp> {
+    let first = starts.partition_point(|&e| (e as usize) < p.pos);
+    let mut best: Option<usize> = None;
+    // Each match looks back from every later end: past a few times the length of the text read
+    // that way (counted as read: most searches stop after a few bytes), a forward search is
+    // cheaper (and linear).
+    let budget = 8 * hay.len() + 4096;
+    for &e in &starts[first..] {
+        if p.read_back > budget {
+            return Err(GaveUp);
+        }
+        let input = Input::new(hay)
+            .span(p.pos..e as usize)
+            .anchored(Anchored::Yes);
+        let (start, read) = rev.search(cache, &input).map_err(|_| GaveUp)?;
+        p.read_back += read;
+        if let Some(s) = start {
+            best = Some(best.map_or(s, |b| b.min(s)));
+        }
+        if best == Some(p.pos) {
+            break;
+        }
+    }
+    Ok(best)
+}
+
+impl<'r> Engine<'r> {
+    /// The automaton for a pattern's searches from a known start (`from_start`: candidate
+    /// starts, or starts found backwards), which needs the forward automaton only, quicker to
+    /// build; or for searches over spans, the regex crate's engine. `None`: it cannot be
+    /// compiled.
+    fn new(a: &'r Pattern, mode: Mode, from_start: bool) -> Option<Engine<'r>> {
+        if from_start {
+            match a.term_matcher() {
+                Some(t) => Some(Engine::Terms(t, None)),
+                None => a.anchored_regex().map(|r| Engine::Anchored(r, r.caches())),
+            }
+        } else {
+            a.regex(matches!(mode, Mode::Prefix | Mode::LineStart { .. }))
+                .map(|re| Engine::Meta(re, a.value_group.map(|_| re.create_captures())))
+        }
+    }
+
+    /// The first match in `span`, and its value group's span.
+    #[inline]
+    fn find(
+        &mut self,
+        a: &'r Pattern,
+        hay: &str,
+        span: &Input,
+    ) -> (Option<regex_automata::Span>, Option<regex_automata::Span>) {
+        match self {
+            Engine::Anchored(re, caches) => re.find(caches, span, a.value_group),
+            Engine::Terms(t, automaton) => match t.find(hay.as_bytes(), span.start()) {
+                Ok(end) => (
+                    end.map(|e| regex_automata::Span::from(span.start()..e)),
+                    None,
+                ),
+                Err(GaveUp) => {
+                    if automaton.is_none() {
+                        *automaton = a.anchored_regex().map(|r| (r, r.caches()));
+                    }
+                    match automaton {
+                        Some((re, caches)) => re.find(caches, span, None),
+                        None => (None, None),
+                    }
+                }
+            },
+            Engine::Meta(re, Some(caps)) => {
+                re.search_captures(span, caps);
+                let group = a.value_group.and_then(|g| caps.get_group(g));
+                (caps.get_match().map(|m| m.span()), group)
+            }
+            Engine::Meta(re, None) => (re.search(span).map(|m| m.span()), None),
         }
     }
 }

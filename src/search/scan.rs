@@ -559,25 +559,29 @@ impl Scanner {
     }
 
     /// Scans a folded text once and returns where each atom's literals occur.
+    /// The hits when the literals have no automaton (too many of them): every pattern
+    /// searched from its literals is searched over the whole text.
+    fn all_crowded(&self) -> Hits {
+        let mut hits = Hits::default();
+        for (a, mode) in self.modes.iter().enumerate() {
+            if matches!(mode, Mode::Prefix | Mode::Window(_) | Mode::Gate) {
+                hits.found.push(Found {
+                    atom: a as u32,
+                    end: 0,
+                    crowded: true,
+                });
+            }
+        }
+        hits
+    }
+
     pub fn scan(&self, hay: &str) -> Hits {
         if self.literals.is_empty() {
             return Hits::default();
         }
         let n = self.modes.len();
         let Some(compact) = self.ac.get_or_init(|| Literals::compact(&self.literals)) else {
-            // No automaton (too many literals): every pattern searched from its literals is
-            // searched over the whole text.
-            let mut hits = Hits::default();
-            for (a, mode) in self.modes.iter().enumerate() {
-                if matches!(mode, Mode::Prefix | Mode::Window(_) | Mode::Gate) {
-                    hits.found.push(Found {
-                        atom: a as u32,
-                        end: 0,
-                        crowded: true,
-                    });
-                }
-            }
-            return hits;
+            return self.all_crowded();
         };
         // The places found, pattern by pattern in the order found, as `(atom, place, window
         // end)`: one vector for the text instead of one per pattern grown place by place. Per
@@ -643,26 +647,7 @@ impl Scanner {
                 found.push((a as u32, place, window_end));
             });
         });
-        // The places, pattern by pattern (a counting sort by pattern: each pattern's places
-        // keep the order they were found in).
-        let mut at = vec![0u32; n + 1];
-        for &(a, ..) in &found {
-            if !crowded_at[a as usize] {
-                at[a as usize + 1] += 1;
-            }
-        }
-        for a in 0..n {
-            at[a + 1] += at[a];
-        }
-        let mut fill = at.clone();
-        let mut grouped = vec![(0u32, 0u32); at[n] as usize];
-        for &(a, place, window_end) in &found {
-            if !crowded_at[a as usize] {
-                grouped[fill[a as usize] as usize] = (place, window_end);
-                fill[a as usize] += 1;
-            }
-        }
-        drop(found);
+        let (at, mut grouped) = by_pattern(found, &crowded_at);
         let mut hits = Hits::default();
         hits.places.reserve(count.iter().map(|&c| c as usize).sum());
         for (a, mode) in self.modes.iter().enumerate() {
@@ -699,6 +684,32 @@ impl Scanner {
         hits.places.shrink_to_fit();
         hits
     }
+}
+
+/// The places found, `(pattern, place, window end)` in the order found, grouped pattern by
+/// pattern (a counting sort: each pattern's places keep the order they were found in), the
+/// places of crowded patterns left out: where each pattern's places start in the result (one
+/// more entry than patterns), and the `(place, window end)` pairs.
+fn by_pattern(found: Vec<(u32, u32, u32)>, crowded_at: &[bool]) -> (Vec<u32>, Vec<(u32, u32)>) {
+    let n = crowded_at.len();
+    let mut at = vec![0u32; n + 1];
+    for &(a, ..) in &found {
+        if !crowded_at[a as usize] {
+            at[a as usize + 1] += 1;
+        }
+    }
+    for a in 0..n {
+        at[a + 1] += at[a];
+    }
+    let mut fill = at.clone();
+    let mut grouped = vec![(0u32, 0u32); at[n] as usize];
+    for &(a, place, window_end) in &found {
+        if !crowded_at[a as usize] {
+            grouped[fill[a as usize] as usize] = (place, window_end);
+            fill[a as usize] += 1;
+        }
+    }
+    (at, grouped)
 }
 
 #[cfg(test)]
