@@ -7,7 +7,6 @@
 
 #![forbid(unsafe_code)]
 
-pub mod baseline;
 pub mod compile;
 pub mod config;
 pub mod document;
@@ -16,9 +15,9 @@ pub mod examples;
 pub mod fold;
 pub mod lang;
 pub mod limits;
-pub mod lint;
 pub mod output;
 pub mod packs;
+pub mod pipeline;
 pub mod report;
 pub mod search;
 #[cfg(test)]

@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use tenderlint::compile::RuleSet;
 use tenderlint::config::FailOn;
+use tenderlint::pipeline::Run;
 use tenderlint::report::github::Github;
 use tenderlint::report::gitlab::Gitlab;
 use tenderlint::report::html::Html;
@@ -16,7 +17,7 @@ use tenderlint::report::json::Json;
 use tenderlint::report::junit::Junit;
 use tenderlint::report::sarif::Sarif;
 use tenderlint::report::short::Short;
-use tenderlint::report::{Renderer, Run, catalogue};
+use tenderlint::report::{Renderer, catalogue};
 use tenderlint::{document, packs};
 
 /// Exit statuses, decided here and nowhere else.
@@ -234,13 +235,13 @@ enum Command {
 
 /// Loads and compiles the rule set; rule-file problems are returned for reporting.
 fn load_rules(args: &RuleArgs, run: &mut Run) -> RuleSet {
-    let request = tenderlint::lint::Request {
+    let request = tenderlint::pipeline::Request {
         rules: args.rules.clone(),
         no_default_rules: args.no_default_rules,
         cache_dir: args.cache_dir(),
         ..Default::default()
     };
-    tenderlint::lint::rules_for(&tenderlint::config::Config::default(), &request, run)
+    tenderlint::pipeline::rules_for(&tenderlint::config::Config::default(), &request, run)
 }
 
 fn use_color(c: Color) -> bool {
@@ -416,10 +417,13 @@ fn check_outputs(args: &CheckArgs) -> Result<(), tenderlint::output::OutputError
 /// On Ctrl-C (or SIGTERM, SIGHUP) while a file is being written, the temporary file is removed
 /// before the process ends (its destructor would not run). Installed only by the commands that
 /// write files.
+/// The temporary file of the output being written, removed if the process is interrupted.
+static PENDING: tenderlint::output::Pending = tenderlint::output::Pending::new();
+
 fn install_interrupt_handler() {
     // A second installation fails harmlessly; without a handler the default action stays.
     let _ = ctrlc::set_handler(|| {
-        tenderlint::output::remove_pending();
+        PENDING.remove();
         std::process::exit(130);
     });
 }
@@ -443,14 +447,14 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> u8 {
             eprintln!("error: cannot read standard input: {e}");
             return exit::TROUBLE;
         }
-        Some(tenderlint::lint::Stdin {
+        Some(tenderlint::pipeline::Stdin {
             name: args.stdin_filename.clone(),
             bytes,
         })
     } else {
         None
     };
-    let request = tenderlint::lint::Request {
+    let request = tenderlint::pipeline::Request {
         paths: args.paths.clone(),
         rules: args.rules.rules.clone(),
         no_default_rules: args.rules.no_default_rules,
@@ -476,7 +480,7 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> u8 {
     let mut levels = std::collections::BTreeSet::new();
     let mut stream_failed: Option<std::io::Error> = None;
     let run = if streaming {
-        tenderlint::lint::run_each(&request, |r| {
+        tenderlint::pipeline::run_each(&request, |r| {
             levels.extend(r.findings.iter().map(|f| f.level));
             // Each tender is on screen (or in the pipe) once it is checked.
             if stream_failed.is_none()
@@ -486,7 +490,7 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> u8 {
             }
         })
     } else {
-        let run = tenderlint::lint::run(&request);
+        let run = tenderlint::pipeline::run(&request);
         levels.extend(
             run.results
                 .iter()
@@ -512,7 +516,7 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> u8 {
     if let Some(file) = &args.write_baseline {
         let all = run.results.iter().flat_map(|r| &r.findings);
         let n = all.clone().count();
-        return match tenderlint::baseline::write(file, all) {
+        return match tenderlint::pipeline::baseline::write(file, all, &PENDING) {
             Ok(()) => {
                 let _ = writeln!(
                     out,
@@ -563,7 +567,7 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> u8 {
         return exit::TROUBLE;
     }
     if let Some(file) = &args.output {
-        if let Err(e) = tenderlint::output::write(file, &buffer) {
+        if let Err(e) = tenderlint::output::write(file, &buffer, &PENDING) {
             output_error(&e);
             return exit::TROUBLE;
         }
@@ -624,12 +628,12 @@ fn report(
 
 fn show_config(path: Option<PathBuf>, config: Option<PathBuf>, out: &mut dyn Write) -> u8 {
     let path = path.unwrap_or_else(|| PathBuf::from("."));
-    let (cfg, errors) = tenderlint::lint::config_for(&path, config.as_deref());
+    let (cfg, errors) = tenderlint::pipeline::config_for(&path, config.as_deref());
     let mut run = Run::default();
     run.rule_errors.extend(errors);
     if cfg.file.is_some() {
-        let request = tenderlint::lint::Request::default();
-        let _ = tenderlint::lint::rules_for(&cfg, &request, &mut run);
+        let request = tenderlint::pipeline::Request::default();
+        let _ = tenderlint::pipeline::rules_for(&cfg, &request, &mut run);
     }
     report_input_errors(&run);
     let _ = out.write_all(cfg.to_toml().as_bytes());
@@ -866,7 +870,7 @@ fn fmt(paths: &[PathBuf], check: bool, out: &mut dyn Write) -> u8 {
         } else if let Err(e) = tenderlint::output::check_target(&path, &Default::default())
             .and_then(|()| {
                 install_interrupt_handler();
-                tenderlint::output::write(&path, formatted.as_bytes())
+                tenderlint::output::write(&path, formatted.as_bytes(), &PENDING)
             })
         {
             eprint!("{}", human.diagnostic(&e));

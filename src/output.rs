@@ -7,9 +7,9 @@
 //! - **writes are atomic and never follow a link** ([`write`]): the content goes to a
 //!   temporary file created exclusively (`O_EXCL`, a random name, so a link planted at a
 //!   predictable name cannot redirect it) in the target's folder, then renamed over the target;
-//!   on an error the temporary file is removed, and [`remove_pending`] removes it when the
-//!   process is interrupted (the command line calls it from its signal handler);
-//! - **generated files are recognisable** ([`is_generated`]): the HTML, JSON, SARIF, JUnit,
+//!   on an error the temporary file is removed, and [`Pending::remove`] removes it when
+//!   the process is interrupted (the command line calls it from its signal handler);
+//! - **generated files are recognisable** ([`crate::document::generated`]): the HTML, JSON, SARIF, JUnit,
 //!   GitLab and baseline outputs carry a `tenderlint` generator mark near their start, and
 //!   discovery skips such files, so a report left in a checked folder is never read as a
 //!   document of the tender.
@@ -17,26 +17,6 @@
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-
-/// The mark of the JSON outputs (JSON, SARIF, baseline): a `"generator"` member near the start.
-pub const JSON_MARK: &str = "\"generator\": \"tenderlint";
-/// The mark of the HTML report: its `<meta name="generator">`.
-pub const HTML_MARK: &str = "<meta name=\"generator\" content=\"tenderlint";
-/// The mark of the JUnit report: the name of its root element.
-pub const JUNIT_MARK: &str = "<testsuites name=\"tenderlint\"";
-/// The mark of the GitLab report: the engine name of its first issue.
-pub const GITLAB_MARK: &str = "\"engine_name\": \"tenderlint\"";
-
-/// How far into a file the marks are looked for.
-const MARK_WINDOW: usize = 4096;
-
-/// Whether a file's first bytes say tenderlint wrote it.
-pub fn is_generated(bytes: &[u8]) -> bool {
-    let head = &bytes[..bytes.len().min(MARK_WINDOW)];
-    [JSON_MARK, HTML_MARK, JUNIT_MARK, GITLAB_MARK]
-        .iter()
-        .any(|m| memchr::memmem::find(head, m.as_bytes()).is_some())
-}
 
 /// A target that is refused, or a write that failed.
 #[derive(Debug, Clone, thiserror::Error, miette::Diagnostic)]
@@ -139,11 +119,14 @@ pub fn check_target(target: &Path, inputs: &Inputs) -> Result<(), OutputError> {
 
 /// Whether a file's first bytes carry a generator mark (false when it cannot be read).
 fn head_is_generated(path: &Path) -> bool {
-    let mut head = Vec::with_capacity(MARK_WINDOW);
+    let mut head = Vec::with_capacity(crate::document::generated::MARK_WINDOW);
     std::fs::File::open(path)
-        .and_then(|f| f.take(MARK_WINDOW as u64).read_to_end(&mut head))
+        .and_then(|f| {
+            f.take(crate::document::generated::MARK_WINDOW as u64)
+                .read_to_end(&mut head)
+        })
         .is_ok()
-        && is_generated(&head)
+        && crate::document::generated::is_generated(&head)
 }
 
 /// The folder a target is written in.
@@ -166,14 +149,27 @@ fn resolve(target: &Path) -> PathBuf {
 }
 
 /// The temporary file being written, if any: what [`remove_pending`] removes.
-static PENDING: Mutex<Option<PathBuf>> = Mutex::new(None);
+/// Where a write in progress keeps its temporary file, so that a signal handler can remove it
+/// (the process is about to end, and the temporary file's destructor will not run). The
+/// caller owns it: the command line keeps one for the process.
+#[derive(Debug, Default)]
+pub struct Pending(Mutex<Option<PathBuf>>);
 
-/// Removes the temporary file of a write in progress (for a signal handler: the process is
-/// about to end, and the temporary file's destructor will not run).
-pub fn remove_pending() {
-    let pending = PENDING.lock().unwrap_or_else(|e| e.into_inner()).take();
-    if let Some(p) = pending {
-        let _ = std::fs::remove_file(p);
+impl Pending {
+    pub const fn new() -> Pending {
+        Pending(Mutex::new(None))
+    }
+
+    fn set(&self, path: Option<PathBuf>) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = path;
+    }
+
+    /// Removes the temporary file of the write in progress, if there is one.
+    pub fn remove(&self) {
+        let pending = self.0.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(p) = pending {
+            let _ = std::fs::remove_file(p);
+        }
     }
 }
 
@@ -181,7 +177,7 @@ pub fn remove_pending() {
 /// folder, synced, then renamed over the target (a link at the target is replaced, never
 /// followed). The target is checked again just before the rename; nothing is left behind
 /// when the write fails.
-pub fn write(target: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+pub fn write(target: &Path, bytes: &[u8], pending: &Pending) -> Result<(), OutputError> {
     let io = |e: std::io::Error| OutputError::new(target, format!("cannot write: {e}"), None);
     let mut builder = tempfile::Builder::new();
     builder.prefix(".tenderlint-").suffix(".tmp");
@@ -198,13 +194,13 @@ pub fn write(target: &Path, bytes: &[u8]) -> Result<(), OutputError> {
         builder.permissions(p);
     }
     let mut tmp = builder.tempfile_in(folder_of(target)).map_err(io)?;
-    *PENDING.lock().unwrap_or_else(|e| e.into_inner()) = Some(tmp.path().to_path_buf());
+    pending.set(Some(tmp.path().to_path_buf()));
     let result = (|| {
         tmp.write_all(bytes).map_err(io)?;
         tmp.as_file().sync_all().map_err(io)?;
         // Fault injection for the tests that kill or interrupt a run in the middle of a write.
         if std::env::var_os("TENDERLINT_TEST_ABORT_BEFORE_RENAME").is_some() {
-            remove_pending();
+            pending.remove();
             std::process::abort();
         }
         if std::env::var_os("TENDERLINT_TEST_PAUSE_BEFORE_RENAME").is_some() {
@@ -224,36 +220,23 @@ pub fn write(target: &Path, bytes: &[u8]) -> Result<(), OutputError> {
         tmp.persist(target).map(drop).map_err(|e| io(e.error))
     })();
     // On an error the temporary file was removed by its destructor (or by `persist`'s error's).
-    *PENDING.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    pending.set(None);
     result
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::document::generated::HTML_MARK;
 
     #[test]
     fn replaces_the_file_and_leaves_nothing_beside() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("a.tl");
         std::fs::write(&p, "old").unwrap();
-        write(&p, b"new").unwrap();
+        write(&p, b"new", &Pending::new()).unwrap();
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "new");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
-    }
-
-    #[test]
-    fn marks_are_recognised_in_the_first_bytes_only() {
-        assert!(is_generated(
-            b"<!DOCTYPE html>\n<meta name=\"generator\" content=\"tenderlint 0.1.0\">"
-        ));
-        assert!(is_generated(
-            b"{\n  \"version\": 1,\n  \"generator\": \"tenderlint 0.1.0\""
-        ));
-        assert!(!is_generated(b"# CCTP\n\nLe march\xc3\xa9 a pour objet"));
-        let mut late = vec![b' '; MARK_WINDOW];
-        late.extend(JSON_MARK.as_bytes());
-        assert!(!is_generated(&late));
     }
 
     #[cfg(unix)]

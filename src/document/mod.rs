@@ -4,6 +4,7 @@ mod archive;
 pub mod decode;
 pub mod docx;
 pub mod extract;
+pub mod generated;
 pub mod html;
 pub mod markdown;
 pub mod odt;

@@ -80,7 +80,7 @@ impl Planned {
             .map(|f| {
                 let shown = display(f);
                 let bytes = Document::read_bytes(f, &shown)?;
-                if crate::output::is_generated(&bytes) {
+                if super::generated::is_generated(&bytes) {
                     return Ok(None);
                 }
                 Document::from_bytes(f, &shown, &bytes).map(Some)

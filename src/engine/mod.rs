@@ -426,3 +426,16 @@ pub struct RuleOutcome {
     /// Set when the rule's scope could not be found anywhere in the tender.
     pub unchecked: Option<String>,
 }
+
+/// The end of at most `max` bytes of `text` from `start`: the last word boundary (a space)
+/// in the second half of that stretch, else a character boundary.
+pub fn word_cut(text: &str, start: usize, max: usize) -> usize {
+    let mut end = (start + max).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    match text[start..end].rfind(char::is_whitespace) {
+        Some(i) if i >= max / 2 => start + i,
+        _ => end,
+    }
+}

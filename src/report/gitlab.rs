@@ -7,14 +7,14 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::fingerprint::fingerprints;
 use super::{Renderer, Run, relative_path};
 use crate::compile::Level;
+use crate::pipeline::fingerprint::fingerprints;
 
 #[derive(Serialize)]
 struct Issue<'a> {
     /// Code Climate's engine name, first: it marks the file as generated, so that a check
-    /// never reads it as a document (see `output::is_generated`).
+    /// never reads it as a document (see `document::generated::is_generated`).
     engine_name: &'static str,
     description: &'a str,
     check_name: &'a str,

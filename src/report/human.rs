@@ -89,11 +89,11 @@ impl Excerpt {
         } else {
             line_start
         };
-        let place_end = crate::lint::word_cut(text, lo, EXCERPT_PLACE)
+        let place_end = crate::engine::word_cut(text, lo, EXCERPT_PLACE)
             .max(lo)
             .min(hi);
         let to = if line_end - place_end > EXCERPT_AROUND {
-            crate::lint::word_cut(text, place_end, EXCERPT_AROUND)
+            crate::engine::word_cut(text, place_end, EXCERPT_AROUND)
         } else {
             line_end
         };
@@ -101,7 +101,7 @@ impl Excerpt {
         let mut first_line = f.line.saturating_sub(1);
         if line_start > 0 {
             let prev = &text[prev_start..line_start - 1];
-            let cut = crate::lint::word_cut(prev, 0, EXCERPT_AROUND);
+            let cut = crate::engine::word_cut(prev, 0, EXCERPT_AROUND);
             out.push_str(&prev[..cut]);
             if cut < prev.len() {
                 out.push_str(ellipsis);
@@ -121,7 +121,7 @@ impl Excerpt {
         }
         if line_end < text.len() && to == line_end {
             let next = &text[line_end + 1..next_end];
-            let cut = crate::lint::word_cut(next, 0, EXCERPT_AROUND);
+            let cut = crate::engine::word_cut(next, 0, EXCERPT_AROUND);
             out.push('\n');
             out.push_str(&next[..cut]);
             if cut < next.len() {

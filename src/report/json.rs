@@ -13,7 +13,7 @@ use crate::engine::{Finding, FindingKind, PackDecision, Unchecked};
 struct Output<'a> {
     version: u32,
     /// `tenderlint VERSION`: marks the file as generated, so that a check never reads it as a
-    /// document (see [`crate::output::is_generated`]).
+    /// document (see [`crate::document::generated::is_generated`]).
     generator: &'static str,
     tenders: Vec<TenderOut<'a>>,
     diagnostics: Vec<DiagnosticOut<'a>>,

@@ -1,7 +1,6 @@
 //! Renderers: each output format is a view of the same run, behind one trait.
 
 pub mod catalogue;
-pub mod fingerprint;
 pub mod github;
 pub mod gitlab;
 pub mod html;
@@ -13,67 +12,8 @@ pub mod short;
 
 use std::io::{self, Write};
 
-use serde::Serialize;
-
-use crate::compile::{Level, RuleSet};
-use crate::document::ReadError;
-use crate::engine::{Finding, TenderResult};
-use crate::lang::RuleFileError;
-
-/// Everything one `check` produced: results per tender and the inputs that could not be used.
-#[derive(Debug, Default)]
-pub struct Run {
-    /// The rules the run checked with (for formats that describe rules, like SARIF).
-    pub rules: RuleSet,
-    pub results: Vec<TenderResult>,
-    pub input_errors: Vec<ReadError>,
-    /// What the user should know about inputs that were checked or left out on purpose.
-    pub notices: Vec<crate::document::Notice>,
-    pub rule_errors: Vec<RuleFileError>,
-    /// Findings silenced by inline suppressions, with their reasons.
-    pub suppressed: Vec<crate::engine::suppress::Suppressed>,
-    /// Findings left out because the baseline knows them.
-    pub baseline_hidden: usize,
-    /// The exit policy of the configuration.
-    pub fail_on: crate::config::FailOn,
-    /// What went wrong without stopping the run (a pattern that could not be compiled when a
-    /// document needed it), for standard error.
-    pub warnings: Vec<String>,
-}
-
-#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
-pub struct Summary {
-    pub tenders: usize,
-    pub documents: usize,
-    pub errors: usize,
-    pub warnings: usize,
-    pub infos: usize,
-}
-
-impl Run {
-    pub fn summary(&self) -> Summary {
-        let mut s = Summary {
-            tenders: self.results.len(),
-            ..Default::default()
-        };
-        for r in &self.results {
-            s.documents += r.tender.documents.len();
-            for f in &r.findings {
-                match f.level {
-                    Level::Error => s.errors += 1,
-                    Level::Warning => s.warnings += 1,
-                    Level::Info => s.infos += 1,
-                }
-            }
-        }
-        s
-    }
-
-    /// Whether some input (document or rule file) could not be used.
-    pub fn has_input_errors(&self) -> bool {
-        !self.input_errors.is_empty() || !self.rule_errors.is_empty()
-    }
-}
+use crate::engine::Finding;
+pub use crate::pipeline::{Run, Summary};
 
 /// One output format.
 pub trait Renderer {

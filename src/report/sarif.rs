@@ -13,9 +13,9 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use super::fingerprint::fingerprints;
 use super::{Renderer, Run, end_position, quote, relative_path};
 use crate::compile::Level;
+use crate::pipeline::fingerprint::fingerprints;
 
 pub struct Sarif;
 
@@ -178,7 +178,7 @@ impl Renderer for Sarif {
             "$schema": SCHEMA,
             "version": "2.1.0",
             // Near the start (keys are sorted): marks the file as generated, so that a check
-            // never reads it as a document (see `output::is_generated`).
+            // never reads it as a document (see `document::generated::is_generated`).
             "properties": { "generator": concat!("tenderlint ", env!("CARGO_PKG_VERSION")) },
             "runs": [{
                 "tool": {

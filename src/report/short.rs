@@ -10,7 +10,7 @@ use crate::engine::TenderResult;
 pub struct Short;
 
 impl Short {
-    /// The lines of one tender's findings (for streaming: see [`crate::lint::run_each`]).
+    /// The lines of one tender's findings (for streaming: see [`crate::pipeline::run_each`]).
     pub fn render_result(&self, result: &TenderResult, out: &mut dyn Write) -> io::Result<()> {
         for f in &result.findings {
             writeln!(

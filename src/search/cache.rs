@@ -72,21 +72,18 @@ pub fn keep(file: &Path, plans: &Plans) {
     let Some(dir) = file.parent() else {
         return;
     };
-    // Written beside and renamed over: a run reading the plans meanwhile sees the old file or
-    // the new one, never half of one.
-    // A name no other writer uses: the process, the time and a counter (two processes in
-    // different containers may have the same id).
-    static WRITES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let tmp = dir.join(format!(".plans-{}-{nanos}-{n}.tmp", std::process::id()));
-    if std::fs::create_dir_all(dir).is_err()
-        || std::fs::write(&tmp, plans.to_bytes()).is_err()
-        || std::fs::rename(&tmp, file).is_err()
-    {
-        let _ = std::fs::remove_file(&tmp);
+    // Written beside (a temporary file with a name no other writer uses) and renamed over: a
+    // run reading the plans meanwhile sees the old file or the new one, never half of one.
+    let written = std::fs::create_dir_all(dir).ok().and_then(|()| {
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".plans-")
+            .suffix(".tmp")
+            .tempfile_in(dir)
+            .ok()?;
+        std::io::Write::write_all(&mut tmp, &plans.to_bytes()).ok()?;
+        tmp.persist(file).ok()
+    });
+    if written.is_none() {
         return;
     }
     // Plans of packs since edited, or of earlier builds, are not used again: the oldest go.

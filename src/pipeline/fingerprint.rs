@@ -14,7 +14,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Run, quote};
+use super::Run;
 use crate::engine::{Finding, FindingKind};
 
 /// The quoted text as fingerprinted: white space runs become one space, trimmed, NFC.
@@ -46,7 +46,7 @@ pub fn keys<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Vec<Key> {
             let text = if f.kind == FindingKind::Missing {
                 String::new()
             } else {
-                normalise(quote(f))
+                normalise(f.source.get(f.span.clone()).unwrap_or(""))
             };
             let n = seen
                 .entry((f.rule.clone(), f.file.clone(), text.clone()))

@@ -8,13 +8,13 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+pub use super::fingerprint::{Key, keys};
 use crate::engine::Finding;
-pub use crate::report::fingerprint::{Key, keys};
 
 #[derive(Debug, Serialize, Deserialize)]
 struct File {
     version: u32,
-    /// `tenderlint VERSION`: marks the file as generated (see [`crate::output::is_generated`]).
+    /// `tenderlint VERSION`: marks the file as generated (see [`crate::document::generated::is_generated`]).
     #[serde(default)]
     generator: String,
     findings: Vec<Key>,
@@ -24,6 +24,7 @@ struct File {
 pub fn write<'a>(
     path: &Path,
     findings: impl IntoIterator<Item = &'a Finding>,
+    pending: &crate::output::Pending,
 ) -> Result<(), crate::output::OutputError> {
     let mut list = keys(findings);
     list.sort();
@@ -34,7 +35,7 @@ pub fn write<'a>(
     })
     .expect("a baseline serialises")
         + "\n";
-    crate::output::write(path, text.as_bytes())
+    crate::output::write(path, text.as_bytes(), pending)
 }
 
 /// Reads a baseline file.
@@ -52,4 +53,21 @@ pub fn read(path: &Path) -> Result<BTreeSet<Key>, String> {
         return Err(format!("unsupported baseline version {}", file.version));
     }
     Ok(file.findings.into_iter().collect())
+}
+
+/// The keys of the baseline a request gives (`None`: none given, or it cannot be read, which
+/// the run reports).
+pub(super) fn known(req: &super::Request, run: &mut super::Run) -> Option<BTreeSet<Key>> {
+    let b = req.baseline.as_ref()?;
+    match read(b) {
+        Ok(keys) => Some(keys),
+        Err(e) => {
+            run.input_errors.push(crate::document::ReadError {
+                path: b.to_string_lossy().into_owned(),
+                reason: e,
+                help: Some("write one with `tenderlint check --write-baseline FILE`".into()),
+            });
+            None
+        }
+    }
 }

@@ -1,0 +1,279 @@
+//! One `check`, as named stages from a request to a [`Run`]: load the rules ([`rules`]), read
+//! the tenders ([`read`]), check each ([`crate::engine`]), filter its findings ([`filter`]:
+//! suppressions, selection, levels, baseline, sorted once). The run is data for the
+//! renderers of [`crate::report`]; nothing here prints.
+
+pub mod baseline;
+mod filter;
+pub mod fingerprint;
+mod read;
+mod rules;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::compile::{Level, RuleSet};
+use crate::config::{Config, FailOn, PackMode};
+use crate::document::{Excludes, ReadError};
+use crate::engine::{self, Options, TenderResult};
+use crate::lang::RuleFileError;
+
+pub use rules::{config_for, rules_for};
+
+/// A document read from standard input.
+#[derive(Debug, Clone)]
+pub struct Stdin {
+    /// The name it is checked under (it chooses the reader and the document kind).
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// What to check, and how.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    pub paths: Vec<PathBuf>,
+    /// Extra rule files or pack folders (`--rules`).
+    pub rules: Vec<PathBuf>,
+    pub no_default_rules: bool,
+    /// Packs applied whatever their condition (`--pack`).
+    pub force_packs: Vec<String>,
+    /// `--config FILE`: one configuration for every path.
+    pub config: Option<PathBuf>,
+    pub stdin: Option<Stdin>,
+    /// Only the tenders with a document changed since this git reference.
+    pub changed_since: Option<String>,
+    /// Report only the findings that are not in this baseline.
+    pub baseline: Option<PathBuf>,
+    /// Gather evidence for the pillars (the JSON and HTML outputs show it).
+    pub evidence: bool,
+    /// Where the plans of the rules' patterns are kept between runs (see
+    /// [`crate::search::cache`]); `None`: not kept.
+    pub cache_dir: Option<PathBuf>,
+}
+
+/// Runs a whole check; the results are in `run.results`.
+pub fn run(req: &Request) -> Run {
+    let mut results = Vec::new();
+    let mut run = run_each(req, |r| results.push(r));
+    run.results = results;
+    run
+}
+
+/// Runs a whole check and hands each tender's result to `each` as soon as it is complete, in
+/// the same order as [`run`]; the returned run holds everything but the results. A caller that
+/// renders and drops each result keeps one tender in memory at a time.
+pub fn run_each(req: &Request, mut each: impl FnMut(TenderResult)) -> Run {
+    let mut run = Run::default();
+    let groups = groups(req);
+    let changed = read::changed_since(req, &mut run);
+    let known_baseline = baseline::known(req, &mut run);
+    let filters = filter::Filters {
+        baseline: known_baseline.as_ref(),
+    };
+    let mut first = true;
+    for (config_file, paths) in groups {
+        let (config, errors) = match &config_file {
+            Some(f) => match Config::load(f) {
+                Ok(c) => (c, Vec::new()),
+                Err(e) => (Config::default(), e),
+            },
+            None => (Config::default(), Vec::new()),
+        };
+        run.rule_errors.extend(errors);
+        // Each group is checked under its own configuration's limits.
+        crate::limits::set(config.limits);
+        let rules = rules_for(&config, req, &mut run);
+        let group = Group {
+            config: &config,
+            rules: &rules,
+            changed: changed.as_ref(),
+            filters: &filters,
+        };
+        group.check(req, &paths, first, &mut run, &mut each);
+        let failures = rules.packs.iter().flat_map(|p| p.patterns.failures());
+        run.warnings.extend(failures.map(String::from));
+        if first {
+            run.fail_on = config.fail_on;
+            run.rules = rules;
+        }
+        first = false;
+    }
+    run
+}
+
+/// The paths to check, grouped by the configuration that applies to them (standard input
+/// goes with the current folder's).
+fn groups(req: &Request) -> BTreeMap<Option<PathBuf>, Vec<PathBuf>> {
+    let paths: Vec<PathBuf> = if req.paths.is_empty() && req.stdin.is_none() {
+        vec![PathBuf::from(".")]
+    } else {
+        req.paths.clone()
+    };
+    let mut groups: BTreeMap<Option<PathBuf>, Vec<PathBuf>> = BTreeMap::new();
+    for p in &paths {
+        let key = req.config.clone().or_else(|| Config::find(p));
+        groups.entry(key).or_default().push(p.clone());
+    }
+    if req.stdin.is_some() {
+        let key = req.config.clone().or_else(|| Config::find(Path::new(".")));
+        groups.entry(key).or_default();
+    }
+    groups
+}
+
+/// The paths under one configuration, and what checking them needs.
+struct Group<'a> {
+    config: &'a Config,
+    rules: &'a RuleSet,
+    /// The files changed since `--changed-since` (`None`: every tender is checked).
+    changed: Option<&'a std::collections::BTreeSet<PathBuf>>,
+    filters: &'a filter::Filters<'a>,
+}
+
+impl Group<'_> {
+    /// Reads, checks and filters each tender of the paths (standard input with the first
+    /// group), handing each result to `each`.
+    fn check(
+        &self,
+        req: &Request,
+        paths: &[PathBuf],
+        first: bool,
+        run: &mut Run,
+        each: &mut impl FnMut(TenderResult),
+    ) {
+        let config = self.config;
+        let excludes = Excludes {
+            root: config.root.clone(),
+            patterns: config.exclude.iter().map(|e| e.value.clone()).collect(),
+        };
+        let mut reading =
+            read::Reading::new(paths, &excludes, req.stdin.as_ref().filter(|_| first), run);
+        let budget = std::time::Duration::from_millis(config.limits.time_budget_ms);
+        let opts = self.options(req, budget);
+        while let Some((mut tender, started)) = reading.next() {
+            for d in &mut tender.documents {
+                if let Some(k) = config.kind_for(&d.path) {
+                    d.kind = k;
+                }
+            }
+            if let Some(changed) = self.changed
+                && !tender
+                    .documents
+                    .iter()
+                    .any(|d| changed.contains(&read::absolute(&d.path)))
+            {
+                continue;
+            }
+            let opts = Options {
+                started: Some(started),
+                ..opts.clone()
+            };
+            let mut result = engine::check_tender(self.rules, tender, &opts);
+            // The engine looks at the clock between units of work; reading, or the last unit,
+            // may be what went past the budget.
+            if result.timed_out.is_none() && started.elapsed() > budget {
+                result.timed_out = Some(format!(
+                    "skipped: reading and checking it took more than the time budget of {} ms; raise `time-budget-ms` in [limits] if the tender is just large",
+                    budget.as_millis()
+                ));
+            }
+            if let Some(reason) = result.timed_out.take() {
+                run.input_errors.push(ReadError {
+                    path: result.tender.display.clone(),
+                    reason,
+                    help: None,
+                });
+                continue;
+            }
+            self.filters.apply(self.rules, config, &mut result, run);
+            if opts.evidence {
+                engine::verdict::judge_all(self.rules, &mut result);
+            }
+            each(result);
+        }
+        reading.finish(run);
+    }
+
+    /// The engine's options: the packs forced or disabled by the request and configuration.
+    fn options(&self, req: &Request, budget: std::time::Duration) -> Options {
+        let mut opts = Options {
+            force_packs: req.force_packs.clone(),
+            evidence: req.evidence,
+            time_budget: budget,
+            ..Default::default()
+        };
+        for (pack, mode) in &self.config.packs {
+            match mode.value {
+                PackMode::On => opts.force_packs.push(pack.clone()),
+                PackMode::Off => opts.disabled_packs.push(pack.clone()),
+                PackMode::Auto => {}
+            }
+        }
+        opts
+    }
+}
+
+/// Everything one `check` produced: results per tender and the inputs that could not be used.
+#[derive(Debug, Default)]
+pub struct Run {
+    /// The rules the run checked with (for formats that describe rules, like SARIF).
+    pub rules: RuleSet,
+    pub results: Vec<TenderResult>,
+    pub input_errors: Vec<ReadError>,
+    /// What the user should know about inputs that were checked or left out on purpose.
+    pub notices: Vec<crate::document::Notice>,
+    pub rule_errors: Vec<RuleFileError>,
+    /// Findings silenced by inline suppressions, with their reasons.
+    pub suppressed: Vec<engine::suppress::Suppressed>,
+    /// Findings left out because the baseline knows them.
+    pub baseline_hidden: usize,
+    /// The exit policy of the configuration.
+    pub fail_on: crate::config::FailOn,
+    /// What went wrong without stopping the run (a pattern that could not be compiled when a
+    /// document needed it), for standard error.
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct Summary {
+    pub tenders: usize,
+    pub documents: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+impl Run {
+    pub fn summary(&self) -> Summary {
+        let mut s = Summary {
+            tenders: self.results.len(),
+            ..Default::default()
+        };
+        for r in &self.results {
+            s.documents += r.tender.documents.len();
+            for f in &r.findings {
+                match f.level {
+                    Level::Error => s.errors += 1,
+                    Level::Warning => s.warnings += 1,
+                    Level::Info => s.infos += 1,
+                }
+            }
+        }
+        s
+    }
+
+    /// Whether some input (document or rule file) could not be used.
+    pub fn has_input_errors(&self) -> bool {
+        !self.input_errors.is_empty() || !self.rule_errors.is_empty()
+    }
+}
+
+/// Whether the run fails under a policy.
+pub fn fails(run: &Run, policy: FailOn) -> bool {
+    run.results
+        .iter()
+        .flat_map(|r| &r.findings)
+        .any(|f| policy.fails(f.level))
+}
