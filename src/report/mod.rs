@@ -10,6 +10,8 @@ pub mod json;
 pub mod junit;
 pub mod sarif;
 pub mod short;
+#[cfg(test)]
+pub(crate) mod testing;
 
 use std::io::{self, Write};
 
