@@ -1,12 +1,13 @@
-//! Helpers shared by the renderers' unit tests: a document and a finding on it.
+//! Helpers shared by the renderers' unit tests: a document, a finding on it, a run.
 
 use std::ops::Range;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use super::Run;
 use crate::compile::Level;
-use crate::document::{Document, Format};
-use crate::engine::{Finding, FindingKind, Label};
+use crate::document::{Document, Format, Tender};
+use crate::engine::{Finding, FindingKind, Label, TenderResult};
 
 /// A plain-text document `t.txt` with `text`.
 pub(crate) fn document(text: &str) -> Document {
@@ -39,5 +40,25 @@ pub(crate) fn finding(doc: &Document, span: Range<usize>) -> Finding {
         column,
         expected: None,
         source: Arc::clone(&doc.text),
+    }
+}
+
+/// A run of one tender `t` made of `doc`, with `findings` and no pack.
+pub(crate) fn run(doc: Document, findings: Vec<Finding>) -> Run {
+    Run {
+        results: vec![TenderResult {
+            tender: Tender {
+                path: PathBuf::from("t"),
+                display: "t".into(),
+                documents: vec![doc],
+            },
+            packs: Vec::new(),
+            findings,
+            unchecked: Vec::new(),
+            not_stated: Vec::new(),
+            evidence: Vec::new(),
+            timed_out: None,
+        }],
+        ..Run::default()
     }
 }
