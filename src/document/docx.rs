@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::{BytesEnd, BytesStart, Event};
 
 use super::archive::Archive;
 use super::extract::{Builder, Failure};
@@ -173,147 +173,192 @@ fn skipped(name: &[u8]) -> bool {
 
 /// Reads the paragraphs of one part (`word/document.xml`, a header, the footnotes).
 fn paragraphs(xml: &str, part: &str, styles: &Styles) -> Result<Vec<Para>, Failure> {
-    let mut out = Vec::new();
     let mut r = reader(xml);
-    let mut stack: Vec<Open> = Vec::new();
-    // Table cells being read: the text of their paragraphs so far.
-    let mut cells: Vec<Vec<String>> = Vec::new();
-    let mut cell_comments: Vec<Vec<String>> = Vec::new();
-    let mut depth = 0usize;
     let max_depth = crate::limits::current().max_xml_depth;
-    let mut skip_from: Option<usize> = None;
-    let mut in_ppr = false;
-    // Text counts only inside `w:t`: whitespace between elements is layout of the XML.
-    let mut in_t = false;
-    // The next table cell starts a row.
-    let mut row_start = false;
-    // Comments whose range is open (`w:commentRangeStart` seen, not yet its end).
-    let mut open_comments: Vec<String> = Vec::new();
+    let mut read = PartReader::new(styles);
     loop {
         let ev = r.read_event().map_err(|e| malformed(part, &e))?;
         match &ev {
             Event::Start(e) => {
-                depth += 1;
-                if depth > max_depth {
+                read.depth += 1;
+                if read.depth > max_depth {
                     return Err(too_deep(part, max_depth));
                 }
-                if skip_from.is_some() {
-                    continue;
-                }
-                let name = e.name();
-                let name = local(name.0);
-                if skipped(name) {
-                    skip_from = Some(depth);
-                    continue;
-                }
-                match name {
-                    b"p" => stack.push(Open {
-                        comments: open_comments.clone(),
-                        ..Open::default()
-                    }),
-                    b"pPr" => in_ppr = true,
-                    b"t" => in_t = true,
-                    b"tr" => row_start = true,
-                    b"tc" => {
-                        cells.push(Vec::new());
-                        cell_comments.push(Vec::new());
-                    }
-                    _ => element(e, name, in_ppr, &mut stack),
-                }
+                read.start(e);
             }
-            Event::Empty(e) => {
-                if skip_from.is_none() {
-                    let name = e.name();
-                    let name = local(name.0);
-                    match (name, attr(e, b"w:id")) {
-                        (b"commentRangeStart", Some(id)) => {
-                            if let Some(p) = stack.last_mut() {
-                                p.comments.push(id.clone());
-                            }
-                            open_comments.push(id);
-                        }
-                        (b"commentRangeEnd", Some(id)) => open_comments.retain(|c| *c != id),
-                        _ => element(e, name, in_ppr, &mut stack),
-                    }
-                }
-            }
-            Event::End(e) => {
-                let name = e.name();
-                let name = local(name.0);
-                if let Some(from) = skip_from {
-                    if depth == from {
-                        skip_from = None;
-                    }
-                    depth = depth.saturating_sub(1);
-                    continue;
-                }
-                depth = depth.saturating_sub(1);
-                match name {
-                    b"pPr" => in_ppr = false,
-                    b"t" => in_t = false,
-                    b"p" => {
-                        let Some(p) = stack.pop() else { continue };
-                        let style = p.style.as_deref().unwrap_or("");
-                        let style_name = styles.name(style).to_lowercase();
-                        if style_name.starts_with("toc") || style_name.starts_with("table of") {
-                            continue;
-                        }
-                        if let Some(cell) = cells.last_mut() {
-                            cell.push(p.text);
-                            if let Some(c) = cell_comments.last_mut() {
-                                c.extend(p.comments);
-                            }
-                            continue;
-                        }
-                        let level = p
-                            .outline
-                            .and_then(|o| (o < 9).then_some(o + 1))
-                            .or_else(|| styles.level(style));
-                        let kind = if p.numbered
-                            || styles.numbered(style)
-                            || style_name.contains("list")
-                            || style_name.contains("liste")
-                        {
-                            BlockKind::ListItem
-                        } else {
-                            BlockKind::Paragraph
-                        };
-                        out.push(Para {
-                            kind,
-                            level,
-                            text: p.text,
-                            comments: p.comments,
-                            new_row: false,
-                        });
-                    }
-                    b"tc" => {
-                        if let Some(cell) = cells.pop() {
-                            out.push(Para {
-                                kind: BlockKind::TableCell,
-                                level: None,
-                                text: cell.join("\n"),
-                                comments: cell_comments.pop().unwrap_or_default(),
-                                new_row: std::mem::take(&mut row_start),
-                            });
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            Event::Eof if depth > 0 => return Err(unclosed(part)),
+            Event::Empty(e) => read.empty(e),
+            Event::End(e) => read.end(e),
+            Event::Eof if read.depth > 0 => return Err(unclosed(part)),
             Event::Eof => break,
-            _ => {
-                if skip_from.is_none()
-                    && in_t
-                    && let Some(t) = text(&ev)
-                    && let Some(p) = stack.last_mut()
-                {
-                    p.text.push_str(&t);
-                }
-            }
+            _ => read.text(&ev),
         }
     }
-    Ok(out)
+    Ok(read.out)
+}
+
+/// Where the reader of a part is, and the paragraphs it has read.
+struct PartReader<'s> {
+    styles: &'s Styles,
+    out: Vec<Para>,
+    stack: Vec<Open>,
+    /// Table cells being read: the text of their paragraphs so far.
+    cells: Vec<Vec<String>>,
+    cell_comments: Vec<Vec<String>>,
+    depth: usize,
+    /// The depth of the skipped element being read (see [`skipped`]).
+    skip_from: Option<usize>,
+    in_ppr: bool,
+    /// Text counts only inside `w:t`: whitespace between elements is layout of the XML.
+    in_t: bool,
+    /// The next table cell starts a row.
+    row_start: bool,
+    /// Comments whose range is open (`w:commentRangeStart` seen, not yet its end).
+    open_comments: Vec<String>,
+}
+
+impl<'s> PartReader<'s> {
+    fn new(styles: &'s Styles) -> Self {
+        PartReader {
+            styles,
+            out: Vec::new(),
+            stack: Vec::new(),
+            cells: Vec::new(),
+            cell_comments: Vec::new(),
+            depth: 0,
+            skip_from: None,
+            in_ppr: false,
+            in_t: false,
+            row_start: false,
+            open_comments: Vec::new(),
+        }
+    }
+
+    /// An element opens (its depth already counted).
+    fn start(&mut self, e: &BytesStart<'_>) {
+        if self.skip_from.is_some() {
+            return;
+        }
+        let name = e.name();
+        let name = local(name.0);
+        if skipped(name) {
+            self.skip_from = Some(self.depth);
+            return;
+        }
+        match name {
+            b"p" => self.stack.push(Open {
+                comments: self.open_comments.clone(),
+                ..Open::default()
+            }),
+            b"pPr" => self.in_ppr = true,
+            b"t" => self.in_t = true,
+            b"tr" => self.row_start = true,
+            b"tc" => {
+                self.cells.push(Vec::new());
+                self.cell_comments.push(Vec::new());
+            }
+            _ => element(e, name, self.in_ppr, &mut self.stack),
+        }
+    }
+
+    /// An empty element: a comment's range, or paragraph properties and run content.
+    fn empty(&mut self, e: &BytesStart<'_>) {
+        if self.skip_from.is_some() {
+            return;
+        }
+        let name = e.name();
+        let name = local(name.0);
+        match (name, attr(e, b"w:id")) {
+            (b"commentRangeStart", Some(id)) => {
+                if let Some(p) = self.stack.last_mut() {
+                    p.comments.push(id.clone());
+                }
+                self.open_comments.push(id);
+            }
+            (b"commentRangeEnd", Some(id)) => self.open_comments.retain(|c| *c != id),
+            _ => element(e, name, self.in_ppr, &mut self.stack),
+        }
+    }
+
+    /// An element closes.
+    fn end(&mut self, e: &BytesEnd<'_>) {
+        let name = e.name();
+        let name = local(name.0);
+        if let Some(from) = self.skip_from {
+            if self.depth == from {
+                self.skip_from = None;
+            }
+            self.depth = self.depth.saturating_sub(1);
+            return;
+        }
+        self.depth = self.depth.saturating_sub(1);
+        match name {
+            b"pPr" => self.in_ppr = false,
+            b"t" => self.in_t = false,
+            b"p" => self.close_paragraph(),
+            b"tc" => {
+                if let Some(cell) = self.cells.pop() {
+                    self.out.push(Para {
+                        kind: BlockKind::TableCell,
+                        level: None,
+                        text: cell.join("\n"),
+                        comments: self.cell_comments.pop().unwrap_or_default(),
+                        new_row: std::mem::take(&mut self.row_start),
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A paragraph ends: it goes to its table cell, or it is laid out as a heading, a list item
+    /// or a paragraph (a table of contents' entries are left out).
+    fn close_paragraph(&mut self) {
+        let Some(p) = self.stack.pop() else { return };
+        let styles = self.styles;
+        let style = p.style.as_deref().unwrap_or("");
+        let style_name = styles.name(style).to_lowercase();
+        if style_name.starts_with("toc") || style_name.starts_with("table of") {
+            return;
+        }
+        if let Some(cell) = self.cells.last_mut() {
+            cell.push(p.text);
+            if let Some(c) = self.cell_comments.last_mut() {
+                c.extend(p.comments);
+            }
+            return;
+        }
+        let level = p
+            .outline
+            .and_then(|o| (o < 9).then_some(o + 1))
+            .or_else(|| styles.level(style));
+        let kind = if p.numbered
+            || styles.numbered(style)
+            || style_name.contains("list")
+            || style_name.contains("liste")
+        {
+            BlockKind::ListItem
+        } else {
+            BlockKind::Paragraph
+        };
+        self.out.push(Para {
+            kind,
+            level,
+            text: p.text,
+            comments: p.comments,
+            new_row: false,
+        });
+    }
+
+    /// The text an event carries, inside `w:t`, belongs to the open paragraph.
+    fn text(&mut self, ev: &Event<'_>) {
+        if self.skip_from.is_none()
+            && self.in_t
+            && let Some(t) = text(ev)
+            && let Some(p) = self.stack.last_mut()
+        {
+            p.text.push_str(&t);
+        }
+    }
 }
 
 /// An element that is not a container: paragraph properties and run content.

@@ -5,7 +5,7 @@
 //! deleted text lives in `text:tracked-changes`, which is skipped); annotations (comments) and
 //! generated indexes (table of contents) are left out.
 
-use quick_xml::events::Event;
+use quick_xml::events::{BytesEnd, BytesStart, Event};
 
 use super::archive::Archive;
 use super::docx::Para;
@@ -60,173 +60,229 @@ fn paragraphs(
     part: &str,
     gate: Option<&[u8]>,
 ) -> Result<(Vec<Para>, Vec<Para>), Failure> {
-    let mut body = Vec::new();
-    let mut notes = Vec::new();
     let mut r = reader(xml);
-    let mut stack: Vec<Open> = Vec::new();
-    let mut cells: Vec<Vec<String>> = Vec::new();
-    // The next table cell starts a row.
-    let mut row_start = false;
-    let mut lists = 0usize;
-    let mut note_bodies = 0usize;
-    let mut depth = 0usize;
     let max_depth = crate::limits::current().max_xml_depth;
-    let mut skip_from: Option<usize> = None;
-    let mut gate_depth: Option<usize> = None;
-    // A comment (`office:annotation`) being read: its depth, its text, and whether the reader is
-    // in its author or date (not part of the text).
-    let mut annotation: Option<(usize, String, bool)> = None;
+    let mut read = PartReader::new(gate);
     loop {
         let ev = r.read_event().map_err(|e| malformed(part, &e))?;
         match &ev {
             Event::Start(e) => {
-                depth += 1;
-                if depth > max_depth {
+                read.depth += 1;
+                if read.depth > max_depth {
                     return Err(too_deep(part, max_depth));
                 }
-                if skip_from.is_some() {
-                    continue;
-                }
-                let name = e.name();
-                let name = local(name.0);
-                if let Some((_, t, meta)) = &mut annotation {
-                    *meta = matches!(name, b"creator" | b"date");
-                    if name == b"p" && !t.is_empty() {
-                        t.push(' ');
-                    }
-                    continue;
-                }
-                if name == b"annotation" && !stack.is_empty() {
-                    annotation = Some((depth, String::new(), false));
-                    continue;
-                }
-                if gate == Some(name) && gate_depth.is_none() {
-                    gate_depth = Some(depth);
-                }
-                if gate.is_some() && gate_depth.is_none() {
-                    continue;
-                }
-                if skipped(name) {
-                    skip_from = Some(depth);
-                    continue;
-                }
-                match name {
-                    b"p" | b"h" => stack.push(Open {
-                        text: String::new(),
-                        level: (name == b"h").then(|| {
-                            attr(e, b"text:outline-level")
-                                .and_then(|l| l.parse::<u8>().ok())
-                                .unwrap_or(1)
-                        }),
-                        note: note_bodies > 0,
-                        comments: Vec::new(),
-                    }),
-                    b"list" => lists += 1,
-                    b"note-body" => note_bodies += 1,
-                    b"table-row" => row_start = true,
-                    b"table-cell" => cells.push(Vec::new()),
-                    _ => inline(e, name, &mut stack),
-                }
+                read.start(e);
             }
-            Event::Empty(e) => {
-                if skip_from.is_none() && (gate.is_none() || gate_depth.is_some()) {
-                    let name = e.name();
-                    inline(e, local(name.0), &mut stack);
-                }
-            }
-            Event::End(e) => {
-                let name = e.name();
-                let name = local(name.0);
-                let at = depth;
-                depth = depth.saturating_sub(1);
-                if let Some((from, t, meta)) = &mut annotation {
-                    *meta = false;
-                    if at == *from {
-                        let text = t.split_whitespace().collect::<Vec<_>>().join(" ");
-                        if let Some(p) = stack.last_mut() {
-                            p.comments.push(text);
-                        }
-                        annotation = None;
-                    }
-                    continue;
-                }
-                if let Some(from) = skip_from {
-                    if at == from {
-                        skip_from = None;
-                    }
-                    continue;
-                }
-                if gate_depth == Some(at) {
-                    gate_depth = None;
-                }
-                match name {
-                    b"p" | b"h" => {
-                        let Some(p) = stack.pop() else { continue };
-                        if p.note {
-                            notes.push(Para {
-                                kind: BlockKind::Paragraph,
-                                level: None,
-                                text: p.text,
-                                comments: p.comments,
-                                new_row: false,
-                            });
-                        } else if let Some(cell) = cells.last_mut() {
-                            cell.push(p.text);
-                        } else {
-                            body.push(Para {
-                                kind: if p.level.is_none() && lists > 0 {
-                                    BlockKind::ListItem
-                                } else {
-                                    BlockKind::Paragraph
-                                },
-                                level: p.level,
-                                text: p.text,
-                                comments: p.comments,
-                                new_row: false,
-                            });
-                        }
-                    }
-                    b"list" => lists = lists.saturating_sub(1),
-                    b"note-body" => note_bodies = note_bodies.saturating_sub(1),
-                    b"table-cell" => {
-                        if let Some(cell) = cells.pop() {
-                            body.push(Para {
-                                kind: BlockKind::TableCell,
-                                level: None,
-                                text: cell.join("\n"),
-                                comments: Vec::new(),
-                                new_row: std::mem::take(&mut row_start),
-                            });
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            Event::Eof if depth > 0 => return Err(unclosed(part)),
+            Event::Empty(e) => read.empty(e),
+            Event::End(e) => read.end(e),
+            Event::Eof if read.depth > 0 => return Err(unclosed(part)),
             Event::Eof => break,
-            _ => {
-                if let Some((_, a, meta)) = &mut annotation {
-                    if !*meta && let Some(t) = text(&ev) {
-                        a.push_str(&t);
-                    }
-                    continue;
-                }
-                if skip_from.is_none()
-                    && let Some(t) = text(&ev)
-                    && let Some(p) = stack.last_mut()
-                {
-                    // In ODF, a line break in the XML is a space; `text:line-break` breaks lines.
-                    p.text
-                        .extend(t.chars().map(|c| if c == '\n' { ' ' } else { c }));
-                }
-            }
+            _ => read.text(&ev),
         }
     }
-    Ok((body, notes))
+    Ok((read.body, read.notes))
+}
+
+/// A comment (`office:annotation`) being read.
+struct Annotation {
+    depth: usize,
+    text: String,
+    /// Whether the reader is in its author or date (not part of the text).
+    meta: bool,
+}
+
+/// Where the reader of a part is, and the paragraphs it has read.
+struct PartReader<'g> {
+    gate: Option<&'g [u8]>,
+    body: Vec<Para>,
+    notes: Vec<Para>,
+    stack: Vec<Open>,
+    cells: Vec<Vec<String>>,
+    /// The next table cell starts a row.
+    row_start: bool,
+    lists: usize,
+    note_bodies: usize,
+    depth: usize,
+    /// The depth of the skipped element being read (see [`skipped`]).
+    skip_from: Option<usize>,
+    /// The depth of the gate element being read, if any.
+    gate_depth: Option<usize>,
+    annotation: Option<Annotation>,
+}
+
+impl<'g> PartReader<'g> {
+    fn new(gate: Option<&'g [u8]>) -> Self {
+        PartReader {
+            gate,
+            body: Vec::new(),
+            notes: Vec::new(),
+            stack: Vec::new(),
+            cells: Vec::new(),
+            row_start: false,
+            lists: 0,
+            note_bodies: 0,
+            depth: 0,
+            skip_from: None,
+            gate_depth: None,
+            annotation: None,
+        }
+    }
+
+    /// An element opens (its depth already counted).
+    fn start(&mut self, e: &BytesStart<'_>) {
+        if self.skip_from.is_some() {
+            return;
+        }
+        let name = e.name();
+        let name = local(name.0);
+        if let Some(a) = &mut self.annotation {
+            a.meta = matches!(name, b"creator" | b"date");
+            if name == b"p" && !a.text.is_empty() {
+                a.text.push(' ');
+            }
+            return;
+        }
+        if name == b"annotation" && !self.stack.is_empty() {
+            self.annotation = Some(Annotation {
+                depth: self.depth,
+                text: String::new(),
+                meta: false,
+            });
+            return;
+        }
+        if self.gate == Some(name) && self.gate_depth.is_none() {
+            self.gate_depth = Some(self.depth);
+        }
+        if self.gate.is_some() && self.gate_depth.is_none() {
+            return;
+        }
+        if skipped(name) {
+            self.skip_from = Some(self.depth);
+            return;
+        }
+        match name {
+            b"p" | b"h" => self.stack.push(Open {
+                text: String::new(),
+                level: (name == b"h").then(|| {
+                    attr(e, b"text:outline-level")
+                        .and_then(|l| l.parse::<u8>().ok())
+                        .unwrap_or(1)
+                }),
+                note: self.note_bodies > 0,
+                comments: Vec::new(),
+            }),
+            b"list" => self.lists += 1,
+            b"note-body" => self.note_bodies += 1,
+            b"table-row" => self.row_start = true,
+            b"table-cell" => self.cells.push(Vec::new()),
+            _ => inline(e, name, &mut self.stack),
+        }
+    }
+
+    /// An empty element: spaces, tabs and line breaks.
+    fn empty(&mut self, e: &BytesStart<'_>) {
+        if self.skip_from.is_none() && (self.gate.is_none() || self.gate_depth.is_some()) {
+            let name = e.name();
+            inline(e, local(name.0), &mut self.stack);
+        }
+    }
+
+    /// An element closes.
+    fn end(&mut self, e: &BytesEnd<'_>) {
+        let name = e.name();
+        let name = local(name.0);
+        let at = self.depth;
+        self.depth = self.depth.saturating_sub(1);
+        if let Some(a) = &mut self.annotation {
+            a.meta = false;
+            if at == a.depth {
+                let text = a.text.split_whitespace().collect::<Vec<_>>().join(" ");
+                if let Some(p) = self.stack.last_mut() {
+                    p.comments.push(text);
+                }
+                self.annotation = None;
+            }
+            return;
+        }
+        if let Some(from) = self.skip_from {
+            if at == from {
+                self.skip_from = None;
+            }
+            return;
+        }
+        if self.gate_depth == Some(at) {
+            self.gate_depth = None;
+        }
+        match name {
+            b"p" | b"h" => self.close_paragraph(),
+            b"list" => self.lists = self.lists.saturating_sub(1),
+            b"note-body" => self.note_bodies = self.note_bodies.saturating_sub(1),
+            b"table-cell" => {
+                if let Some(cell) = self.cells.pop() {
+                    self.body.push(Para {
+                        kind: BlockKind::TableCell,
+                        level: None,
+                        text: cell.join("\n"),
+                        comments: Vec::new(),
+                        new_row: std::mem::take(&mut self.row_start),
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A paragraph or heading ends: it goes to the notes, to its table cell, or to the body.
+    fn close_paragraph(&mut self) {
+        let Some(p) = self.stack.pop() else { return };
+        if p.note {
+            self.notes.push(Para {
+                kind: BlockKind::Paragraph,
+                level: None,
+                text: p.text,
+                comments: p.comments,
+                new_row: false,
+            });
+        } else if let Some(cell) = self.cells.last_mut() {
+            cell.push(p.text);
+        } else {
+            self.body.push(Para {
+                kind: if p.level.is_none() && self.lists > 0 {
+                    BlockKind::ListItem
+                } else {
+                    BlockKind::Paragraph
+                },
+                level: p.level,
+                text: p.text,
+                comments: p.comments,
+                new_row: false,
+            });
+        }
+    }
+
+    /// The text an event carries: the open comment's, else the open paragraph's.
+    fn text(&mut self, ev: &Event<'_>) {
+        if let Some(a) = &mut self.annotation {
+            if !a.meta
+                && let Some(t) = text(ev)
+            {
+                a.text.push_str(&t);
+            }
+            return;
+        }
+        if self.skip_from.is_none()
+            && let Some(t) = text(ev)
+            && let Some(p) = self.stack.last_mut()
+        {
+            // In ODF, a line break in the XML is a space; `text:line-break` breaks lines.
+            p.text
+                .extend(t.chars().map(|c| if c == '\n' { ' ' } else { c }));
+        }
+    }
 }
 
 /// Spaces, tabs and line breaks inside a paragraph.
-fn inline(e: &quick_xml::events::BytesStart<'_>, name: &[u8], stack: &mut [Open]) {
+fn inline(e: &BytesStart<'_>, name: &[u8], stack: &mut [Open]) {
     let Some(p) = stack.last_mut() else { return };
     match name {
         b"s" => {

@@ -453,35 +453,7 @@ impl Renderer for Human {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::{Document, Format};
-    use crate::engine::{FindingKind, Label};
-
-    fn finding(doc: &Document, span: std::ops::Range<usize>) -> Finding {
-        let (line, column) = doc.line_col(span.start);
-        Finding {
-            rule: "T1".into(),
-            pack: "t".into(),
-            level: Level::Warning,
-            tags: vec!["objet".into()],
-            kind: FindingKind::Found,
-            message: "m".into(),
-            why: "w".into(),
-            fix: "f".into(),
-            see: Vec::new(),
-            file: doc.display.clone(),
-            labels: vec![Label {
-                span: span.clone(),
-                text: "ici".into(),
-            }],
-            location: doc.location(span.start),
-            end: doc.line_col(span.end),
-            span,
-            line,
-            column,
-            expected: None,
-            source: Arc::clone(&doc.text),
-        }
-    }
+    use crate::report::testing::{document, finding};
 
     /// Long lines of multi-byte letters and blanks (non-breaking spaces included), places
     /// anywhere: the excerpt never cuts inside a character, keeps the place, and stays short.
@@ -494,12 +466,7 @@ mod tests {
             let mut text = rng.text(&palette, 40);
             text.push_str(&"lettre\u{a0}é ".repeat(600 + rng.below(400)));
             text.push_str(&rng.text(&palette, 40));
-            let doc = Document::from_text(
-                std::path::Path::new("t.txt"),
-                "t.txt",
-                Format::Text,
-                text.clone(),
-            );
+            let doc = document(&text);
             let boundary = |mut o: usize| {
                 while !text.is_char_boundary(o) {
                     o -= 1;

@@ -62,118 +62,133 @@ fn notification(text: String, level: &str) -> Value {
     json!({ "level": level, "message": { "text": text } })
 }
 
+/// The rule descriptors of `tool.driver`, one per rule of the rule set, and each rule's index
+/// among them.
+fn rule_descriptors(run: &Run) -> (Vec<Value>, HashMap<&str, usize>) {
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    let rules: Vec<Value> = run
+        .rules
+        .rules()
+        .enumerate()
+        .map(|(i, (pack, r))| {
+            index.insert(r.id.as_str(), i);
+            let mut help = r.fix.clone();
+            if !r.see.is_empty() {
+                help.push_str("\n\nRéférences :");
+                for s in &r.see {
+                    help.push_str("\n- ");
+                    help.push_str(s);
+                }
+            }
+            let mut rule = json!({
+                "id": r.id,
+                "name": r.id,
+                "shortDescription": { "text": r.message },
+                "fullDescription": { "text": r.why },
+                "help": { "text": help },
+                "defaultConfiguration": { "level": level(r.level) },
+                "properties": {
+                    "tags": r.tags,
+                    "pack": pack.id,
+                    "packName": pack.name,
+                    "packVersion": pack.version,
+                },
+            });
+            if let Some(uri) = r
+                .see
+                .iter()
+                .find(|s| s.starts_with("https://") || s.starts_with("http://"))
+            {
+                rule["helpUri"] = json!(uri);
+            }
+            rule
+        })
+        .collect();
+    (rules, index)
+}
+
+/// One result per finding, with its place, snippet and fingerprint.
+fn results(run: &Run, index: &HashMap<&str, usize>) -> Vec<Value> {
+    let prints = fingerprints(run);
+    run.results
+        .iter()
+        .flat_map(|r| &r.findings)
+        .zip(&prints)
+        .map(|(f, print)| {
+            let (end_line, end_column) = end_position(f);
+            let mut result = json!({
+                "ruleId": f.rule,
+                "level": level(f.level),
+                "message": { "text": f.message },
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": artifact_location(&f.file),
+                        "region": {
+                            "startLine": f.line,
+                            "startColumn": f.column,
+                            "endLine": end_line,
+                            "endColumn": end_column,
+                            "snippet": { "text": quote(f) },
+                        },
+                    },
+                }],
+                "partialFingerprints": { "tenderlint/v1": print },
+                "properties": { "pack": f.pack, "kind": f.kind, "tags": f.tags },
+            });
+            if let Some(&i) = index.get(f.rule.as_str()) {
+                result["ruleIndex"] = json!(i);
+            }
+            if let Some(e) = &f.expected {
+                result["properties"]["expected"] = json!(e);
+            }
+            result
+        })
+        .collect()
+}
+
+/// The notifications of the invocation: documents that could not be read, rule-file errors and
+/// rules that could not be checked.
+fn notifications(run: &Run, index: &HashMap<&str, usize>) -> Vec<Value> {
+    let mut notes: Vec<Value> = Vec::new();
+    for e in &run.input_errors {
+        let mut n = notification(e.reason.clone(), "error");
+        n["locations"] = json!([{ "physicalLocation": {
+            "artifactLocation": artifact_location(&e.path),
+        }}]);
+        notes.push(n);
+    }
+    for e in &run.rule_errors {
+        let (file, line, column) = e.location();
+        let mut n = notification(e.message.clone(), "error");
+        n["locations"] = json!([{ "physicalLocation": {
+            "artifactLocation": artifact_location(&file),
+            "region": { "startLine": line, "startColumn": column },
+        }}]);
+        notes.push(n);
+    }
+    for r in &run.results {
+        for u in &r.unchecked {
+            let mut n = notification(
+                format!(
+                    "{} n’a pas pu être vérifiée sur {} : {}",
+                    u.rule, r.tender.display, u.reason
+                ),
+                "note",
+            );
+            if let Some(&i) = index.get(u.rule.as_str()) {
+                n["associatedRule"] = json!({ "id": u.rule, "index": i });
+            }
+            notes.push(n);
+        }
+    }
+    notes
+}
+
 impl Renderer for Sarif {
     fn render(&self, run: &Run, out: &mut dyn Write) -> io::Result<()> {
-        let mut index: HashMap<&str, usize> = HashMap::new();
-        let rules: Vec<Value> = run
-            .rules
-            .rules()
-            .enumerate()
-            .map(|(i, (pack, r))| {
-                index.insert(r.id.as_str(), i);
-                let mut help = r.fix.clone();
-                if !r.see.is_empty() {
-                    help.push_str("\n\nRéférences :");
-                    for s in &r.see {
-                        help.push_str("\n- ");
-                        help.push_str(s);
-                    }
-                }
-                let mut rule = json!({
-                    "id": r.id,
-                    "name": r.id,
-                    "shortDescription": { "text": r.message },
-                    "fullDescription": { "text": r.why },
-                    "help": { "text": help },
-                    "defaultConfiguration": { "level": level(r.level) },
-                    "properties": {
-                        "tags": r.tags,
-                        "pack": pack.id,
-                        "packName": pack.name,
-                        "packVersion": pack.version,
-                    },
-                });
-                if let Some(uri) = r
-                    .see
-                    .iter()
-                    .find(|s| s.starts_with("https://") || s.starts_with("http://"))
-                {
-                    rule["helpUri"] = json!(uri);
-                }
-                rule
-            })
-            .collect();
-
-        let prints = fingerprints(run);
-        let results: Vec<Value> = run
-            .results
-            .iter()
-            .flat_map(|r| &r.findings)
-            .zip(&prints)
-            .map(|(f, print)| {
-                let (end_line, end_column) = end_position(f);
-                let mut result = json!({
-                    "ruleId": f.rule,
-                    "level": level(f.level),
-                    "message": { "text": f.message },
-                    "locations": [{
-                        "physicalLocation": {
-                            "artifactLocation": artifact_location(&f.file),
-                            "region": {
-                                "startLine": f.line,
-                                "startColumn": f.column,
-                                "endLine": end_line,
-                                "endColumn": end_column,
-                                "snippet": { "text": quote(f) },
-                            },
-                        },
-                    }],
-                    "partialFingerprints": { "tenderlint/v1": print },
-                    "properties": { "pack": f.pack, "kind": f.kind, "tags": f.tags },
-                });
-                if let Some(&i) = index.get(f.rule.as_str()) {
-                    result["ruleIndex"] = json!(i);
-                }
-                if let Some(e) = &f.expected {
-                    result["properties"]["expected"] = json!(e);
-                }
-                result
-            })
-            .collect();
-
-        let mut notes: Vec<Value> = Vec::new();
-        for e in &run.input_errors {
-            let mut n = notification(e.reason.clone(), "error");
-            n["locations"] = json!([{ "physicalLocation": {
-                "artifactLocation": artifact_location(&e.path),
-            }}]);
-            notes.push(n);
-        }
-        for e in &run.rule_errors {
-            let (file, line, column) = e.location();
-            let mut n = notification(e.message.clone(), "error");
-            n["locations"] = json!([{ "physicalLocation": {
-                "artifactLocation": artifact_location(&file),
-                "region": { "startLine": line, "startColumn": column },
-            }}]);
-            notes.push(n);
-        }
-        for r in &run.results {
-            for u in &r.unchecked {
-                let mut n = notification(
-                    format!(
-                        "{} n’a pas pu être vérifiée sur {} : {}",
-                        u.rule, r.tender.display, u.reason
-                    ),
-                    "note",
-                );
-                if let Some(&i) = index.get(u.rule.as_str()) {
-                    n["associatedRule"] = json!({ "id": u.rule, "index": i });
-                }
-                notes.push(n);
-            }
-        }
-
+        let (rules, index) = rule_descriptors(run);
+        let results = results(run, &index);
+        let notes = notifications(run, &index);
         let sarif = json!({
             "$schema": SCHEMA,
             "version": "2.1.0",

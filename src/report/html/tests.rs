@@ -1,0 +1,71 @@
+use std::ops::Range;
+
+use super::quote::{passage, window};
+use super::words::typography;
+use super::*;
+use crate::engine::verdict;
+
+#[test]
+fn escape_covers_markup_and_attribute_quotes() {
+    assert_eq!(
+        escape(r#"<a href="x">l'été & co</a>"#),
+        "&lt;a href=&quot;x&quot;&gt;l&#39;été &amp; co&lt;/a&gt;"
+    );
+    assert_eq!(escape("« déjà » ’"), "« déjà » ’");
+    assert_eq!(
+        typography("« oui » : non ; si ?"),
+        "«\u{a0}oui\u{a0}»\u{a0}: non\u{a0}; si\u{a0}?"
+    );
+}
+
+#[test]
+fn dates_are_french() {
+    assert_eq!(french_date(0), "1er janvier 1970");
+    assert_eq!(french_date(1_740_787_200), "1er mars 2025");
+    assert_eq!(french_date(1_723_680_000), "15 août 2024");
+    assert_eq!(french_date(951_782_400), "29 février 2000");
+}
+
+#[test]
+fn the_status_shown_is_the_core_verdict() {
+    use verdict::Status as V;
+    // Deficient: told apart by the worst level of the pillar's findings.
+    assert_eq!(Status::shown(&[V::Deficient], 1), Status::NonConforme);
+    assert_eq!(Status::shown(&[V::Deficient], 0), Status::ACompleter);
+    assert_eq!(Status::shown(&[V::Ok, V::Deficient], 0), Status::ACompleter);
+    // « conforme » only when every verdict is ok.
+    assert_eq!(Status::shown(&[V::Ok], 0), Status::Conforme);
+    assert_eq!(
+        Status::shown(&[V::Ok, V::Undetermined], 0),
+        Status::AVerifier
+    );
+    assert_eq!(Status::shown(&[V::Undetermined], 0), Status::AVerifier);
+    assert_eq!(Status::shown(&[], 0), Status::AVerifier);
+    assert_eq!(Status::AVerifier.label(), "à vérifier");
+    assert_eq!(Status::ACompleter.label(), "à compléter");
+}
+
+#[test]
+fn passages_mark_the_words_and_escape_the_rest() {
+    let text = "Titre\n\nLe marché a pour objet <des> travaux de nettoyage. Autre phrase.";
+    let at = text.find("travaux").unwrap();
+    let (win, a, b) = window(text, at..at + 7);
+    assert_eq!(
+        passage(
+            text,
+            win,
+            &[Range {
+                start: at,
+                end: at + 7
+            }],
+            (a, b)
+        ),
+        "Le marché a pour objet &lt;des&gt; <mark>travaux</mark> de nettoyage."
+    );
+    // Overlapping marks are merged; a heading's signs are left out.
+    let text = "## Objet du marché";
+    assert_eq!(
+        passage(text, 0..text.len(), &[9..14, 12..18], (false, false)),
+        "Objet <mark>du marché</mark>"
+    );
+}
