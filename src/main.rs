@@ -757,7 +757,7 @@ fn test_rules(paths: &[PathBuf], rule_args: &RuleArgs, out: &mut dyn Write) -> u
             .filter(|e| e.file_type().is_file() && document::is_supported(e.path()));
         for entry in docs {
             let display = entry.path().to_string_lossy().replace('\\', "/");
-            match document::Document::read(entry.path(), &display) {
+            match document::Document::read(entry.path(), &display, &Default::default()) {
                 Ok(doc) if tenderlint::examples::is_test_document(&doc.text) => {
                     let f = tenderlint::examples::check_document(&rules, doc);
                     total += 1;

@@ -14,6 +14,8 @@ pub struct Archive<'a> {
     zip: ZipArchive<Cursor<&'a [u8]>>,
     /// Bytes that may still be read out of the archive.
     budget: u64,
+    /// The most bytes the archive may unpack to (`max-zip-bytes`).
+    max_bytes: u64,
 }
 
 /// What a file that is not the expected zip looks like, from its first bytes.
@@ -41,7 +43,12 @@ pub fn sniff(bytes: &[u8]) -> &'static str {
 
 impl<'a> Archive<'a> {
     /// Opens a zip; `what` names the expected document ("Word document").
-    pub fn open(bytes: &'a [u8], what: &str, save_as: &str) -> Result<Archive<'a>, Failure> {
+    pub fn open(
+        bytes: &'a [u8],
+        what: &str,
+        save_as: &str,
+        limits: &crate::limits::Limits,
+    ) -> Result<Archive<'a>, Failure> {
         if !bytes.starts_with(b"PK\x03\x04") {
             let article = if what.starts_with(['A', 'E', 'I', 'O', 'U', 'a', 'e', 'i', 'o', 'u']) {
                 "an"
@@ -62,7 +69,6 @@ impl<'a> Archive<'a> {
             ))
             .help("open it in its editor and save it again")
         })?;
-        let limits = crate::limits::current();
         if zip.len() > limits.max_zip_entries {
             return Err(Failure::new(format!(
                 "the {what} holds {} parts, more than the {} a document may hold",
@@ -74,6 +80,7 @@ impl<'a> Archive<'a> {
         Ok(Archive {
             zip,
             budget: limits.max_zip_bytes,
+            max_bytes: limits.max_zip_bytes,
         })
     }
 
@@ -91,7 +98,7 @@ impl<'a> Archive<'a> {
         let too_large = || {
             Failure::new(format!(
                 "`{name}` unpacks to more than {} MB: the document is too large or is a zip bomb",
-                crate::limits::current().max_zip_bytes / (1024 * 1024)
+                self.max_bytes / (1024 * 1024)
             ))
             .help("check where the file comes from, or split the document")
         };

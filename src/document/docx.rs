@@ -172,9 +172,13 @@ fn skipped(name: &[u8]) -> bool {
 }
 
 /// Reads the paragraphs of one part (`word/document.xml`, a header, the footnotes).
-fn paragraphs(xml: &str, part: &str, styles: &Styles) -> Result<Vec<Para>, Failure> {
+fn paragraphs(
+    xml: &str,
+    part: &str,
+    styles: &Styles,
+    max_depth: usize,
+) -> Result<Vec<Para>, Failure> {
     let mut r = reader(xml);
-    let max_depth = crate::limits::current().max_xml_depth;
     let mut read = PartReader::new(styles);
     loop {
         let ev = r.read_event().map_err(|e| malformed(part, &e))?;
@@ -429,8 +433,8 @@ fn zip_kind(names: &[String]) -> &'static str {
 }
 
 /// Reads a .docx file.
-pub fn read(bytes: &[u8]) -> Result<Extracted, Failure> {
-    let mut zip = Archive::open(bytes, "Word document", "a Word document (.docx)")?;
+pub fn read(bytes: &[u8], limits: &crate::limits::Limits) -> Result<Extracted, Failure> {
+    let mut zip = Archive::open(bytes, "Word document", "a Word document (.docx)", limits)?;
     let Some(document) = zip.read("word/document.xml")? else {
         return Err(Failure::new(format!(
             "this is not a Word document: it is {}",
@@ -449,7 +453,12 @@ pub fn read(bytes: &[u8]) -> Result<Extracted, Failure> {
         None => HashMap::new(),
     };
     let mut b = Builder::new();
-    for p in paragraphs(&document, "word/document.xml", &styles)? {
+    for p in paragraphs(
+        &document,
+        "word/document.xml",
+        &styles,
+        limits.max_xml_depth,
+    )? {
         if p.new_row {
             b.new_row();
         }
@@ -464,7 +473,7 @@ pub fn read(bytes: &[u8]) -> Result<Extracted, Failure> {
     b.end_body();
     for part in ["word/footnotes.xml", "word/endnotes.xml"] {
         if let Some(xml) = zip.read(part)? {
-            for p in paragraphs(&xml, part, &styles)? {
+            for p in paragraphs(&xml, part, &styles, limits.max_xml_depth)? {
                 b.block(p.kind, None, &p.text);
             }
         }
@@ -481,7 +490,7 @@ pub fn read(bytes: &[u8]) -> Result<Extracted, Failure> {
     let mut seen: Vec<String> = Vec::new();
     for part in furniture {
         if let Some(xml) = zip.read(&part)? {
-            for p in paragraphs(&xml, &part, &styles)? {
+            for p in paragraphs(&xml, &part, &styles, limits.max_xml_depth)? {
                 if !seen.contains(&p.text) {
                     b.block(BlockKind::Paragraph, None, &p.text);
                     seen.push(p.text);
@@ -500,7 +509,13 @@ mod tests {
 
     fn body(inner: &str, styles: &Styles) -> Vec<Para> {
         let xml = format!("<w:document {W}><w:body>{inner}</w:body></w:document>");
-        paragraphs(&xml, "word/document.xml", styles).unwrap()
+        paragraphs(
+            &xml,
+            "word/document.xml",
+            styles,
+            crate::limits::DEFAULT.max_xml_depth,
+        )
+        .unwrap()
     }
 
     #[test]

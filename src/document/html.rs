@@ -132,7 +132,7 @@ fn scan_tags(html: &str) -> (usize, usize) {
     (max, elements)
 }
 
-pub fn read(bytes: &[u8]) -> Result<Extracted, Failure> {
+pub fn read(bytes: &[u8], limits: &crate::limits::Limits) -> Result<Extracted, Failure> {
     let decode::Decoded { text, warning } = decode::decode(bytes).map_err(|reason| {
         Failure::new(format!("this is not an HTML page: {reason}"))
             .help("save the page as HTML, or give the file its real extension")
@@ -142,7 +142,7 @@ pub fn read(bytes: &[u8]) -> Result<Extracted, Failure> {
         return Err(Failure::new("this is not an HTML page: it has no markup")
             .help("give a plain text file the .txt extension"));
     }
-    let max = crate::limits::current().max_xml_depth;
+    let max = limits.max_xml_depth;
     let (depth, elements) = scan_tags(&text);
     if depth > max {
         return Err(super::xml::too_deep("the HTML page", max));
@@ -263,7 +263,7 @@ mod tests {
  Objet</h2><p>Le marché a pour <b>objet</b><br>une prestation.</p>
 <ul><li><p>RSA</p></li><li>DELD</li></ul>
 <table><tr><th>Critère</th><td>Prix &amp; qualité</td></tr></table></body></html>"#;
-        let e = read(html.as_bytes()).unwrap();
+        let e = read(html.as_bytes(), &crate::limits::DEFAULT).unwrap();
         assert_eq!(
             e.text,
             "Article 1 – Objet\n\nLe marché a pour objet\nune prestation.\n\nRSA\n\nDELD\n\nCritère\n\nPrix & qualité"

@@ -13,6 +13,7 @@ pub mod tender;
 pub mod text;
 mod xml;
 
+use crate::limits::Limits;
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -352,13 +353,13 @@ fn extension(path: &Path) -> String {
 
 impl Document {
     /// Reads a document from a file, choosing the reader by extension.
-    pub fn read(path: &Path, display: &str) -> Result<Document, ReadError> {
-        let bytes = Document::read_bytes(path, display)?;
-        Document::from_bytes(path, display, &bytes)
+    pub fn read(path: &Path, display: &str, limits: &Limits) -> Result<Document, ReadError> {
+        let bytes = Document::read_bytes(path, display, limits)?;
+        Document::from_bytes_with(path, display, &bytes, limits)
     }
 
     /// The bytes of a document file, within `max-file-bytes`.
-    pub fn read_bytes(path: &Path, display: &str) -> Result<Vec<u8>, ReadError> {
+    pub fn read_bytes(path: &Path, display: &str, limits: &Limits) -> Result<Vec<u8>, ReadError> {
         let err = |reason: String, help: Option<&str>| ReadError {
             path: display.to_string(),
             reason,
@@ -369,7 +370,7 @@ impl Document {
         if meta.is_dir() {
             return Err(err("is a folder, not a document".into(), None));
         }
-        let max = crate::limits::current().max_file_bytes;
+        let max = limits.max_file_bytes;
         if meta.len() > max {
             return Err(err(
                 format!(
@@ -385,17 +386,26 @@ impl Document {
         std::fs::read(path).map_err(|e| err(format!("cannot read the file: {e}"), None))
     }
 
-    /// Reads a document from bytes; the path's extension chooses the reader.
+    /// Reads a document from bytes, within the default limits; the path's extension chooses
+    /// the reader.
     pub fn from_bytes(path: &Path, display: &str, bytes: &[u8]) -> Result<Document, ReadError> {
+        Document::from_bytes_with(path, display, bytes, &Limits::default())
+    }
+
+    /// Reads a document from bytes, within `limits`; the path's extension chooses the reader.
+    pub fn from_bytes_with(
+        path: &Path,
+        display: &str,
+        bytes: &[u8],
+        limits: &Limits,
+    ) -> Result<Document, ReadError> {
         let err = |reason: String, help: Option<String>| ReadError {
             path: display.to_string(),
             reason,
             help,
         };
         let check_text_size = |len: usize| {
-            let max = crate::limits::current()
-                .max_text_bytes
-                .min(crate::limits::TEXT_BYTES_CEILING);
+            let max = limits.max_text_bytes.min(crate::limits::TEXT_BYTES_CEILING);
             if len > max {
                 Err(err(
                     format!(
@@ -440,10 +450,10 @@ impl Document {
                     Some("save the document again from its editor".into()),
                 ));
             }
-            Format::Docx => docx::read(bytes),
-            Format::Odt => odt::read(bytes),
-            Format::Pdf => pdf::read(bytes),
-            Format::Html => html::read(bytes),
+            Format::Docx => docx::read(bytes, limits),
+            Format::Odt => odt::read(bytes, limits),
+            Format::Pdf => pdf::read(bytes, limits),
+            Format::Html => html::read(bytes, limits),
         };
         let extracted = extracted.map_err(|e| err(e.reason, e.help))?;
         if extracted.text.trim().is_empty() {

@@ -59,9 +59,9 @@ fn paragraphs(
     xml: &str,
     part: &str,
     gate: Option<&[u8]>,
+    max_depth: usize,
 ) -> Result<(Vec<Para>, Vec<Para>), Failure> {
     let mut r = reader(xml);
-    let max_depth = crate::limits::current().max_xml_depth;
     let mut read = PartReader::new(gate);
     loop {
         let ev = r.read_event().map_err(|e| malformed(part, &e))?;
@@ -299,8 +299,13 @@ fn inline(e: &BytesStart<'_>, name: &[u8], stack: &mut [Open]) {
 }
 
 /// Reads a .odt file.
-pub fn read(bytes: &[u8]) -> Result<Extracted, Failure> {
-    let mut zip = Archive::open(bytes, "OpenDocument text", "an OpenDocument text (.odt)")?;
+pub fn read(bytes: &[u8], limits: &crate::limits::Limits) -> Result<Extracted, Failure> {
+    let mut zip = Archive::open(
+        bytes,
+        "OpenDocument text",
+        "an OpenDocument text (.odt)",
+        limits,
+    )?;
     let Some(content) = zip.read("content.xml")? else {
         let names = zip.names();
         let what = if names.iter().any(|n| n.starts_with("word/")) {
@@ -311,7 +316,7 @@ pub fn read(bytes: &[u8]) -> Result<Extracted, Failure> {
         return Err(Failure::new(format!("this is not an OpenDocument text: it is {what}"))
             .help("save the document as an OpenDocument text (.odt), or give the file its real extension"));
     };
-    let (body, notes) = paragraphs(&content, "content.xml", None)?;
+    let (body, notes) = paragraphs(&content, "content.xml", None, limits.max_xml_depth)?;
     let mut b = Builder::new();
     for p in body {
         if p.new_row {
@@ -328,7 +333,12 @@ pub fn read(bytes: &[u8]) -> Result<Extracted, Failure> {
         b.block(p.kind, None, &p.text);
     }
     if let Some(styles) = zip.read("styles.xml")? {
-        let (furniture, _) = paragraphs(&styles, "styles.xml", Some(b"master-styles"))?;
+        let (furniture, _) = paragraphs(
+            &styles,
+            "styles.xml",
+            Some(b"master-styles"),
+            limits.max_xml_depth,
+        )?;
         let mut seen: Vec<String> = Vec::new();
         for p in furniture {
             if !seen.contains(&p.text) {
@@ -354,7 +364,13 @@ mod tests {
 <text:list><text:list-item><text:p>RSA</text:p></text:list-item></text:list>
 <table:table><table:table-row><table:table-cell><text:p>Critère</text:p></table:table-cell></table:table-row></table:table>
 </office:text></office:body></office:document-content>"#;
-        let (body, notes) = paragraphs(xml, "content.xml", None).unwrap();
+        let (body, notes) = paragraphs(
+            xml,
+            "content.xml",
+            None,
+            crate::limits::DEFAULT.max_xml_depth,
+        )
+        .unwrap();
         let got: Vec<(BlockKind, Option<u8>, &str)> = body
             .iter()
             .map(|p| (p.kind, p.level, p.text.as_str()))

@@ -161,7 +161,7 @@ fn failure_of(e: &dyn std::fmt::Display) -> Failure {
 }
 
 /// Reads a PDF.
-pub fn read(bytes: &[u8]) -> Result<Extracted, Failure> {
+pub fn read(bytes: &[u8], limits: &crate::limits::Limits) -> Result<Extracted, Failure> {
     let head = &bytes[..bytes.len().min(1024)];
     if !head.windows(5).any(|w| w == b"%PDF-") {
         return Err(Failure::new(format!(
@@ -171,7 +171,7 @@ pub fn read(bytes: &[u8]) -> Result<Extracted, Failure> {
         .help("give the file its real extension"));
     }
     READING.with(|r| r.set(true));
-    let result = catch_unwind(AssertUnwindSafe(|| collect(bytes)));
+    let result = catch_unwind(AssertUnwindSafe(|| collect(bytes, limits)));
     READING.with(|r| r.set(false));
     let pages = match result {
         Ok(r) => r?,
@@ -423,8 +423,7 @@ fn drawn_names(content: &[u8]) -> Vec<Vec<u8>> {
     names
 }
 
-fn collect(bytes: &[u8]) -> Result<Vec<Vec<Line>>, Failure> {
-    let limits = crate::limits::current();
+fn collect(bytes: &[u8], limits: &crate::limits::Limits) -> Result<Vec<Vec<Line>>, Failure> {
     if unpacked_bytes(bytes, limits.max_pdf_bytes) > limits.max_pdf_bytes {
         return Err(too_large(
             "the PDF unpacks to",

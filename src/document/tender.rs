@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::{Document, Notice, ReadError, is_supported};
+use crate::limits::Limits;
 
 /// The documents of one consultation, checked together.
 #[derive(Debug, Clone)]
@@ -47,7 +48,7 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
 /// Finds and reads the tenders under `paths`: folders are walked respecting `.gitignore`,
 /// `.ignore` and the excludes; a file named explicitly is always read.
 pub fn discover_with(paths: &[PathBuf], excludes: &Excludes) -> Discovery {
-    let (planned, errors, notices) = plan(paths, excludes);
+    let (planned, errors, notices) = plan(paths, excludes, &Limits::default());
     let mut found = Discovery {
         tenders: Vec::new(),
         errors,
@@ -67,6 +68,8 @@ pub fn discover_with(paths: &[PathBuf], excludes: &Excludes) -> Discovery {
 pub struct Planned {
     pub path: PathBuf,
     pub files: Vec<PathBuf>,
+    /// The limits its documents are read within.
+    pub limits: Limits,
 }
 
 impl Planned {
@@ -79,11 +82,11 @@ impl Planned {
             .par_iter()
             .map(|f| {
                 let shown = display(f);
-                let bytes = Document::read_bytes(f, &shown)?;
+                let bytes = Document::read_bytes(f, &shown, &self.limits)?;
                 if super::generated::is_generated(&bytes) {
                     return Ok(None);
                 }
-                Document::from_bytes(f, &shown, &bytes).map(Some)
+                Document::from_bytes_with(f, &shown, &bytes, &self.limits).map(Some)
             })
             .collect();
         let mut documents = Vec::new();
@@ -120,7 +123,11 @@ impl Planned {
 /// drop them one at a time: files named explicitly first, then one tender per folder.
 /// A document that is a symbolic link inside a folder is not followed (it may lead anywhere),
 /// with a notice.
-pub fn plan(paths: &[PathBuf], excludes: &Excludes) -> (Vec<Planned>, Vec<ReadError>, Vec<Notice>) {
+pub fn plan(
+    paths: &[PathBuf],
+    excludes: &Excludes,
+    limits: &Limits,
+) -> (Vec<Planned>, Vec<ReadError>, Vec<Notice>) {
     let mut found = Discovery::default();
     // Folder -> documents directly in it.
     let mut groups: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
@@ -213,13 +220,14 @@ pub fn plan(paths: &[PathBuf], excludes: &Excludes) -> (Vec<Planned>, Vec<ReadEr
         .map(|f| Planned {
             path: f.clone(),
             files: vec![f],
+            limits: *limits,
         })
         .collect();
-    planned.extend(
-        groups
-            .into_iter()
-            .map(|(path, files)| Planned { path, files }),
-    );
+    planned.extend(groups.into_iter().map(|(path, files)| Planned {
+        path,
+        files,
+        limits: *limits,
+    }));
     (planned, found.errors, found.notices)
 }
 

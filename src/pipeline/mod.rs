@@ -148,8 +148,8 @@ impl Group<'_> {
             root: config.root.clone(),
             patterns: config.exclude.iter().map(|e| e.value.clone()).collect(),
         };
-        let mut reading =
-            read::Reading::new(paths, &excludes, req.stdin.as_ref().filter(|_| first), run);
+        let stdin = req.stdin.as_ref().filter(|_| first);
+        let mut reading = read::Reading::new(paths, &excludes, stdin, &config.limits, run);
         let budget = std::time::Duration::from_millis(config.limits.time_budget_ms);
         let opts = self.options(req, budget);
         while let Some((mut tender, started)) = reading.next() {

@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use super::{Request, Run, Stdin};
 use crate::document::{self, Document, Excludes, Notice, Planned, ReadError, Tender};
+use crate::limits::Limits;
 
 /// The tenders of some paths, read one at a time when their turn comes; standard input
 /// comes last. What cannot be read is gathered, and added to the run by [`Reading::finish`].
@@ -25,14 +26,20 @@ impl Reading {
         paths: &[PathBuf],
         excludes: &Excludes,
         stdin: Option<&Stdin>,
+        limits: &Limits,
         run: &mut Run,
     ) -> Reading {
-        let (planned, errors, notices) = document::plan(paths, excludes);
+        let (planned, errors, notices) = document::plan(paths, excludes, limits);
         run.input_errors.extend(errors);
         run.notices.extend(notices);
         let mut stdin_errors = Vec::new();
         let stdin = stdin.and_then(|stdin| {
-            match Document::from_bytes(Path::new(&stdin.name), &stdin.name, &stdin.bytes) {
+            match Document::from_bytes_with(
+                Path::new(&stdin.name),
+                &stdin.name,
+                &stdin.bytes,
+                limits,
+            ) {
                 Ok(mut d) => {
                     run.notices
                         .extend(d.warnings.drain(..).map(|message| Notice {
