@@ -6,6 +6,8 @@
 //! [`document`] (document model, tenders); [`engine`] → findings → [`report`].
 
 #![forbid(unsafe_code)]
+// The library returns data: only the command line prints.
+#![deny(clippy::print_stdout, clippy::print_stderr, clippy::dbg_macro)]
 
 pub mod compile;
 pub mod config;
