@@ -3,7 +3,7 @@
 #
 #   bench/compare.sh [bench.py options]     default: see PEER_RUNS below
 #
-# 1. builds tenderlint in release mode;
+# 1. builds tenderlint with the `dist` profile (full LTO, as distributed binaries are);
 # 2. writes the 40-check workload in tenderlint's language (bench/workload_rules.py);
 # 3. runs the peer kit (../shared/bench/run_peers.sh, a private copy so the shared kit is not
 #    written to), which generates the corpora with gen_corpus.py under $BENCH_CORPUS_ROOT
@@ -21,8 +21,8 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 export BENCH_CORPUS_ROOT="${BENCH_CORPUS_ROOT:-/work/bench-corpora}"
 KIT_COPY="${KIT_COPY:-${TMPDIR:-/tmp}/tenderlint-compare-kit}"
 
-cargo build --release --manifest-path "$ROOT/Cargo.toml"
-BIN="$CARGO_TARGET_DIR/release/tenderlint"
+cargo build --profile dist --manifest-path "$ROOT/Cargo.toml"
+BIN="$CARGO_TARGET_DIR/dist/tenderlint"
 python3 "$HERE/workload_rules.py" "$KIT/workload.json" "$HERE/workload-rules"
 
 rm -rf "$KIT_COPY" && cp -r "$KIT" "$KIT_COPY" && chmod -R u+w "$KIT_COPY"
