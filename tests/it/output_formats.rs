@@ -74,7 +74,7 @@ fn short_snapshot() {
 
 /// The official SARIF 2.1.0 schema, as shipped in the serde-sarif 0.8.0 crate (no network).
 fn sarif_validator() -> jsonschema::Validator {
-    let text = include_str!("data/sarif-schema-2.1.0.json");
+    let text = include_str!("../data/sarif-schema-2.1.0.json");
     // The schema's `language` patterns have a stray `]`, a literal in ECMA-262 regexes but an
     // error for the validator's regex engine, which checks the schema itself before using it:
     // escape that character, and check everything else as published.

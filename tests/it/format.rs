@@ -1,13 +1,13 @@
 //! `tenderlint fmt`: formatting keeps the meaning (same syntax tree, spans aside) and every
 //! comment, and formatting twice changes nothing — on the shipped packs and on generated files.
 
-mod common;
-
 use std::sync::LazyLock;
 
 use regex::Regex;
 use tenderlint::lang::format::format;
 use tenderlint::lang::parse_rule_file;
+
+use crate::util::Lcg;
 
 static SPANS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"span: Span \{ offset: \d+, len: \d+ \}").unwrap());
@@ -66,7 +66,7 @@ fn shipped_packs_are_formatted() {
 }
 
 /// Random rule-file pieces, from a small deterministic generator.
-struct Gen(common::Lcg);
+struct Gen(Lcg);
 
 impl Gen {
     fn next(&mut self, n: usize) -> usize {
@@ -200,7 +200,7 @@ impl Gen {
 
 #[test]
 fn formatting_generated_files_preserves_the_tree() {
-    let mut g = Gen(common::Lcg(7));
+    let mut g = Gen(Lcg(7));
     for _ in 0..300 {
         let src = g.file();
         let out = assert_preserves(&src);

@@ -9,8 +9,7 @@ use tenderlint::document::{Document, Tender};
 use tenderlint::engine::{Options, check_tender};
 use tenderlint::packs;
 
-mod common;
-use common::Lcg;
+use crate::util::Lcg;
 
 static RULES: LazyLock<RuleSet> = LazyLock::new(|| {
     let (rules, errors) = compile::compile(&packs::builtin(), &HashMap::new());
