@@ -1,13 +1,7 @@
 //! Tools for rule authors: `fmt` (check, write, refuse broken files) and `test` (examples and
 //! test documents with inline expectations).
 
-use assert_cmd::Command;
-
-fn tl() -> Command {
-    let mut c = Command::cargo_bin("tenderlint").unwrap();
-    c.env("NO_COLOR", "1").env("COLUMNS", "100");
-    c
-}
+use crate::util::tl;
 
 const UNFORMATTED: &str = "# Local pack\nrule LOC1 { level warning\n  tags public # pillar\n  forbid \"tout public\"\n  message \"Public trop vague.\"\n  why \"w\"\n  fix \"f\" }\n";
 

@@ -3,24 +3,15 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn tl(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("tenderlint").unwrap();
-    c.current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("COLUMNS", "100");
-    c
-}
+use crate::util::{fixture, root, tl_in};
 
 /// A temporary repository holding a copy of some fixtures.
 fn repo(fixtures: &[&str]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for f in fixtures {
-        let src = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("fixtures")
-            .join(f);
+        let src = fixture(f);
         let dst = dir.path().join(f);
         std::fs::create_dir_all(&dst).unwrap();
         for e in std::fs::read_dir(src).unwrap() {
@@ -32,7 +23,7 @@ fn repo(fixtures: &[&str]) -> tempfile::TempDir {
 }
 
 fn json(dir: &Path, args: &[&str]) -> (Value, i32) {
-    let out = tl(dir)
+    let out = tl_in(dir)
         .args(["check", "--format", "json"])
         .args(args)
         .output()
@@ -89,7 +80,7 @@ fn configuration_changes_levels_selection_and_rules() {
         "the local rule folder is loaded: {got:?}"
     );
     // The effective configuration.
-    let out = tl(dir.path()).arg("config").output().unwrap();
+    let out = tl_in(dir.path()).arg("config").output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
         text.contains("ignore = [\"suivi\"]") && text.contains("MIQ101 = \"warning\""),
@@ -105,7 +96,7 @@ fn a_bad_configuration_is_an_error_pointing_into_the_toml() {
         "ignore = [\"suivi\"]\n\n[levels]\nMIQ102 = \"eror\"\n",
     )
     .unwrap();
-    let out = tl(dir.path()).args(["check", "."]).output().unwrap();
+    let out = tl_in(dir.path()).args(["check", "."]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("unknown level `eror`"), "{err}");
@@ -116,7 +107,7 @@ fn a_bad_configuration_is_an_error_pointing_into_the_toml() {
         "select = [\"MIQ9999\"]\n[params]\npoids_min_insertoin = 60\n",
     )
     .unwrap();
-    let out = tl(dir.path()).args(["check", "."]).output().unwrap();
+    let out = tl_in(dir.path()).args(["check", "."]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("unknown rule, tag or pack `MIQ9999`"), "{err}");
@@ -126,7 +117,7 @@ fn a_bad_configuration_is_an_error_pointing_into_the_toml() {
         "{err}"
     );
     std::fs::write(dir.path().join("tenderlint.toml"), "selekt = []\n").unwrap();
-    let out = tl(dir.path()).args(["check", "."]).output().unwrap();
+    let out = tl_in(dir.path()).args(["check", "."]).output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains("unknown field `selekt`") && err.contains("tenderlint.toml:1:1"),
@@ -202,7 +193,7 @@ fn suppressions_in_markdown_and_text() {
         "public défini en annexe 2"
     );
     // --show-suppressed lists them for reviewers.
-    let out = tl(dir.path())
+    let out = tl_in(dir.path())
         .args(["check", "--show-suppressed", "."])
         .output()
         .unwrap();
@@ -218,7 +209,7 @@ fn suppressions_in_markdown_and_text() {
 fn a_baseline_hides_known_findings_and_shows_new_ones() {
     let dir = repo(&["objet-activite", "public-vague"]);
     let base = dir.path().join("baseline.json");
-    tl(dir.path())
+    tl_in(dir.path())
         .args(["check", "--write-baseline"])
         .arg(&base)
         .arg(".")
@@ -243,16 +234,16 @@ fn a_baseline_hides_known_findings_and_shows_new_ones() {
 #[test]
 fn exit_policy_quiet_and_statistics() {
     let dir = repo(&["support-absent"]);
-    tl(dir.path()).args(["check", "."]).assert().code(0);
-    tl(dir.path())
+    tl_in(dir.path()).args(["check", "."]).assert().code(0);
+    tl_in(dir.path())
         .args(["check", "--fail-on", "warning", "."])
         .assert()
         .code(1);
-    tl(dir.path())
+    tl_in(dir.path())
         .args(["check", "--fail-on", "never", "--pack", "miq", "."])
         .assert()
         .code(0);
-    let out = tl(dir.path())
+    let out = tl_in(dir.path())
         .args(["check", "--quiet", "."])
         .output()
         .unwrap();
@@ -262,7 +253,7 @@ fn exit_policy_quiet_and_statistics() {
         "{text}"
     );
     assert!(text.contains("MIQ201"));
-    let out = tl(dir.path())
+    let out = tl_in(dir.path())
         .args(["check", "--statistics", "."])
         .output()
         .unwrap();
@@ -276,17 +267,14 @@ fn exit_policy_quiet_and_statistics() {
         "fail-on = \"warning\"\n",
     )
     .unwrap();
-    tl(dir.path()).args(["check", "."]).assert().code(1);
+    tl_in(dir.path()).args(["check", "."]).assert().code(1);
 }
 
 #[test]
 fn standard_input() {
     let dir = tempfile::tempdir().unwrap();
-    let text = std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/objet-activite/CCTP.md"),
-    )
-    .unwrap();
-    let out = tl(dir.path())
+    let text = std::fs::read(fixture("objet-activite/CCTP.md")).unwrap();
+    let out = tl_in(dir.path())
         .args([
             "check",
             "--format",
@@ -402,7 +390,7 @@ fn docx_with_comment(src: &Path, dst: &Path, anchor: &str, comment: &str) {
 #[test]
 fn suppressions_in_word_comments() {
     let dir = tempfile::tempdir().unwrap();
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/formats/defaut-docx/CCTP.docx");
+    let src = fixture("formats/defaut-docx/CCTP.docx");
     std::fs::create_dir(dir.path().join("dce")).unwrap();
     docx_with_comment(
         &src,
@@ -445,7 +433,7 @@ fn suppressions_in_word_comments() {
 /// fixtures as the repository): no usage error, and the formats they ask for come out.
 #[test]
 fn integration_examples_run_as_written() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = root();
     let mut commands = Vec::new();
     for file in [
         "examples/ci/github-workflow.yml",
@@ -487,7 +475,7 @@ fn integration_examples_run_as_written() {
         } else if !cmd.ends_with(" .") {
             args.push("objet-activite/CCTP.md");
         }
-        let out = tl(dir.path()).args(&args).output().unwrap();
+        let out = tl_in(dir.path()).args(&args).output().unwrap();
         let code = out.status.code().unwrap();
         assert!(
             code == 0 || code == 1,

@@ -1,13 +1,8 @@
 //! End-to-end tests of the `tenderlint` binary: exit codes, JSON shape, errors on bad inputs.
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn tl() -> Command {
-    let mut c = Command::cargo_bin("tenderlint").unwrap();
-    c.env("NO_COLOR", "1").env("COLUMNS", "100");
-    c
-}
+use crate::util::tl;
 
 fn json(args: &[&str]) -> (Value, i32) {
     let out = tl()

@@ -9,6 +9,8 @@ use tenderlint::examples;
 use tenderlint::lang::format::format;
 use tenderlint::lang::{SourceFile, parse_rule_file};
 
+use crate::util::bin;
+
 const DOCS: &[&str] = &["docs/rule-language.md", "docs/writing-a-pack.md"];
 
 /// (info string, first line number, body) of each fenced block.
@@ -101,19 +103,11 @@ fn the_tutorial_pack_is_the_one_in_examples() {
 
 #[test]
 fn the_example_pack_passes_its_tests_and_is_formatted() {
-    let out = assert_cmd::Command::cargo_bin("tenderlint")
-        .unwrap()
-        .args(["test", "examples/plie"])
-        .output()
-        .unwrap();
+    let out = bin().args(["test", "examples/plie"]).output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert_eq!(out.status.code(), Some(0), "{text}");
     assert!(text.trim_end().ends_with(" passed, 0 failed"), "{text}");
-    assert_cmd::Command::cargo_bin("tenderlint")
-        .unwrap()
-        .args(["fmt", "--check", "examples/"])
-        .assert()
-        .code(0);
+    bin().args(["fmt", "--check", "examples/"]).assert().code(0);
 }
 
 /// docs/miq-pack.md is `tenderlint explain --all --format md`: the hand-written guide
@@ -121,8 +115,7 @@ fn the_example_pack_passes_its_tests_and_is_formatted() {
 /// `cargo run -- explain --all --format md > docs/miq-pack.md` (or UPDATE_DOCS=1 cargo test).
 #[test]
 fn the_pack_guide_is_generated_from_the_rules() {
-    let out = assert_cmd::Command::cargo_bin("tenderlint")
-        .unwrap()
+    let out = bin()
         .args(["explain", "--all", "--format", "md"])
         .output()
         .unwrap();
@@ -151,8 +144,7 @@ fn the_pack_guide_is_generated_from_the_rules() {
 
 #[test]
 fn explain_all_prints_every_rule_for_a_terminal() {
-    let out = assert_cmd::Command::cargo_bin("tenderlint")
-        .unwrap()
+    let out = bin()
         .env("COLUMNS", "80")
         .args(["explain", "--all"])
         .output()

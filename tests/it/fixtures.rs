@@ -1,8 +1,9 @@
 //! The shipped fixtures, checked by the binary: exact rule ids, levels and places, pack
 //! decisions, and snapshots of the human output (a change in rendering shows in review).
 
-use assert_cmd::Command;
 use serde_json::Value;
+
+use crate::util::tl;
 
 const FIXTURES: &[&str] = &[
     "accompagnement-rsa",
@@ -15,12 +16,6 @@ const FIXTURES: &[&str] = &[
     "support-absent",
     "travaux-clause-sociale",
 ];
-
-fn tl() -> Command {
-    let mut c = Command::cargo_bin("tenderlint").unwrap();
-    c.env("NO_COLOR", "1").env("COLUMNS", "100");
-    c
-}
 
 fn check_json(fixture: &str) -> (Value, i32) {
     let out = tl()

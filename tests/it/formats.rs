@@ -5,17 +5,12 @@
 use std::io::Write;
 use std::path::Path;
 
-use assert_cmd::Command;
 use serde_json::Value;
 use tenderlint::document::Document;
 
-const FORMATS: &[&str] = &["md", "docx", "odt", "pdf", "html"];
+use crate::util::tl;
 
-fn tl() -> Command {
-    let mut c = Command::cargo_bin("tenderlint").unwrap();
-    c.env("NO_COLOR", "1").env("COLUMNS", "100");
-    c
-}
+const FORMATS: &[&str] = &["md", "docx", "odt", "pdf", "html"];
 
 fn json(args: &[&str]) -> (Value, i32, String) {
     let out = tl()

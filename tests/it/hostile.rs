@@ -9,15 +9,15 @@ use std::time::Duration;
 use assert_cmd::Command;
 use serde_json::Value;
 
+use crate::util::{self, fixture, root};
+
 /// A generous guard against hangs (not a speed measure: speed is in the benchmarks).
 const HANG_GUARD: Duration = Duration::from_secs(300);
 
+/// The binary run in `dir`, wide enough for long lines, with a guard against hangs.
 fn tl(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("tenderlint").unwrap();
-    c.current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("COLUMNS", "1000")
-        .timeout(HANG_GUARD);
+    let mut c = util::tl_in(dir);
+    c.env("COLUMNS", "1000").timeout(HANG_GUARD);
     c
 }
 
@@ -26,7 +26,7 @@ fn setup() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("bon")).unwrap();
     std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/objet-activite/CCTP.md"),
+        fixture("objet-activite/CCTP.md"),
         dir.path().join("bon/CCTP.md"),
     )
     .unwrap();
@@ -376,8 +376,7 @@ fn killing_a_write_leaves_the_previous_file_intact() {
         "rule LOC1 { tags public level info forbid \"x\" message \"m\" why \"w\" fix \"f\" }\n";
     std::fs::write(&file, before).unwrap();
     // The process dies after writing the new content to a temporary file, before the rename.
-    let out = Command::cargo_bin("tenderlint")
-        .unwrap()
+    let out = util::bin()
         .args(["fmt"])
         .arg(&file)
         .env("TENDERLINT_TEST_ABORT_BEFORE_RENAME", "1")
@@ -392,8 +391,7 @@ fn killing_a_write_leaves_the_previous_file_intact() {
     let src = setup();
     let base = src.path().join("base.json");
     std::fs::write(&base, "{\"version\": 1, \"findings\": []}\n").unwrap();
-    let out = Command::cargo_bin("tenderlint")
-        .unwrap()
+    let out = util::bin()
         .current_dir(src.path())
         .args(["check", "--write-baseline", "base.json", "bon"])
         .env("TENDERLINT_TEST_ABORT_BEFORE_RENAME", "1")
@@ -406,12 +404,7 @@ fn killing_a_write_leaves_the_previous_file_intact() {
         "{\"version\": 1, \"findings\": []}\n"
     );
     // Without the fault, the write goes through.
-    Command::cargo_bin("tenderlint")
-        .unwrap()
-        .args(["fmt"])
-        .arg(&file)
-        .assert()
-        .success();
+    util::bin().args(["fmt"]).arg(&file).assert().success();
     assert_ne!(std::fs::read_to_string(&file).unwrap(), before);
 }
 
@@ -451,7 +444,7 @@ fn a_pdf_that_panics_the_pdf_library_is_a_clear_error() {
     let dir = setup();
     std::fs::create_dir(dir.path().join("pdf")).unwrap();
     std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hostile/pdf-extract-panic.pdf"),
+        root().join("tests/hostile/pdf-extract-panic.pdf"),
         dir.path().join("pdf/CCTP.pdf"),
     )
     .unwrap();
@@ -516,7 +509,7 @@ const INPUT_REFUSED: &str =
 fn an_output_over_an_input_document_is_refused_before_checking() {
     let dir = setup();
     std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/formats/bon-docx/CCTP.docx"),
+        fixture("formats/bon-docx/CCTP.docx"),
         dir.path().join("bon/CCAP.docx"),
     )
     .unwrap();

@@ -16,10 +16,12 @@ use std::time::Duration;
 use assert_cmd::Command;
 use serde_json::{Value, json};
 
+use crate::util;
+
+/// The binary with a fixed date (`SOURCE_DATE_EPOCH`), for reproducible reports.
 fn tl() -> Command {
-    let mut c = Command::cargo_bin("tenderlint").unwrap();
-    c.env("NO_COLOR", "1")
-        .env("SOURCE_DATE_EPOCH", "1740787200");
+    let mut c = util::tl();
+    c.env("SOURCE_DATE_EPOCH", "1740787200");
     c
 }
 

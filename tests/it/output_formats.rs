@@ -5,14 +5,9 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn tl() -> Command {
-    let mut c = Command::cargo_bin("tenderlint").unwrap();
-    c.env("NO_COLOR", "1").env("COLUMNS", "100");
-    c
-}
+use crate::util::tl;
 
 /// Runs `tenderlint check --format FORMAT ARGS...` in `dir` (default: the crate root).
 fn check_in(dir: Option<&Path>, format: &str, args: &[&str]) -> (String, String, i32) {

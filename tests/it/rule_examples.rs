@@ -3,9 +3,10 @@
 
 use std::collections::HashMap;
 
-use assert_cmd::Command;
 use tenderlint::compile::{self, PILLARS, RuleSet};
 use tenderlint::{examples, packs};
+
+use crate::util::bin;
 
 fn builtin() -> RuleSet {
     let (set, errors) = compile::compile(&packs::builtin(), &HashMap::new());
@@ -82,11 +83,7 @@ fn every_miq_rule_is_complete() {
 #[test]
 fn explain_and_rules_work_for_every_rule() {
     let set = builtin();
-    let out = Command::cargo_bin("tenderlint")
-        .unwrap()
-        .arg("rules")
-        .output()
-        .unwrap();
+    let out = bin().arg("rules").output().unwrap();
     assert!(out.status.success());
     let table = String::from_utf8(out.stdout).unwrap();
     for (pack, r) in set.rules() {
@@ -117,8 +114,7 @@ fn explain_and_rules_work_for_every_rule() {
 
 #[test]
 fn explain_output_snapshot() {
-    let out = Command::cargo_bin("tenderlint")
-        .unwrap()
+    let out = bin()
         .args(["explain", "MIQ101"])
         .env("COLUMNS", "100")
         .output()
@@ -128,8 +124,7 @@ fn explain_output_snapshot() {
 
 #[test]
 fn rules_json_lists_the_pack() {
-    let out = Command::cargo_bin("tenderlint")
-        .unwrap()
+    let out = bin()
         .args(["rules", "--format", "json", "--pack", "miq"])
         .output()
         .unwrap();
@@ -150,8 +145,7 @@ fn a_broken_example_fails_tenderlint_test_and_points_at_it() {
         "rule LOC1 {\n  tags public\n  level warning\n  forbid \"tout public\"\n  message \"m\"\n  why \"w\"\n  fix \"f\"\n  example fail \"Ouvert à tout public.\"\n  example fail \"Ouvert aux DELD.\"\n}\n",
     )
     .unwrap();
-    let out = Command::cargo_bin("tenderlint")
-        .unwrap()
+    let out = bin()
         .args(["test", "--no-default-rules", "--rules"])
         .arg(&rules)
         .env("NO_COLOR", "1")
