@@ -13,6 +13,7 @@ mod fixtures;
 mod format;
 mod formats;
 mod hostile;
+mod house;
 mod html_report;
 mod output_formats;
 mod robustness;
