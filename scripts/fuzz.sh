@@ -3,7 +3,7 @@
 # Needs cargo-fuzz (`cargo install cargo-fuzz`); it runs on the stable toolchain with
 # RUSTC_BOOTSTRAP=1. Seeds come from the fixtures, the shipped rules and fuzz/seeds/TARGET/. A
 # crash leaves its input in fuzz/artifacts/TARGET/: turn it into a regression test in
-# tests/hostile.rs.
+# tests/it/hostile/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}

@@ -1,0 +1,22 @@
+//! The integration tests, in one binary that links the crate once: each module is the suite of
+//! one part of the project (`cargo test --test it MODULE` runs one). Paths are relative to the
+//! crate root, the working directory cargo gives integration tests; `util` holds the helpers
+//! the modules share.
+
+mod accuracy;
+mod authoring;
+mod ci;
+mod cli;
+mod docs;
+mod eval;
+mod fixtures;
+mod format;
+mod formats;
+mod hostile;
+mod house;
+mod html_report;
+mod output_formats;
+mod robustness;
+mod rule_examples;
+mod rule_language;
+mod util;
