@@ -50,7 +50,7 @@ pub fn config_for(path: &Path, given: Option<&Path>) -> (Config, Vec<crate::lang
     match file {
         Some(f) => match Config::load(&f) {
             Ok(c) => (c, Vec::new()),
-            Err(e) => (Config::default(), e),
+            Err(e) => (Config::default(), e.into_iter().map(Into::into).collect()),
         },
         None => (Config::default(), Vec::new()),
     }
@@ -90,7 +90,8 @@ pub fn rules_for(config: &Config, req: &Request, run: &mut Run) -> RuleSet {
         keep_plans(&file, &set.plans());
     }
     run.rule_errors.extend(errors);
-    run.rule_errors.extend(config.validate(&set));
+    run.rule_errors
+        .extend(config.validate(&set).into_iter().map(Into::into));
     set
 }
 
@@ -263,7 +264,7 @@ pub fn run_each(req: &Request, mut each: impl FnMut(crate::engine::TenderResult)
         let (config, errors) = match &config_file {
             Some(f) => match Config::load(f) {
                 Ok(c) => (c, Vec::new()),
-                Err(e) => (Config::default(), e),
+                Err(e) => (Config::default(), e.into_iter().map(Into::into).collect()),
             },
             None => (Config::default(), Vec::new()),
         };

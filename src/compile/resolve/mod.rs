@@ -1,4 +1,5 @@
-//! Name resolution and pattern compilation for one pack.
+//! Name resolution and pattern compilation for one pack. Its mistakes are
+//! [`ResolveError`]s, after the [`ParseError`](crate::lang::ParseError)s of its files.
 //!
 //! The parts: [`patterns`] (regex syntax, cost and automata), [`atoms`] (term lists, regexes
 //! and numbers), [`conditions`] (conditions and scopes) and [`rule`] (one rule's fields).
@@ -14,6 +15,7 @@ use super::plans::Plans;
 use super::*;
 use crate::lang::ast::{self, Item};
 use crate::lang::parser::RESERVED;
+use crate::lang::{Located, ResolveError};
 
 pub(super) use patterns::build_meta;
 #[cfg(test)]
@@ -91,13 +93,8 @@ impl<'a> Builder<'a> {
         label: impl Into<String>,
         help: Option<String>,
     ) {
-        self.errors.push(RuleFileError::new(
-            &self.files[file],
-            span,
-            message,
-            label,
-            help,
-        ));
+        let e = Located::new(&self.files[file], span, message, label, help);
+        self.errors.push(ResolveError(e).into());
     }
 
     fn define(&mut self, file: usize, name: &ast::Ident, def: Def) {
@@ -115,7 +112,7 @@ impl<'a> Builder<'a> {
             return;
         }
         if let Some(&(_, f0, s0)) = self.defs.get(&name.name) {
-            let e = RuleFileError::new(
+            let e = Located::new(
                 &self.files[file],
                 name.span,
                 format!("`{}` is defined twice", name.name),
@@ -123,7 +120,7 @@ impl<'a> Builder<'a> {
                 Some("rename one of the two definitions".into()),
             )
             .with_related(&self.files[f0], s0, "first defined here");
-            self.errors.push(e);
+            self.errors.push(ResolveError(e).into());
             return;
         }
         self.defs.insert(name.name.clone(), (def, file, name.span));
@@ -161,7 +158,7 @@ impl<'a> Builder<'a> {
                     Item::Tag(t) => self.define_tag(fi, t),
                     Item::Pack(p) => {
                         if let Some((f0, first)) = header {
-                            let e = RuleFileError::new(
+                            let e = Located::new(
                                 &self.files[fi],
                                 p.id.span,
                                 "a pack has a single `pack` header",
@@ -173,7 +170,7 @@ impl<'a> Builder<'a> {
                                 first.id.span,
                                 "first header here",
                             );
-                            self.errors.push(e);
+                            self.errors.push(ResolveError(e).into());
                         } else {
                             header = Some((fi, p));
                         }
@@ -274,7 +271,7 @@ impl<'a> Builder<'a> {
                 let Item::Rule(r) = item else { continue };
                 let Some(id) = &r.id else { continue };
                 if let Some(&(f0, s0)) = seen.get(&id.name) {
-                    let e = RuleFileError::new(
+                    let e = Located::new(
                         &self.files[fi],
                         id.span,
                         format!("duplicate rule id `{}`", id.name),
@@ -282,7 +279,7 @@ impl<'a> Builder<'a> {
                         Some("rule ids are stable and unique: give this rule a new id".into()),
                     )
                     .with_related(&self.files[f0], s0, "first defined here");
-                    self.errors.push(e);
+                    self.errors.push(ResolveError(e).into());
                     continue;
                 }
                 seen.insert(id.name.clone(), (fi, id.span));
