@@ -5,15 +5,39 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use miette::Diagnostic;
 use serde::{Deserialize, Serialize};
+use thiserror::Error;
 use toml::Spanned;
 
 use crate::compile::{Level, RuleSet};
 use crate::document::Kind;
 use crate::lang::ast::Span;
-use crate::lang::{RuleFileError, SourceFile};
+use crate::lang::{Located, SourceFile};
 
 pub const FILE_NAME: &str = "tenderlint.toml";
+
+/// A mistake in a configuration file: a message at a place of the TOML (with the file's name
+/// and text, to show it), and a help line that says what to write instead.
+#[derive(Debug, Error, Diagnostic, Clone)]
+#[error(transparent)]
+#[diagnostic(code(tenderlint::config), forward(0))]
+pub struct ConfigError(pub Located);
+
+impl ConfigError {
+    pub fn new(
+        file: &SourceFile,
+        span: Span,
+        message: impl Into<String>,
+        label: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Self {
+        ConfigError(Located::new(file, span, message, label, Some(help.into())))
+    }
+}
+
+/// The keys of a configuration file.
+const KEYS_HELP: &str = "the keys are: select, ignore, exclude, rules, fail-on, [levels], [packs], [kinds], [params], [limits]";
 
 /// When `check` exits with status 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -141,15 +165,15 @@ impl Config {
     }
 
     /// Reads and checks a configuration file.
-    pub fn load(path: &Path) -> Result<Config, Vec<RuleFileError>> {
+    pub fn load(path: &Path) -> Result<Config, Vec<ConfigError>> {
         let display = path.to_string_lossy().replace('\\', "/");
         let text = std::fs::read_to_string(path).map_err(|e| {
-            vec![RuleFileError::new(
+            vec![ConfigError::new(
                 &SourceFile::new(display.clone(), ""),
                 Span::default(),
                 format!("cannot read the configuration: {e}"),
                 "",
-                None,
+                "check the file's path and permissions, or give another one with `--config FILE`",
             )]
         })?;
         let root = path
@@ -160,21 +184,30 @@ impl Config {
     }
 
     /// Parses a configuration text (`name` is shown in errors).
-    pub fn parse(name: &str, text: &str, root: PathBuf) -> Result<Config, Vec<RuleFileError>> {
+    pub fn parse(name: &str, text: &str, root: PathBuf) -> Result<Config, Vec<ConfigError>> {
         let file = SourceFile::new(name, text.to_string());
         let raw: Raw = toml::from_str(text).map_err(|e| {
-            let sp = e.span().map(|r| Span::new(r.start, r.end)).unwrap_or_default();
+            let sp = e
+                .span()
+                .map(|r| Span::new(r.start, r.end))
+                .unwrap_or_default();
             let msg = e.message().to_string();
             let help = if msg.starts_with("unknown field") {
-                Some("the keys are: select, ignore, exclude, rules, fail-on, [levels], [packs], [kinds], [params], [limits]".to_string())
+                KEYS_HELP
             } else {
-                None
+                "the configuration is TOML: README.md shows an example with every key"
             };
-            vec![RuleFileError::new(&file, sp, format!("invalid configuration: {msg}"), "here", help)]
+            vec![ConfigError::new(
+                &file,
+                sp,
+                format!("invalid configuration: {msg}"),
+                "here",
+                help,
+            )]
         })?;
         let mut errors = Vec::new();
         let mut err = |sp: Span, message: String, help: String| {
-            errors.push(RuleFileError::new(&file, sp, message, "here", Some(help)))
+            errors.push(ConfigError::new(&file, sp, message, "here", help))
         };
         let items = |v: Option<Vec<Spanned<String>>>| -> Vec<Item<String>> {
             v.unwrap_or_default()
@@ -316,7 +349,7 @@ impl Config {
 
     /// Checks the names the configuration uses against the rule set: rule ids, tags, packs and
     /// params must exist.
-    pub fn validate(&self, rules: &RuleSet) -> Vec<RuleFileError> {
+    pub fn validate(&self, rules: &RuleSet) -> Vec<ConfigError> {
         let Some(file) = &self.source else {
             return Vec::new();
         };
@@ -341,12 +374,12 @@ impl Config {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => format!("`tenderlint rules` lists the {what}s"),
             };
-            errors.push(RuleFileError::new(
+            errors.push(ConfigError::new(
                 file,
                 sp,
                 format!("unknown {what} `{value}`"),
                 "not found in the loaded packs",
-                Some(help),
+                help,
             ));
         };
         for s in self.select.iter().chain(&self.ignore) {
@@ -499,7 +532,7 @@ mod tests {
     fn parse(text: &str) -> Result<Config, Vec<(String, String, Option<String>)>> {
         Config::parse("tenderlint.toml", text, PathBuf::from(".")).map_err(|errs| {
             errs.into_iter()
-                .map(|e| {
+                .map(|ConfigError(e)| {
                     (
                         e.message.clone(),
                         e.labelled_text().to_string(),
@@ -542,5 +575,25 @@ mod tests {
         assert_eq!(e[0].0, "unknown fail-on value `sometimes`");
         let e = parse("[params]\nseuil = \"beaucoup\"\n").unwrap_err();
         assert_eq!(e[0].0, "param `seuil` must be a number");
+    }
+
+    #[test]
+    fn errors_have_the_config_code_and_a_help() {
+        use miette::Diagnostic;
+        for text in [
+            "selct = 1\n",
+            "select = [\n",
+            "[levels]\nMIQ101 = \"eror\"\n",
+        ] {
+            let e = Config::parse("tenderlint.toml", text, PathBuf::from(".")).unwrap_err();
+            let code = e[0].code().map(|c| c.to_string());
+            assert_eq!(code.as_deref(), Some("tenderlint::config"), "{text}");
+            assert!(e[0].help().is_some(), "{text}");
+            let wrapped = crate::lang::RuleFileError::from(e[0].clone());
+            assert_eq!(wrapped.code().map(|c| c.to_string()), code);
+        }
+        let e = Config::load(Path::new("/nonexistent/tenderlint.toml")).unwrap_err();
+        assert!(e[0].0.message.starts_with("cannot read the configuration"));
+        assert!(e[0].help().is_some());
     }
 }

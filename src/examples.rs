@@ -46,7 +46,7 @@ pub fn check(pack: &Pack, rule: &Rule, ex: &RuleExample) -> Option<ExampleFailur
             why,
         )
     };
-    Some(ExampleFailure(RuleFileError::new(
+    Some(ExampleFailure(RuleFileError::example(
         &rule.file,
         ex.span,
         message,
@@ -156,7 +156,7 @@ pub fn check_document(rules: &RuleSet, doc: crate::document::Document) -> Vec<Ex
                     "fix the rule or remove the `expect-not` marker".to_string(),
                 )
             };
-            failures.push(ExampleFailure(RuleFileError::new(
+            failures.push(ExampleFailure(RuleFileError::example(
                 &file,
                 span(&e.marker),
                 message,
@@ -173,7 +173,7 @@ pub fn check_document(rules: &RuleSet, doc: crate::document::Document) -> Vec<Ex
             .iter()
             .any(|e| e.present && e.line == f.line && e.rule.eq_ignore_ascii_case(&f.rule));
         if mentioned && !covered {
-            failures.push(ExampleFailure(RuleFileError::new(
+            failures.push(ExampleFailure(RuleFileError::example(
                 &file,
                 span(&f.span),
                 format!("unexpected {} on line {}", f.rule, f.line),

@@ -25,4 +25,4 @@ pub mod search;
 #[cfg(test)]
 mod testing;
 
-pub use compile::suggest;
+pub use lang::suggest;

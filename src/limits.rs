@@ -1,9 +1,7 @@
 //! Limits that keep a hostile or pathological input from eating the machine: file and text
 //! sizes, zip entries and unpacked size, XML depth, regex size, rule count, and a time budget
-//! per tender. Process-wide settings (like a thread pool's size): the defaults hold until a
-//! configuration's `[limits]` table sets them at the start of a run.
-
-use std::sync::RwLock;
+//! per tender. A configuration's `[limits]` table sets them; they travel with the calls that
+//! need them (readers, the rule compiler, the engine's options).
 
 use serde::{Deserialize, Serialize};
 
@@ -56,25 +54,5 @@ pub const DEFAULT: Limits = Limits {
 impl Default for Limits {
     fn default() -> Self {
         DEFAULT
-    }
-}
-
-static CURRENT: RwLock<Limits> = RwLock::new(DEFAULT);
-
-/// The limits in force.
-pub fn current() -> Limits {
-    *CURRENT.read().unwrap_or_else(|e| e.into_inner())
-}
-
-/// Sets the limits for the rest of the process.
-pub fn set(limits: Limits) {
-    *CURRENT.write().unwrap_or_else(|e| e.into_inner()) = limits;
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_static_defaults_are_the_defaults() {
-        assert_eq!(super::current(), super::Limits::default());
     }
 }

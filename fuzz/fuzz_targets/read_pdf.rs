@@ -12,14 +12,6 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(
     init: {
-        // Bounds a quarter of the defaults: an input just within the defaults takes a second
-        // or two in release, twenty times that under the sanitizer, past libFuzzer's timeout;
-        // the shapes are the same at any size.
-        tenderlint::limits::set(tenderlint::limits::Limits {
-            max_pdf_bytes: 16 << 20,
-            max_pdf_content_bytes: 4 << 20,
-            ..Default::default()
-        });
         let abort = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
             if !tenderlint::document::pdf::reading() {
@@ -28,6 +20,15 @@ fuzz_target!(
         }));
     },
     |data: &[u8]| {
-        let _ = tenderlint::document::Document::from_bytes(std::path::Path::new("x.pdf"), "x.pdf", data);
+        // Bounds a quarter of the defaults: an input just within the defaults takes a second
+        // or two in release, twenty times that under the sanitizer, past libFuzzer's timeout;
+        // the shapes are the same at any size.
+        let limits = tenderlint::limits::Limits {
+            max_pdf_bytes: 16 << 20,
+            max_pdf_content_bytes: 4 << 20,
+            ..Default::default()
+        };
+        let path = std::path::Path::new("x.pdf");
+        let _ = tenderlint::document::Document::from_bytes_with(path, "x.pdf", data, &limits);
     }
 );

@@ -293,24 +293,25 @@ pub fn compile(
     sources: &[PackSource],
     params: &HashMap<String, f64>,
 ) -> (RuleSet, Vec<RuleFileError>) {
-    compile_with_plans(sources, params, plans::Plans::default())
+    let limits = crate::limits::Limits::default();
+    compile_with_plans(sources, params, plans::Plans::default(), &limits)
 }
 
-/// [`compile`], with the plans of a previous run (see [`plans`]); [`RuleSet::plans`] gives
-/// them back, with those worked out in this run.
+/// [`compile`], with the plans of a previous run (see [`plans`]) and the limits of a
+/// configuration (`max-rules`, `max-regex-bytes`); [`RuleSet::plans`] gives the plans back,
+/// with those worked out in this run.
 pub fn compile_with_plans(
     sources: &[PackSource],
     params: &HashMap<String, f64>,
     mut known: plans::Plans,
+    limits: &crate::limits::Limits,
 ) -> (RuleSet, Vec<RuleFileError>) {
     let mut set = RuleSet::default();
     let mut errors = Vec::new();
+    let max = limits.max_rules;
     for src in sources {
-        match compile_pack(src, params, &mut known) {
-            Ok(pack)
-                if set.rules().count() + pack.rules.len() > crate::limits::current().max_rules =>
-            {
-                let max = crate::limits::current().max_rules;
+        match compile_pack(src, params, &mut known, limits) {
+            Ok(pack) if set.rules().count() + pack.rules.len() > max => {
                 if let Some(r) = pack.rules.first() {
                     errors.push(RuleFileError::new(
                         &r.file,
@@ -374,19 +375,4 @@ pub fn compile_with_plans(
         }
     }
     (set, errors)
-}
-
-/// Suggests the closest of `candidates` to `word`, if one is close enough.
-pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    candidates
-        .into_iter()
-        .map(|c| {
-            (
-                strsim::damerau_levenshtein(&word.to_lowercase(), &c.to_lowercase()),
-                c,
-            )
-        })
-        .filter(|&(d, c)| d <= (c.chars().count() / 3).max(1) && d > 0)
-        .min_by_key(|&(d, _)| d)
-        .map(|(_, c)| c)
 }

@@ -410,30 +410,7 @@ impl<'a> Printer<'a> {
 
     fn item(&mut self, item: &Item) {
         match item {
-            Item::Terms(t) => {
-                let head = format!("terms {} =", t.name.name);
-                let parts: Vec<String> = t.terms.iter().map(|s| self.string(s, 0)).collect();
-                let one = format!("{head} {}", parts.join(" | "));
-                if one.chars().count() <= WIDTH
-                    && !one.contains('\n')
-                    && !self.has_comments(t.span.offset, t.span.end())
-                {
-                    self.out.push_str(&one);
-                    self.end_line(t.span.end());
-                    return;
-                }
-                self.out.push_str(&head);
-                self.out.push('\n');
-                let mut prev = t.name.span.end();
-                for (i, term) in t.terms.iter().enumerate() {
-                    self.leading(prev, term.span.offset, 2);
-                    self.out.push_str(if i == 0 { "    " } else { "  | " });
-                    let s = self.string(term, 4);
-                    self.out.push_str(&s);
-                    self.end_line(term.span.end());
-                    prev = term.span.end();
-                }
-            }
+            Item::Terms(t) => self.terms_item(t),
             Item::Regex(r) => {
                 self.out
                     .push_str(&format!("regex {} = {}", r.name.name, regex_lit(&r.regex)));
@@ -451,150 +428,187 @@ impl<'a> Printer<'a> {
                 self.out.push_str(&s);
                 self.end_line(t.span.end());
             }
-            Item::Section(s) => {
-                let head = format!("section {} = ", s.name.name);
-                let alts: Vec<String> = s
-                    .alts
-                    .iter()
-                    .map(|a| {
-                        format!(
-                            "{} {}",
-                            match a.kind {
-                                SectionAltKind::Heading => "heading",
-                                SectionAltKind::Block => "block",
-                                SectionAltKind::Title => "title",
-                                SectionAltKind::Label => "label",
-                            },
-                            self.atom(&a.atom, 0)
-                        )
-                    })
-                    .collect();
-                let joiner = |a: &SectionAlt| if a.fallback { "else" } else { "or" };
-                let one = s.alts.iter().zip(&alts).enumerate().fold(
-                    head.clone(),
-                    |mut acc, (i, (a, text))| {
-                        if i > 0 {
-                            acc.push_str(&format!(" {} ", joiner(a)));
-                        }
-                        acc.push_str(text);
-                        acc
+            Item::Section(s) => self.section_item(s),
+            Item::Pack(p) => self.pack_item(p),
+            Item::Rule(r) => self.rule_item(r),
+        }
+    }
+
+    /// `terms NAME = …`: on one line if it fits, else one term a line.
+    fn terms_item(&mut self, t: &TermsDecl) {
+        let head = format!("terms {} =", t.name.name);
+        let parts: Vec<String> = t.terms.iter().map(|s| self.string(s, 0)).collect();
+        let one = format!("{head} {}", parts.join(" | "));
+        if one.chars().count() <= WIDTH
+            && !one.contains('\n')
+            && !self.has_comments(t.span.offset, t.span.end())
+        {
+            self.out.push_str(&one);
+            self.end_line(t.span.end());
+            return;
+        }
+        self.out.push_str(&head);
+        self.out.push('\n');
+        let mut prev = t.name.span.end();
+        for (i, term) in t.terms.iter().enumerate() {
+            self.leading(prev, term.span.offset, 2);
+            self.out.push_str(if i == 0 { "    " } else { "  | " });
+            let s = self.string(term, 4);
+            self.out.push_str(&s);
+            self.end_line(term.span.end());
+            prev = term.span.end();
+        }
+    }
+
+    /// `section NAME = …`: on one line if it fits, else one alternative a line.
+    fn section_item(&mut self, s: &SectionDecl) {
+        let head = format!("section {} = ", s.name.name);
+        let alts: Vec<String> = s
+            .alts
+            .iter()
+            .map(|a| {
+                format!(
+                    "{} {}",
+                    match a.kind {
+                        SectionAltKind::Heading => "heading",
+                        SectionAltKind::Block => "block",
+                        SectionAltKind::Title => "title",
+                        SectionAltKind::Label => "label",
                     },
-                );
-                if one.chars().count() <= WIDTH || alts.len() == 1 {
-                    self.out.push_str(&one);
-                } else {
-                    self.out.push_str(&head);
-                    for (i, (a, text)) in s.alts.iter().zip(&alts).enumerate() {
-                        if i > 0 {
-                            // `or ` and `else ` end where the first alternative starts.
-                            let j = joiner(a);
-                            let pad = " ".repeat(head.len().saturating_sub(j.len() + 1));
-                            self.out.push_str(&format!("\n{pad}{j} "));
-                        }
-                        self.out.push_str(text);
+                    self.atom(&a.atom, 0)
+                )
+            })
+            .collect();
+        let joiner = |a: &SectionAlt| if a.fallback { "else" } else { "or" };
+        let one =
+            s.alts
+                .iter()
+                .zip(&alts)
+                .enumerate()
+                .fold(head.clone(), |mut acc, (i, (a, text))| {
+                    if i > 0 {
+                        acc.push_str(&format!(" {} ", joiner(a)));
                     }
+                    acc.push_str(text);
+                    acc
+                });
+        if one.chars().count() <= WIDTH || alts.len() == 1 {
+            self.out.push_str(&one);
+        } else {
+            self.out.push_str(&head);
+            for (i, (a, text)) in s.alts.iter().zip(&alts).enumerate() {
+                if i > 0 {
+                    // `or ` and `else ` end where the first alternative starts.
+                    let j = joiner(a);
+                    let pad = " ".repeat(head.len().saturating_sub(j.len() + 1));
+                    self.out.push_str(&format!("\n{pad}{j} "));
                 }
-                self.end_line(s.span.end());
-            }
-            Item::Pack(p) => {
-                self.out.push_str(&format!("pack {} {{", p.id.name));
-                self.end_line(p.id.span.end());
-                let mut fields: Vec<(usize, usize, &str, FieldValue)> = Vec::new();
-                for (key, v) in [
-                    ("name", &p.name),
-                    ("version", &p.version),
-                    ("description", &p.description),
-                ] {
-                    if let Some(s) = v {
-                        fields.push((s.span.offset, s.span.end(), key, FieldValue::Str(s)));
-                    }
-                }
-                if let Some(c) = &p.applies {
-                    fields.push((
-                        c.span().offset,
-                        c.span().end(),
-                        "applies",
-                        FieldValue::Cond(c),
-                    ));
-                }
-                self.fields(fields, p.id.span.end(), p.span.end());
-                self.out.push('}');
-                self.end_line(p.span.end());
-            }
-            Item::Rule(r) => {
-                let id = r.id.as_ref().map(|i| i.name.as_str()).unwrap_or("");
-                let id_end = r.id.as_ref().map(|i| i.span.end()).unwrap_or(r.span.offset);
-                self.out.push_str(&format!("rule {id} {{"));
-                self.end_line(id_end);
-                let mut fields: Vec<(usize, usize, &str, FieldValue)> = Vec::new();
-                if let (Some(first), Some(last)) = (r.tags.first(), r.tags.last()) {
-                    fields.push((
-                        first.span.offset,
-                        last.span.end(),
-                        "tags",
-                        FieldValue::Tags(&r.tags),
-                    ));
-                }
-                if let Some(l) = &r.level {
-                    fields.push((
-                        l.span.offset,
-                        l.span.end(),
-                        "level",
-                        FieldValue::Word(&l.name),
-                    ));
-                }
-                if let Some(s) = &r.scope {
-                    fields.push((s.span().offset, s.span().end(), "in", FieldValue::Scope(s)));
-                }
-                if let (Some(first), Some(last)) = (r.stated.first(), r.stated.last()) {
-                    fields.push((
-                        first.span.offset,
-                        last.span.end(),
-                        "stated",
-                        FieldValue::Stated(&r.stated),
-                    ));
-                }
-                if let Some(c) = &r.when {
-                    fields.push((c.span().offset, c.span().end(), "when", FieldValue::Cond(c)));
-                }
-                for (i, c) in r.expects.iter().enumerate() {
-                    let label = r.expect_labels.get(i).and_then(Option::as_ref);
-                    fields.push((
-                        c.span().offset,
-                        label.map_or(c.span().end(), |l| l.span.end()),
-                        "expect",
-                        FieldValue::Expect(c, label),
-                    ));
-                }
-                for c in &r.forbids {
-                    fields.push((
-                        c.span().offset,
-                        c.span().end(),
-                        "forbid",
-                        FieldValue::Cond(c),
-                    ));
-                }
-                for (key, v) in [("message", &r.message), ("why", &r.why), ("fix", &r.fix)] {
-                    if let Some(s) = v {
-                        fields.push((s.span.offset, s.span.end(), key, FieldValue::Str(s)));
-                    }
-                }
-                for s in &r.see {
-                    fields.push((s.span.offset, s.span.end(), "see", FieldValue::Str(s)));
-                }
-                for e in &r.examples {
-                    fields.push((
-                        e.text.span.offset,
-                        e.text.span.end(),
-                        "example",
-                        FieldValue::Example(e),
-                    ));
-                }
-                self.fields(fields, id_end, r.span.end());
-                self.out.push('}');
-                self.end_line(r.span.end());
+                self.out.push_str(text);
             }
         }
+        self.end_line(s.span.end());
+    }
+
+    /// The `pack` header block.
+    fn pack_item(&mut self, p: &PackDecl) {
+        self.out.push_str(&format!("pack {} {{", p.id.name));
+        self.end_line(p.id.span.end());
+        let mut fields: Vec<(usize, usize, &str, FieldValue)> = Vec::new();
+        for (key, v) in [
+            ("name", &p.name),
+            ("version", &p.version),
+            ("description", &p.description),
+        ] {
+            if let Some(s) = v {
+                fields.push((s.span.offset, s.span.end(), key, FieldValue::Str(s)));
+            }
+        }
+        if let Some(c) = &p.applies {
+            fields.push((
+                c.span().offset,
+                c.span().end(),
+                "applies",
+                FieldValue::Cond(c),
+            ));
+        }
+        self.fields(fields, p.id.span.end(), p.span.end());
+        self.out.push('}');
+        self.end_line(p.span.end());
+    }
+
+    /// A `rule` block.
+    fn rule_item(&mut self, r: &RuleDecl) {
+        let id = r.id.as_ref().map(|i| i.name.as_str()).unwrap_or("");
+        let id_end = r.id.as_ref().map(|i| i.span.end()).unwrap_or(r.span.offset);
+        self.out.push_str(&format!("rule {id} {{"));
+        self.end_line(id_end);
+        let mut fields: Vec<(usize, usize, &str, FieldValue)> = Vec::new();
+        if let (Some(first), Some(last)) = (r.tags.first(), r.tags.last()) {
+            fields.push((
+                first.span.offset,
+                last.span.end(),
+                "tags",
+                FieldValue::Tags(&r.tags),
+            ));
+        }
+        if let Some(l) = &r.level {
+            fields.push((
+                l.span.offset,
+                l.span.end(),
+                "level",
+                FieldValue::Word(&l.name),
+            ));
+        }
+        if let Some(s) = &r.scope {
+            fields.push((s.span().offset, s.span().end(), "in", FieldValue::Scope(s)));
+        }
+        if let (Some(first), Some(last)) = (r.stated.first(), r.stated.last()) {
+            fields.push((
+                first.span.offset,
+                last.span.end(),
+                "stated",
+                FieldValue::Stated(&r.stated),
+            ));
+        }
+        if let Some(c) = &r.when {
+            fields.push((c.span().offset, c.span().end(), "when", FieldValue::Cond(c)));
+        }
+        for (i, c) in r.expects.iter().enumerate() {
+            let label = r.expect_labels.get(i).and_then(Option::as_ref);
+            fields.push((
+                c.span().offset,
+                label.map_or(c.span().end(), |l| l.span.end()),
+                "expect",
+                FieldValue::Expect(c, label),
+            ));
+        }
+        for c in &r.forbids {
+            fields.push((
+                c.span().offset,
+                c.span().end(),
+                "forbid",
+                FieldValue::Cond(c),
+            ));
+        }
+        for (key, v) in [("message", &r.message), ("why", &r.why), ("fix", &r.fix)] {
+            if let Some(s) = v {
+                fields.push((s.span.offset, s.span.end(), key, FieldValue::Str(s)));
+            }
+        }
+        for s in &r.see {
+            fields.push((s.span.offset, s.span.end(), "see", FieldValue::Str(s)));
+        }
+        for e in &r.examples {
+            fields.push((
+                e.text.span.offset,
+                e.text.span.end(),
+                "example",
+                FieldValue::Example(e),
+            ));
+        }
+        self.fields(fields, id_end, r.span.end());
+        self.out.push('}');
+        self.end_line(r.span.end());
     }
 
     /// Prints block fields in canonical order (the order given), each with the comments that

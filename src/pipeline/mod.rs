@@ -77,13 +77,11 @@ pub fn run_each(req: &Request, mut each: impl FnMut(TenderResult)) -> Run {
         let (config, errors) = match &config_file {
             Some(f) => match Config::load(f) {
                 Ok(c) => (c, Vec::new()),
-                Err(e) => (Config::default(), e),
+                Err(e) => (Config::default(), e.into_iter().map(Into::into).collect()),
             },
             None => (Config::default(), Vec::new()),
         };
         run.rule_errors.extend(errors);
-        // Each group is checked under its own configuration's limits.
-        crate::limits::set(config.limits);
         let rules = rules_for(&config, req, &mut run);
         let group = Group {
             config: &config,

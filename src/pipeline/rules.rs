@@ -15,7 +15,7 @@ pub fn config_for(path: &Path, given: Option<&Path>) -> (Config, Vec<crate::lang
     match file {
         Some(f) => match Config::load(&f) {
             Ok(c) => (c, Vec::new()),
-            Err(e) => (Config::default(), e),
+            Err(e) => (Config::default(), e.into_iter().map(Into::into).collect()),
         },
         None => (Config::default(), Vec::new()),
     }
@@ -42,7 +42,8 @@ pub fn rules_for(config: &Config, req: &Request, run: &mut Run) -> RuleSet {
         .as_ref()
         .map(|dir| dir.join(cache::file_name(&compile::digest_parts(&sources))));
     let known = cache.as_deref().and_then(cache::read).unwrap_or_default();
-    let (set, errors) = compile::compile_with_plans(&sources, &config.param_values(), known);
+    let params = config.param_values();
+    let (set, errors) = compile::compile_with_plans(&sources, &params, known, &config.limits);
     // The literal automata are built while the documents are read.
     for pack in &set.packs {
         pack.patterns.warm_up();
@@ -51,6 +52,7 @@ pub fn rules_for(config: &Config, req: &Request, run: &mut Run) -> RuleSet {
         cache::keep(&file, &set.plans());
     }
     run.rule_errors.extend(errors);
-    run.rule_errors.extend(config.validate(&set));
+    run.rule_errors
+        .extend(config.validate(&set).into_iter().map(Into::into));
     set
 }

@@ -35,10 +35,14 @@ pub struct Patterns {
 }
 
 impl Patterns {
-    /// The pattern set of a pack's patterns (ids are their indices). A pattern without a plan
-    /// (none from a previous run) is planned from its syntax tree, and keeps its plan.
-    pub fn new(mut list: Vec<Pattern>) -> Patterns {
-        let scanner = Scanner::new(&mut list);
+    /// The pattern set of a pack's patterns (ids are their indices), whose automata are
+    /// built within `size_limit` bytes (`max-regex-bytes`). A pattern without a plan (none
+    /// from a previous run) is planned from its syntax tree, and keeps its plan.
+    pub fn new(mut list: Vec<Pattern>, size_limit: usize) -> Patterns {
+        for p in &mut list {
+            p.size_limit = size_limit;
+        }
+        let scanner = Scanner::new(&mut list, size_limit);
         Patterns { list, scanner }
     }
 

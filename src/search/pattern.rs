@@ -42,6 +42,8 @@ pub struct Pattern {
     pub(crate) planned_here: bool,
     /// Why an automaton could not be built, once one could not.
     failure: OnceLock<String>,
+    /// The size limit of its automata (`max-regex-bytes`), set by [`super::Patterns::new`].
+    pub(super) size_limit: usize,
 }
 
 /// The key of a term list's plan: a NUL cannot be written in a rule file's pattern, so it
@@ -115,6 +117,7 @@ impl Pattern {
             plan: None,
             planned_here: false,
             failure: OnceLock::new(),
+            size_limit: crate::limits::DEFAULT.max_regex_bytes,
         }
     }
 
@@ -184,6 +187,7 @@ impl Pattern {
                     self.case_insensitive,
                     !anchored,
                     captures,
+                    self.size_limit,
                 );
                 self.reported(built)
             })
@@ -213,7 +217,7 @@ impl Pattern {
     pub fn anchored_regex(&self) -> Option<&AnchoredRegex> {
         self.anchored
             .get_or_init(|| {
-                let limit = crate::limits::current().max_regex_bytes;
+                let limit = self.size_limit;
                 let built = match self.syntax() {
                     Some(hir) => {
                         AnchoredRegex::new(hir, self.value_group.is_some(), limit).map(Arc::new)
@@ -245,7 +249,7 @@ impl Pattern {
     pub fn reverse(&self) -> Option<&Reverse> {
         self.reverse
             .get_or_init(|| {
-                let limit = crate::limits::current().max_regex_bytes;
+                let limit = self.size_limit;
                 Reverse::new(self.syntax()?, limit).map(Arc::new)
             })
             .as_deref()
@@ -253,11 +257,15 @@ impl Pattern {
 }
 
 /// Builds a pattern with the `regex` crate, only to get its error message.
-fn build_regex(pattern: &str, case_insensitive: bool) -> Result<regex::Regex, regex::Error> {
+fn build_regex(
+    pattern: &str,
+    case_insensitive: bool,
+    limit: usize,
+) -> Result<regex::Regex, regex::Error> {
     RegexBuilder::new(pattern)
         .case_insensitive(case_insensitive)
-        .size_limit(crate::limits::current().max_regex_bytes)
-        .dfa_size_limit(crate::limits::current().max_regex_bytes)
+        .size_limit(limit)
+        .dfa_size_limit(limit)
         .build()
 }
 
@@ -269,8 +277,8 @@ fn build_meta<'a>(
     case_insensitive: bool,
     prefilter: bool,
     captures: bool,
+    limit: usize,
 ) -> Result<regex_automata::meta::Regex, Box<regex_automata::meta::BuildError>> {
-    let limit = crate::limits::current().max_regex_bytes;
     let mut builder = regex_automata::meta::Regex::builder();
     builder
         .syntax(regex_automata::util::syntax::Config::new().case_insensitive(case_insensitive))
@@ -300,24 +308,27 @@ fn build_meta<'a>(
 pub fn parse_pattern(
     pattern: &str,
     folded: bool,
+    limit: usize,
 ) -> Result<(regex_syntax::hir::Hir, bool), regex::Error> {
-    let hir = check_syntax(pattern, false)?;
+    let hir = check_syntax(pattern, false, limit)?;
     if folded && super::plan::case_matters(&hir) {
-        return check_syntax(pattern, true).map(|hir| (hir, true));
+        return check_syntax(pattern, true, limit).map(|hir| (hir, true));
     }
     Ok((hir, false))
 }
 
 /// Checks a pattern's syntax without compiling it (cheap); returns its syntax tree.
+/// `limit`: the size limit of the `regex` crate's automaton, built only to explain an error.
 pub fn check_syntax(
     pattern: &str,
     case_insensitive: bool,
+    limit: usize,
 ) -> Result<regex_syntax::hir::Hir, regex::Error> {
     regex_syntax::ParserBuilder::new()
         .case_insensitive(case_insensitive)
         .build()
         .parse(pattern)
-        .map_err(|_| match build_regex(pattern, case_insensitive) {
+        .map_err(|_| match build_regex(pattern, case_insensitive, limit) {
             Err(e) => e,
             Ok(_) => regex::Error::Syntax("invalid syntax".into()),
         })

@@ -264,7 +264,9 @@ mod tests {
 
     /// The plan of a pattern, parsed as the compiler parses it.
     fn plan(pattern: &str, folded: bool) -> (Mode, Vec<Vec<u8>>) {
-        let (hir, _) = crate::search::parse_pattern(pattern, folded).unwrap();
+        let (hir, _) =
+            crate::search::parse_pattern(pattern, folded, crate::limits::DEFAULT.max_regex_bytes)
+                .unwrap();
         let (mode, literals, _) = plan_hir(&hir, folded);
         (mode, literals)
     }

@@ -33,7 +33,8 @@ fn plans_of_a_previous_run_give_the_same_patterns() {
     }
     let bytes = plans.to_bytes();
     let known = super::plans::Plans::from_bytes(&bytes).unwrap();
-    let (again, errors) = crate::compile::compile_with_plans(&sources, &params, known);
+    let (again, errors) =
+        crate::compile::compile_with_plans(&sources, &params, known, &Default::default());
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(again.plans(), plans);
     assert!(!again.has_new_plans());

@@ -265,6 +265,8 @@ pub struct Scanner {
 pub struct LineSet {
     pub atoms: Vec<usize>,
     patterns: Vec<String>,
+    /// The size limit of the set's automaton (`max-regex-bytes`).
+    size_limit: usize,
     regex: OnceLock<Option<regex_automata::meta::Regex>>,
     /// The bytes a match of one of the patterns can start with (`None`: cannot be told).
     first_bytes: OnceLock<Option<Box<[bool; 256]>>>,
@@ -276,7 +278,7 @@ impl LineSet {
     pub fn regex(&self) -> Option<&regex_automata::meta::Regex> {
         self.regex
             .get_or_init(|| {
-                let limit = crate::limits::current().max_regex_bytes;
+                let limit = self.size_limit;
                 regex_automata::meta::Regex::builder()
                     .configure(
                         regex_automata::meta::Config::new()
@@ -440,12 +442,15 @@ fn max_gate_ends(text_len: usize) -> usize {
 impl Scanner {
     /// The scanner of a pack's atoms. An atom without a plan (none from a previous run) is
     /// planned from its syntax tree, and keeps its plan.
-    pub fn new(atoms: &mut [Pattern]) -> Scanner {
+    pub fn new(atoms: &mut [Pattern], size_limit: usize) -> Scanner {
         let mut lits: Vec<Vec<u8>> = Vec::new();
         let mut owners: Vec<Vec<Owner>> = Vec::new();
         let mut modes = Vec::new();
         let mut within = Vec::new();
         let mut line_sets: [LineSet; 2] = Default::default();
+        for set in &mut line_sets {
+            set.size_limit = size_limit;
+        }
         for (id, atom) in atoms.iter_mut().enumerate() {
             let plan = match atom.plan.take() {
                 Some(plan) => plan,

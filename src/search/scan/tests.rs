@@ -118,7 +118,7 @@ fn places_are_those_of_one_vector_per_pattern() {
             None,
         ),
     ];
-    let windowed = Scanner::new(&mut atoms);
+    let windowed = Scanner::new(&mut atoms, crate::limits::DEFAULT.max_regex_bytes);
     let figures = format!(
         "{draft} 10 % et 20 %, puis 5 %. l2113-12 r2113-12 {}",
         "7 % ".repeat(300)
@@ -275,7 +275,9 @@ fn a_long_text_scanned_in_halves_gives_the_occurrences_of_one_scan() {
 
 /// The plan of a pattern (folded), with its end literals.
 fn plan_ends(pattern: &str) -> (Mode, Option<Ends>) {
-    let (hir, _) = crate::search::parse_pattern(pattern, true).unwrap();
+    let (hir, _) =
+        crate::search::parse_pattern(pattern, true, crate::limits::DEFAULT.max_regex_bytes)
+            .unwrap();
     let (mode, _, ends) = plan_hir(&hir, true);
     (mode, ends)
 }
@@ -315,10 +317,10 @@ fn long_patterns_are_tried_only_where_an_end_literal_follows() {
             None,
         ),
     ];
-    let scanner = Scanner::new(&mut atoms);
+    let scanner = Scanner::new(&mut atoms, crate::limits::DEFAULT.max_regex_bytes);
     // Another scanner of the same atoms, whose automaton is built beforehand on another
     // thread (the first one builds its own on first use).
-    let warmed = Scanner::new(&mut atoms.clone());
+    let warmed = Scanner::new(&mut atoms.clone(), crate::limits::DEFAULT.max_regex_bytes);
     warmed.warm_up();
     let waited = std::time::Instant::now();
     while warmed.ac.get().is_none() && waited.elapsed().as_secs() < 30 {
