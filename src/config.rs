@@ -5,36 +5,17 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use miette::Diagnostic;
 use serde::{Deserialize, Serialize};
-use thiserror::Error;
 use toml::Spanned;
 
 use crate::compile::{Level, RuleSet};
 use crate::document::Kind;
+use crate::lang::SourceFile;
 use crate::lang::ast::Span;
-use crate::lang::{Located, SourceFile};
 
 pub const FILE_NAME: &str = "tenderlint.toml";
 
-/// A mistake in a configuration file: a message at a place of the TOML (with the file's name
-/// and text, to show it), and a help line that says what to write instead.
-#[derive(Debug, Error, Diagnostic, Clone)]
-#[error(transparent)]
-#[diagnostic(code(tenderlint::config), forward(0))]
-pub struct ConfigError(pub Located);
-
-impl ConfigError {
-    pub fn new(
-        file: &SourceFile,
-        span: Span,
-        message: impl Into<String>,
-        label: impl Into<String>,
-        help: impl Into<String>,
-    ) -> Self {
-        ConfigError(Located::new(file, span, message, label, Some(help.into())))
-    }
-}
+pub use crate::lang::ConfigError;
 
 /// The keys of a configuration file.
 const KEYS_HELP: &str = "the keys are: select, ignore, exclude, rules, fail-on, [levels], [packs], [kinds], [params], [limits]";
@@ -528,6 +509,7 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use miette::Diagnostic;
 
     fn parse(text: &str) -> Result<Config, Vec<(String, String, Option<String>)>> {
         Config::parse("tenderlint.toml", text, PathBuf::from(".")).map_err(|errs| {
@@ -579,7 +561,6 @@ mod tests {
 
     #[test]
     fn errors_have_the_config_code_and_a_help() {
-        use miette::Diagnostic;
         for text in [
             "selct = 1\n",
             "select = [\n",

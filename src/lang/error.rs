@@ -7,7 +7,7 @@
 //! | [`ExampleError`] | `tenderlint::rule::example` | a rule's examples or a test document are run |
 //!
 //! [`RuleFileError`] is any of them, or a configuration error
-//! ([`ConfigError`](crate::config::ConfigError), `tenderlint::config`): the errors that keep a
+//! ([`ConfigError`], `tenderlint::config`, defined here because it reads like the others): the errors that keep a
 //! run from using its rules as written. Every one is a [`Located`] message: it owns its source,
 //! so that any renderer can show it.
 
@@ -20,7 +20,6 @@ use thiserror::Error;
 use super::SourceFile;
 use super::ast::Span;
 use super::parser::SyntaxError;
-use crate::config::ConfigError;
 
 /// A message at a place of a source file, with a label, a help line and the other places that
 /// explain it: what every error of a rule file or of the configuration says.
@@ -231,5 +230,24 @@ mod tests {
         assert_eq!(e.help.as_deref(), Some("help"));
         assert_eq!(e.related().map(Iterator::count), Some(1));
         assert_eq!(code(&e), "tenderlint::rule::resolve");
+    }
+}
+
+/// A mistake in a configuration file: a message at a place of the TOML (with the file's name
+/// and text, to show it), and a help line that says what to write instead.
+#[derive(Debug, Error, Diagnostic, Clone)]
+#[error(transparent)]
+#[diagnostic(code(tenderlint::config), forward(0))]
+pub struct ConfigError(pub Located);
+
+impl ConfigError {
+    pub fn new(
+        file: &SourceFile,
+        span: Span,
+        message: impl Into<String>,
+        label: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Self {
+        ConfigError(Located::new(file, span, message, label, Some(help.into())))
     }
 }

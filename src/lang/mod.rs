@@ -9,7 +9,9 @@ use std::sync::Arc;
 
 use miette::NamedSource;
 
-pub use error::{ExampleError, Located, ParseError, RelatedPlace, ResolveError, RuleFileError};
+pub use error::{
+    ConfigError, ExampleError, Located, ParseError, RelatedPlace, ResolveError, RuleFileError,
+};
 pub use parser::{SyntaxError, parse_cond, parse_rule_file};
 
 /// A rule file's text and name, shared by its diagnostics.
