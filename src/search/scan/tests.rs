@@ -6,6 +6,7 @@ fn line_starts_are_filtered_by_first_byte() {
     let set = |patterns: &[&str]| LineSet {
         atoms: (0..patterns.len()).collect(),
         patterns: patterns.iter().map(|p| p.to_string()).collect(),
+        size_limit: crate::limits::DEFAULT.max_regex_bytes,
         ..Default::default()
     };
     let s = set(&[
