@@ -15,14 +15,19 @@ use crate::lang::{RuleFileError, SourceFile};
 
 pub const FILE_NAME: &str = "tenderlint.toml";
 
-/// When `check` exits with status 1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+/// When `check` exits with status 1 (`fail-on` in the configuration, `--fail-on` on the command
+/// line).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum FailOn {
+    /// A finding of level error.
     #[default]
     Error,
+    /// A finding of level warning or error.
     Warning,
+    /// Any finding, whatever its level.
     Info,
+    /// No finding (unreadable inputs and invalid rules still give status 2).
     Never,
 }
 
