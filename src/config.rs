@@ -20,14 +20,19 @@ pub use crate::lang::ConfigError;
 /// The keys of a configuration file.
 const KEYS_HELP: &str = "the keys are: select, ignore, exclude, rules, fail-on, [levels], [packs], [kinds], [params], [limits]";
 
-/// When `check` exits with status 1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+/// When `check` exits with status 1 (`fail-on` in the configuration, `--fail-on` on the command
+/// line).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum FailOn {
+    /// A finding of level error.
     #[default]
     Error,
+    /// A finding of level warning or error.
     Warning,
+    /// Any finding, whatever its level.
     Info,
+    /// No finding (unreadable inputs and invalid rules still give status 2).
     Never,
 }
 

@@ -8,6 +8,8 @@
 #![forbid(unsafe_code)]
 // The library returns data: only the command line prints.
 #![deny(clippy::print_stdout, clippy::print_stderr, clippy::dbg_macro)]
+// No function over 120 lines (the threshold is in clippy.toml).
+#![warn(clippy::too_many_lines)]
 
 pub mod compile;
 pub mod config;

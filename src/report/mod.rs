@@ -23,8 +23,9 @@ pub trait Renderer {
     fn render(&self, run: &Run, out: &mut dyn Write) -> io::Result<()>;
 }
 
-/// An output format of `check`: each is built into its [`Renderer`] by [`renderer`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// An output format of `check`: each is built into its [`Renderer`] by [`renderer`]. The command
+/// line lists the formats with the first line of their documentation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum Format {
     /// miette's graphical report of each finding, grouped by tender, in French, for a person.
     Human,
@@ -41,6 +42,7 @@ pub enum Format {
     /// JUnit XML for CI dashboards: one test suite per tender, one test case per rule.
     Junit,
     /// A self-contained HTML report in French, for the facilitator of the social clause.
+    #[value(help = "A self-contained HTML report in French (for facilitators), best with -o FILE")]
     Html,
 }
 
@@ -74,6 +76,24 @@ impl Format {
     /// The format of a name, as [`Format::name`] gives it.
     pub fn from_name(name: &str) -> Option<Format> {
         Format::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// Whether the format's files carry tenderlint's generator mark, by which discovery skips
+    /// them as documents (see [`crate::output`]).
+    pub fn marks_output(self) -> bool {
+        matches!(
+            self,
+            Format::Json | Format::Sarif | Format::Gitlab | Format::Junit | Format::Html
+        )
+    }
+
+    /// Whether the format shows the pillars' verdicts, which the evidence gathered while
+    /// checking makes.
+    pub fn shows_verdicts(self) -> bool {
+        matches!(
+            self,
+            Format::Human | Format::Json | Format::Html | Format::Junit
+        )
     }
 }
 

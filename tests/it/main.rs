@@ -3,6 +3,8 @@
 //! crate root, the working directory cargo gives integration tests; `util` holds the helpers
 //! the modules share.
 
+#![warn(clippy::too_many_lines)]
+
 mod accuracy;
 mod authoring;
 mod ci;

@@ -1,0 +1,8 @@
+//! The commands of the `tenderlint` binary, one module each, over the library.
+
+pub mod args;
+pub mod check;
+pub mod config;
+pub mod exit;
+pub mod rules;
+pub mod terminal;
