@@ -65,6 +65,9 @@ pub enum PackMode {
     Auto,
 }
 
+/// A TOML table of names to names, with their places.
+type Table = BTreeMap<Spanned<String>, Spanned<String>>;
+
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct Raw {
@@ -231,10 +234,37 @@ impl Config {
                 ),
             }
         }
-        for (rule, level) in raw.levels.unwrap_or_default() {
+        config.read_tables(raw.levels, raw.packs, raw.kinds, raw.params, &mut err);
+        for e in &config.exclude {
+            if let Err(x) = globset::Glob::new(&e.value) {
+                err(
+                    e.span,
+                    format!("invalid exclude pattern: {x}"),
+                    "use a gitignore-style pattern such as \"archives/\"".into(),
+                );
+            }
+        }
+        if errors.is_empty() {
+            Ok(config)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Reads the tables of a configuration: `[levels]`, `[packs]`, `[kinds]`, `[params]`;
+    /// a wrong entry is passed to `err` and left out.
+    fn read_tables(
+        &mut self,
+        levels: Option<Table>,
+        packs: Option<Table>,
+        kinds: Option<Table>,
+        params: Option<BTreeMap<Spanned<String>, Spanned<toml::Value>>>,
+        err: &mut impl FnMut(Span, String, String),
+    ) {
+        for (rule, level) in levels.unwrap_or_default() {
             match Level::parse(level.get_ref()) {
                 Some(l) => {
-                    config.levels.insert(
+                    self.levels.insert(
                         rule.get_ref().clone(),
                         Item {
                             value: l,
@@ -249,7 +279,7 @@ impl Config {
                 ),
             }
         }
-        for (pack, mode) in raw.packs.unwrap_or_default() {
+        for (pack, mode) in packs.unwrap_or_default() {
             let m = match mode.get_ref().as_str() {
                 "on" => PackMode::On,
                 "off" => PackMode::Off,
@@ -264,7 +294,7 @@ impl Config {
                     continue;
                 }
             };
-            config.packs.insert(
+            self.packs.insert(
                 pack.get_ref().clone(),
                 Item {
                     value: m,
@@ -272,7 +302,7 @@ impl Config {
                 },
             );
         }
-        for (glob, kind) in raw.kinds.unwrap_or_default() {
+        for (glob, kind) in kinds.unwrap_or_default() {
             if let Err(e) = globset::Glob::new(glob.get_ref()) {
                 err(
                     span(&glob),
@@ -282,7 +312,7 @@ impl Config {
                 continue;
             }
             match Kind::parse(&kind.get_ref().to_lowercase()) {
-                Some(k) => config.kinds.push((
+                Some(k) => self.kinds.push((
                     Item {
                         value: glob.get_ref().clone(),
                         span: span(&glob),
@@ -296,7 +326,7 @@ impl Config {
                 ),
             }
         }
-        for (name, value) in raw.params.unwrap_or_default() {
+        for (name, value) in params.unwrap_or_default() {
             let v = match value.get_ref() {
                 toml::Value::Integer(i) => *i as f64,
                 toml::Value::Float(f) => *f,
@@ -309,27 +339,13 @@ impl Config {
                     continue;
                 }
             };
-            config.params.insert(
+            self.params.insert(
                 name.get_ref().clone(),
                 Item {
                     value: v,
                     span: span(&name),
                 },
             );
-        }
-        for e in &config.exclude {
-            if let Err(x) = globset::Glob::new(&e.value) {
-                err(
-                    e.span,
-                    format!("invalid exclude pattern: {x}"),
-                    "use a gitignore-style pattern such as \"archives/\"".into(),
-                );
-            }
-        }
-        if errors.is_empty() {
-            Ok(config)
-        } else {
-            Err(errors)
         }
     }
 

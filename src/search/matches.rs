@@ -444,25 +444,39 @@ impl DocMatches {
                 }
                 continue;
             };
-            // An empty match moves the search on by one character; one where the previous
-            // match ended is not a match at all (what the regex crate's iterators do).
-            let next_char = m.end + hay[m.end..].chars().next().map_or(1, char::len_utf8);
-            if m.is_empty() && p.last_end == Some(m.end) {
-                p.pos = next_char;
-                continue;
-            }
-            p.last_end = Some(m.end);
-            p.pos = if m.is_empty() { next_char } else { m.end };
-            p.found.push(Match {
-                from: offset(to_folded(m.start)),
-                to: offset(to_folded(m.end)),
-                number: g
-                    .and_then(|g| parse_number(&hay[g.range()]))
-                    .unwrap_or(f64::NAN),
-                group_start: g.map_or(u32::MAX, |g| offset(to_folded(g.start))),
-                group_end: g.map_or(u32::MAX, |g| offset(to_folded(g.end))),
-            });
+            p.record(hay, m, g, to_folded);
         }
+    }
+}
+
+impl Partial {
+    /// Keeps a match found (in the searched text's offsets; `g` its value group) and moves the
+    /// search on. An empty match moves it on by one character; one where the previous match
+    /// ended is not a match at all (what the regex crate's iterators do).
+    #[inline]
+    fn record(
+        &mut self,
+        hay: &str,
+        m: regex_automata::Span,
+        g: Option<regex_automata::Span>,
+        to_folded: impl Fn(usize) -> usize,
+    ) {
+        let next_char = m.end + hay[m.end..].chars().next().map_or(1, char::len_utf8);
+        if m.is_empty() && self.last_end == Some(m.end) {
+            self.pos = next_char;
+            return;
+        }
+        self.last_end = Some(m.end);
+        self.pos = if m.is_empty() { next_char } else { m.end };
+        self.found.push(Match {
+            from: offset(to_folded(m.start)),
+            to: offset(to_folded(m.end)),
+            number: g
+                .and_then(|g| parse_number(&hay[g.range()]))
+                .unwrap_or(f64::NAN),
+            group_start: g.map_or(u32::MAX, |g| offset(to_folded(g.start))),
+            group_end: g.map_or(u32::MAX, |g| offset(to_folded(g.end))),
+        });
     }
 }
 

@@ -206,10 +206,9 @@ fn pdf_without_text() -> Vec<u8> {
     out
 }
 
-#[test]
-fn hostile_and_broken_files_give_a_clear_error_each_and_the_others_are_checked() {
-    let dir = tempfile::tempdir().unwrap();
-    let put = |name: &str, bytes: &[u8]| std::fs::write(dir.path().join(name), bytes).unwrap();
+/// Writes a good draft and the broken or hostile files the next test checks into `dir`.
+fn write_broken_files(dir: &std::path::Path) {
+    let put = |name: &str, bytes: &[u8]| std::fs::write(dir.join(name), bytes).unwrap();
     // A good document, which must still be checked.
     put(
         "CCTP.md",
@@ -257,6 +256,12 @@ fn hostile_and_broken_files_give_a_clear_error_each_and_the_others_are_checked()
     let bomb = zip.finish().unwrap().into_inner();
     assert!(bomb.len() < 1 << 20, "the bomb is small: {}", bomb.len());
     put("bombe.docx", &bomb);
+}
+
+#[test]
+fn hostile_and_broken_files_give_a_clear_error_each_and_the_others_are_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    write_broken_files(dir.path());
 
     let (v, code, stderr) = json(&[dir.path().to_str().unwrap()]);
     assert_eq!(code, 2, "{stderr}");

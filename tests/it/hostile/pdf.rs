@@ -112,11 +112,9 @@ fn zlib_repeated(chunk: &[u8], times: usize) -> Vec<u8> {
     out
 }
 
-#[test]
-fn hostile_pdfs_are_refused_one_by_one_and_the_run_goes_on() {
-    let dir = setup();
-    let d = dir.path().join("pdf");
-    std::fs::create_dir(&d).unwrap();
+/// Writes the hostile PDFs the next test checks into `d`: forms that draw themselves, forms
+/// nested too deep, streams that unpack too far or draw too much.
+fn write_hostile_pdfs(d: &std::path::Path) {
     // A form that draws itself: drawn by recursion, it would overflow the stack.
     let cycle = pdf(
         "/XObject << /X1 6 0 R >>",
@@ -188,6 +186,14 @@ fn hostile_pdfs_are_refused_one_by_one_and_the_run_goes_on() {
         pdf("", &[pdf_stream("/Filter /FlateDecode", &dense)]),
     )
     .unwrap();
+}
+
+#[test]
+fn hostile_pdfs_are_refused_one_by_one_and_the_run_goes_on() {
+    let dir = setup();
+    let d = dir.path().join("pdf");
+    std::fs::create_dir(&d).unwrap();
+    write_hostile_pdfs(&d);
     let (v, stderr, code) = check(dir.path(), &["."]);
     assert_eq!(code, 2);
     let loop_msg = "the PDF cannot be read: a form draws itself (a loop)";
