@@ -42,7 +42,7 @@ fn main() -> ExitCode {
     // default hook quiet about it.
     let default_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        if !tenderlint::document::pdf::reading() {
+        if std::thread::current().name() != Some(tenderlint::document::pdf::READER_THREAD) {
             default_hook(info);
         }
     }));

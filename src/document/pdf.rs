@@ -11,9 +11,7 @@
 //! inside themselves (the library recurses into them and would overflow the stack); and the
 //! text extracted stops at `max-text-bytes`.
 
-use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::LazyLock;
 
 use pdf_extract::{
@@ -24,15 +22,13 @@ use regex::Regex;
 use super::extract::{Builder, Failure};
 use super::{BlockKind, Extracted, text};
 
-thread_local! {
-    static READING: Cell<bool> = const { Cell::new(false) };
-}
+/// The name of the thread a PDF is read on: a panic of the PDF library there is caught and
+/// turned into a read error, so a program's panic hook may keep quiet about it.
+pub const READER_THREAD: &str = "tenderlint-pdf";
 
-/// Whether this thread is reading a PDF: a panic raised there is caught and turned into a
-/// read error, so a program's panic hook may keep quiet about it.
-pub fn reading() -> bool {
-    READING.with(Cell::get)
-}
+/// The stack of that thread: as large as a main thread's (forms are drawn by recursion, at
+/// most [`MAX_FORM_DEPTH`] deep).
+const READER_STACK: usize = 8 << 20;
 
 static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?i:page\s+)?[0-9]+(?:\s*(?:/|sur|of)\s*[0-9]+)?$|^-\s*[0-9]+\s*-$").unwrap()
@@ -170,12 +166,22 @@ pub fn read(bytes: &[u8], limits: &crate::limits::Limits) -> Result<Extracted, F
         ))
         .help("give the file its real extension"));
     }
-    READING.with(|r| r.set(true));
-    let result = catch_unwind(AssertUnwindSafe(|| collect(bytes, limits)));
-    READING.with(|r| r.set(false));
+    // On a thread of its own, named so that a panic hook can tell; a panic there ends the
+    // thread, and joining it says so.
+    let result = std::thread::scope(|s| {
+        std::thread::Builder::new()
+            .name(READER_THREAD.into())
+            .stack_size(READER_STACK)
+            .spawn_scoped(s, || collect(bytes, limits))
+            .map(|reader| reader.join())
+    });
     let pages = match result {
-        Ok(r) => r?,
-        Err(_) => {
+        Ok(Ok(r)) => r?,
+        Err(e) => {
+            return Err(Failure::new(format!("the PDF cannot be read: {e}"))
+                .help("the system could not start a thread; try again"));
+        }
+        Ok(Err(_)) => {
             return Err(Failure::new(
                 "the PDF cannot be read: its structure is not supported",
             )

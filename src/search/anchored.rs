@@ -1,5 +1,5 @@
-//! Automata for searches from a known place, compiled from a pattern's syntax tree with one
-//! NFA compiler per thread:
+//! Automata for searches from a known place, compiled from a pattern's syntax tree with the
+//! NFA compilers of the pattern set ([`Compilers`]):
 //!
 //! - [`AnchoredRegex`]: patterns tried only at their candidate starts (see
 //!   [`super::scan::Mode::Prefix`]), and matches confirmed from a start found backwards, need
@@ -9,8 +9,7 @@
 //! - [`Reverse`]: patterns found backwards from where a suffix literal ends (see
 //!   [`super::scan::Mode::Gate`]).
 
-use std::cell::RefCell;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use regex_automata::hybrid::dfa::{Cache, DFA};
 use regex_automata::nfa::thompson::{self, pikevm};
@@ -19,31 +18,41 @@ use regex_automata::util::pool::{Pool, PoolGuard};
 use regex_automata::{Input, Span};
 use regex_syntax::hir::Hir;
 
-thread_local! {
-    /// One NFA compiler per thread, reused: a new compiler allocates and clears its UTF-8
-    /// tables (about a megabyte) before compiling anything.
-    static COMPILER: RefCell<thompson::Compiler> = RefCell::new(thompson::Compiler::new());
+/// NFA compilers, reused: a new compiler allocates and clears its UTF-8 tables (about a
+/// megabyte) before compiling anything. A pack's pattern set owns one pool, shared by its
+/// patterns; each compilation takes a compiler out and puts it back.
+#[derive(Default)]
+pub struct Compilers(Mutex<Vec<thompson::Compiler>>);
+
+impl std::fmt::Debug for Compilers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Compilers")
+    }
 }
 
-/// Compiles a syntax tree with this thread's NFA compiler, forward or reversed. Every option
-/// that differs between calls is set on each call: a compiler keeps the options it was given
-/// before unless they are set again.
-pub(super) fn compile_nfa(
-    hir: &Hir,
-    reverse: bool,
-    captures: thompson::WhichCaptures,
-    size_limit: usize,
-) -> Result<thompson::NFA, String> {
-    COMPILER.with(|c| {
-        let mut c = c.borrow_mut();
+impl Compilers {
+    /// Compiles a syntax tree, forward or reversed. Every option that differs between calls is
+    /// set on each call: a compiler keeps the options it was given before unless they are set
+    /// again.
+    pub(super) fn compile(
+        &self,
+        hir: &Hir,
+        reverse: bool,
+        captures: thompson::WhichCaptures,
+        size_limit: usize,
+    ) -> Result<thompson::NFA, String> {
+        let taken = self.0.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let mut c = taken.unwrap_or_else(thompson::Compiler::new);
         c.configure(
             thompson::Config::new()
                 .reverse(reverse)
                 .which_captures(captures)
                 .nfa_size_limit(Some(size_limit)),
         );
-        c.build_from_hir(hir).map_err(|e| e.to_string())
-    })
+        let nfa = c.build_from_hir(hir).map_err(|e| e.to_string());
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).push(c);
+        nfa
+    }
 }
 
 /// What one search needs besides the automata. The PikeVM's part is made when first needed
@@ -76,13 +85,18 @@ impl std::fmt::Debug for AnchoredRegex {
 
 impl AnchoredRegex {
     /// Compiles a pattern's syntax tree; `captures`: the capture groups are read.
-    pub fn new(hir: &Hir, captures: bool, size_limit: usize) -> Result<AnchoredRegex, String> {
+    pub fn new(
+        hir: &Hir,
+        captures: bool,
+        size_limit: usize,
+        compilers: &Compilers,
+    ) -> Result<AnchoredRegex, String> {
         let which = if captures {
             thompson::WhichCaptures::All
         } else {
             thompson::WhichCaptures::Implicit
         };
-        let nfa = compile_nfa(hir, false, which, size_limit)?;
+        let nfa = compilers.compile(hir, false, which, size_limit)?;
         // As the regex crate's engine does: a lazy DFA that cannot be built (its minimum cache
         // is over the capacity) is done without; one that keeps clearing its cache without
         // getting far gives up (a Unicode word boundary on non-ASCII text too); the PikeVM
@@ -165,8 +179,10 @@ pub type CacheFn =
 impl Reverse {
     /// The reversed automaton of a pattern's syntax tree; `None` when it cannot be built (a
     /// Unicode word boundary, the size limit): the pattern is then searched forward.
-    pub fn new(hir: &Hir, size_limit: usize) -> Option<Reverse> {
-        let nfa = compile_nfa(hir, true, thompson::WhichCaptures::None, size_limit).ok()?;
+    pub fn new(hir: &Hir, size_limit: usize, compilers: &Compilers) -> Option<Reverse> {
+        let nfa = compilers
+            .compile(hir, true, thompson::WhichCaptures::None, size_limit)
+            .ok()?;
         let dfa = DFA::builder()
             .configure(
                 DFA::config()
@@ -283,8 +299,8 @@ mod tests {
             let hir = regex_syntax::Parser::new().parse(p).unwrap();
             // The thread's NFA compiler has just built a reversed automaton: the forward one
             // must not inherit its options.
-            let _ = Reverse::new(&hir, 1 << 28);
-            let ours = AnchoredRegex::new(&hir, true, 1 << 28).unwrap();
+            let _ = Reverse::new(&hir, 1 << 28, &Compilers::default());
+            let ours = AnchoredRegex::new(&hir, true, 1 << 28, &Compilers::default()).unwrap();
             assert_eq!(ours.dfa.is_none(), p.contains("12000"), "{p}");
             let meta = Regex::new(p).unwrap();
             let mut caps = meta.create_captures();

@@ -39,8 +39,10 @@ impl Patterns {
     /// built within `size_limit` bytes (`max-regex-bytes`). A pattern without a plan (none
     /// from a previous run) is planned from its syntax tree, and keeps its plan.
     pub fn new(mut list: Vec<Pattern>, size_limit: usize) -> Patterns {
+        let compilers = std::sync::Arc::new(anchored::Compilers::default());
         for p in &mut list {
             p.size_limit = size_limit;
+            p.compilers = compilers.clone();
         }
         let scanner = Scanner::new(&mut list, size_limit);
         Patterns { list, scanner }
@@ -88,7 +90,10 @@ impl Patterns {
 /// error says why not.
 pub fn fits(hir: &regex_syntax::hir::Hir, size_limit: usize) -> Result<(), String> {
     let captures = regex_automata::nfa::thompson::WhichCaptures::All;
-    anchored::compile_nfa(hir, false, captures, size_limit).map(|_| ())
+    let compilers = anchored::Compilers::default();
+    compilers
+        .compile(hir, false, captures, size_limit)
+        .map(|_| ())
 }
 
 #[cfg(test)]

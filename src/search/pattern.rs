@@ -7,7 +7,7 @@ use std::sync::{Arc, OnceLock};
 use regex::RegexBuilder;
 use regex_automata::meta::Regex;
 
-use super::anchored::{AnchoredRegex, Reverse};
+use super::anchored::{AnchoredRegex, Compilers, Reverse};
 use super::plans::Plan;
 use super::{terms, tree};
 
@@ -44,6 +44,8 @@ pub struct Pattern {
     failure: OnceLock<String>,
     /// The size limit of its automata (`max-regex-bytes`), set by [`super::Patterns::new`].
     pub(super) size_limit: usize,
+    /// The NFA compilers of its pattern set, set by [`super::Patterns::new`].
+    pub(super) compilers: Arc<Compilers>,
 }
 
 /// The key of a term list's plan: a NUL cannot be written in a rule file's pattern, so it
@@ -118,6 +120,7 @@ impl Pattern {
             planned_here: false,
             failure: OnceLock::new(),
             size_limit: crate::limits::DEFAULT.max_regex_bytes,
+            compilers: Arc::default(),
         }
     }
 
@@ -220,7 +223,8 @@ impl Pattern {
                 let limit = self.size_limit;
                 let built = match self.syntax() {
                     Some(hir) => {
-                        AnchoredRegex::new(hir, self.value_group.is_some(), limit).map(Arc::new)
+                        AnchoredRegex::new(hir, self.value_group.is_some(), limit, &self.compilers)
+                            .map(Arc::new)
                     }
                     None => Err("invalid syntax".into()),
                 };
@@ -250,7 +254,7 @@ impl Pattern {
         self.reverse
             .get_or_init(|| {
                 let limit = self.size_limit;
-                Reverse::new(self.syntax()?, limit).map(Arc::new)
+                Reverse::new(self.syntax()?, limit, &self.compilers).map(Arc::new)
             })
             .as_deref()
     }

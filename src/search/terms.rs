@@ -284,7 +284,7 @@ mod tests {
                 .map(|t| crate::fold::fold_str(&t))
                 .collect();
             let hir = crate::search::terms_hir(list.iter().map(String::as_str));
-            let re = AnchoredRegex::new(&hir, false, 1 << 28).unwrap();
+            let re = AnchoredRegex::new(&hir, false, 1 << 28, &Default::default()).unwrap();
             let mut caches = re.caches();
             let ours = TermMatcher::new(list).unwrap();
             for t in &texts {
