@@ -326,3 +326,44 @@ fn a_negated_mention_does_not_make_a_forbid_fire_and_windows_stay_in_their_row()
     // Only the affirmed mention, and no « % … heures » across two rows.
     assert_eq!(found, [("LOC2".to_string(), "CCTP.md".to_string(), 8)]);
 }
+
+/// `fixtures/objet-activite` copied into a temporary folder, its CCTP with `line` inserted
+/// above the paragraph of the object (line 8), where MIQ101 reports.
+fn objet_activite_with(line: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let tender = dir.path().join("objet-activite");
+    std::fs::create_dir(&tender).unwrap();
+    let text = std::fs::read_to_string("fixtures/objet-activite/CCTP.md").unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.insert(7, line);
+    std::fs::write(tender.join("CCTP.md"), lines.join("\n") + "\n").unwrap();
+    dir
+}
+
+/// Word, LibreOffice and pandoc turn `--` into an en or an em dash: the reason still follows
+/// it, and the rule is suppressed without TL001 (no reason) or TL003 (unknown rule).
+#[test]
+fn a_suppression_written_in_word_with_a_dash_suppresses_with_its_reason() {
+    for dash in ["\u{2013}", "\u{2014}", "--"] {
+        let dir = objet_activite_with(&format!(
+            "<!-- tenderlint-disable-next-line MIQ101 {dash} objet validé par le service juridique -->"
+        ));
+        let out = tl()
+            .current_dir(dir.path())
+            .args(["check", "--format", "json", "objet-activite"])
+            .output()
+            .unwrap();
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let ids = rule_ids(&v);
+        for id in ["MIQ101", "TL001", "TL002", "TL003"] {
+            assert!(!ids.contains(&id.to_string()), "{dash}: {ids:?}");
+        }
+        let suppressed = v["suppressed"].as_array().unwrap();
+        assert_eq!(suppressed.len(), 1, "{dash}: {suppressed:?}");
+        assert_eq!(suppressed[0]["rule"], "MIQ101");
+        assert_eq!(
+            suppressed[0]["reason"],
+            "objet validé par le service juridique"
+        );
+    }
+}
