@@ -26,6 +26,14 @@ pub fn report(args: ReportArgs, out: &mut dyn Write) -> u8 {
 }
 
 pub fn check(args: CheckArgs, out: &mut dyn Write) -> u8 {
+    let args = CheckArgs {
+        options: args.options.with_dash_as_stdin(),
+        ..args
+    };
+    if args.options.stdin_filename.is_some() && !args.options.stdin {
+        eprintln!("error: --stdin-filename names standard input: give --stdin or the path `-`");
+        return exit::TROUBLE;
+    }
     if let Err(e) = check_outputs(&args) {
         output_error(&e);
         return exit::TROUBLE;
@@ -109,7 +117,9 @@ fn read_stdin(args: &CheckArgs) -> std::io::Result<Option<Stdin>> {
     let mut bytes = Vec::new();
     std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)?;
     Ok(Some(Stdin {
-        name: args.options.stdin_filename.clone(),
+        name: (args.options.stdin_filename.as_deref())
+            .unwrap_or("stdin.md")
+            .to_string(),
         bytes,
     }))
 }

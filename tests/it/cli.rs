@@ -367,3 +367,48 @@ fn a_suppression_written_in_word_with_a_dash_suppresses_with_its_reason() {
         );
     }
 }
+
+/// The path `-` is standard input, as `--stdin`, and may sit beside other paths.
+#[test]
+fn the_path_dash_reads_standard_input() {
+    let text = std::fs::read("fixtures/objet-activite/CCTP.md").unwrap();
+    let short = |args: &[&str]| {
+        let out = tl()
+            .args(["check", "--format", "short"])
+            .args(args)
+            .write_stdin(text.clone())
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        (stdout, stderr, out.status.code())
+    };
+    let (stdout, stderr, code) = short(&["-", "--stdin-filename", "CCTP.md"]);
+    assert_eq!((stderr.as_str(), code), ("", Some(1)), "{stdout}");
+    assert!(
+        stdout.contains("CCTP.md:8:1: error[MIQ101] L’objet du marché ne désigne pas"),
+        "{stdout}"
+    );
+    assert_eq!(
+        (stdout.clone(), stderr.clone(), code),
+        short(&["--stdin", "--stdin-filename", "CCTP.md"])
+    );
+    // Beside a folder: both are checked.
+    let (both, _, _) = short(&["fixtures/public-vague", "-", "--stdin-filename", "CCTP.md"]);
+    assert!(both.starts_with("fixtures/public-vague/"), "{both}");
+    assert!(both.ends_with(&stdout), "{both}");
+    // A name for standard input without standard input is a usage error.
+    let (stdout, stderr, code) = short(&["fixtures/public-vague", "--stdin-filename", "CCTP.md"]);
+    assert_eq!((stdout.as_str(), code), ("", Some(2)));
+    assert_eq!(
+        stderr,
+        "error: --stdin-filename names standard input: give --stdin or the path `-`\n"
+    );
+}
+
+#[test]
+fn the_help_of_check_says_that_dash_is_standard_input() {
+    let out = tl().args(["check", "--help"]).output().unwrap();
+    let help = String::from_utf8(out.stdout).unwrap();
+    assert!(help.contains("`-` is standard input"), "{help}");
+}
