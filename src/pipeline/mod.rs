@@ -82,6 +82,14 @@ pub fn run_each(req: &Request, mut each: impl FnMut(TenderResult)) -> Run {
             None => (Config::default(), Vec::new()),
         };
         run.rule_errors.extend(errors);
+        if no_rules_given(req, &config) {
+            let error = no_rules_error();
+            let known = |e: &ReadError| e.path == error.path && e.reason == error.reason;
+            if !run.input_errors.iter().any(known) {
+                run.input_errors.push(error);
+            }
+            continue;
+        }
         let rules = rules_for(&config, req, &mut run);
         let group = Group {
             config: &config,
@@ -99,6 +107,21 @@ pub fn run_each(req: &Request, mut each: impl FnMut(TenderResult)) -> Run {
         first = false;
     }
     run
+}
+
+/// Whether a configuration leaves nothing to check with: no embedded pack
+/// (`--no-default-rules`), no `--rules` and no `rules` in the configuration.
+fn no_rules_given(req: &Request, config: &Config) -> bool {
+    req.no_default_rules && req.rules.is_empty() && config.rules.is_empty()
+}
+
+/// The error of a check without rules: its paths are not read.
+fn no_rules_error() -> ReadError {
+    ReadError {
+        path: "--no-default-rules".into(),
+        reason: "no rules to check with: the embedded packs are left out, and neither --rules nor the configuration's `rules` gives any".into(),
+        help: Some("give a rule file or pack folder with `--rules PATH`, or drop `--no-default-rules`".into()),
+    }
 }
 
 /// The paths to check, grouped by the configuration that applies to them (standard input

@@ -412,3 +412,54 @@ fn the_help_of_check_says_that_dash_is_standard_input() {
     let help = String::from_utf8(out.stdout).unwrap();
     assert!(help.contains("`-` is standard input"), "{help}");
 }
+
+/// Without the embedded packs and without rules of its own, a check has nothing to check with:
+/// an error, not a clean exit.
+#[test]
+fn no_default_rules_without_rules_is_an_error() {
+    let out = tl()
+        .args(["check", "--format", "short", "--no-default-rules"])
+        .arg("fixtures/objet-activite")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), "");
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "tenderlint::read\n\n  × --no-default-rules: no rules to check with: the embedded packs are left out, and neither\n  │ --rules nor the configuration's `rules` gives any\n  help: give a rule file or pack folder with `--rules PATH`, or drop `--no-default-rules`\n\n"
+    );
+    // The configuration's `rules` are rules to check with.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("regles")).unwrap();
+    std::fs::write(
+        dir.path().join("regles/local.tl"),
+        "rule LOC1 {\n  tags    objet\n  level   error\n  forbid  \"nettoyage\"\n  message \"m\"\n  why     \"w\"\n  fix     \"f\"\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("tenderlint.toml"),
+        "rules = [\"regles/\"]\n",
+    )
+    .unwrap();
+    let tender = dir.path().join("dossier");
+    std::fs::create_dir(&tender).unwrap();
+    std::fs::copy("fixtures/objet-activite/CCTP.md", tender.join("CCTP.md")).unwrap();
+    let out = tl()
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "--format",
+            "short",
+            "--no-default-rules",
+            "dossier",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8(out.stderr).unwrap(), "");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .starts_with("dossier/CCTP.md:4:22: error[LOC1] m\n"),
+    );
+}
