@@ -463,3 +463,28 @@ fn no_default_rules_without_rules_is_an_error() {
             .starts_with("dossier/CCTP.md:4:22: error[LOC1] m\n"),
     );
 }
+
+/// An empty folder checks nothing: a warning naming it on standard error, the exit code 0.
+#[test]
+fn a_folder_without_documents_is_named_in_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("vide")).unwrap();
+    std::fs::write(dir.path().join("vide/notes.log"), "pas un document").unwrap();
+    let out = tl()
+        .current_dir(dir.path())
+        .args(["check", "--format", "short", "vide"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), "");
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "warning: no document found under vide\n"
+    );
+    // No warning when something was found.
+    let out = tl()
+        .args(["check", "--format", "short", "fixtures/objet-activite"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8(out.stderr).unwrap(), "");
+}
