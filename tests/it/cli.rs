@@ -488,3 +488,42 @@ fn a_folder_without_documents_is_named_in_a_warning() {
         .unwrap();
     assert_eq!(String::from_utf8(out.stderr).unwrap(), "");
 }
+
+#[test]
+fn config_of_a_path_that_does_not_exist_is_an_error() {
+    let out = tl()
+        .args(["config", "fixtures/no-such-tender"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), "");
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "error: fixtures/no-such-tender: no such file or folder\n"
+    );
+}
+
+/// An invalid tenderlint.toml is reported as a configuration error, whichever command reads it.
+#[test]
+fn configuration_errors_are_labelled_config() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("tenderlint.toml"), "selct = []\n").unwrap();
+    let tender = dir.path().join("dossier");
+    std::fs::create_dir(&tender).unwrap();
+    std::fs::copy("fixtures/objet-activite/CCTP.md", tender.join("CCTP.md")).unwrap();
+    for args in [
+        &["config", "dossier"][..],
+        &["check", "--format", "short", "dossier"],
+    ] {
+        let out = tl().current_dir(dir.path()).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            stderr.starts_with(
+                "tenderlint::config\n\n  × invalid configuration: unknown field `selct`"
+            ),
+            "{args:?}: {stderr}"
+        );
+        assert!(!stderr.contains("tenderlint::rule"), "{args:?}: {stderr}");
+    }
+}
