@@ -51,6 +51,10 @@ pub fn check(args: CheckArgs, out: &mut dyn Write) -> u8 {
     } else {
         run_all(&request)
     };
+    if checked.run.stopped {
+        print_input_errors(&checked.run);
+        return exit::TROUBLE;
+    }
     if let Err(code) = check_forced_packs(&args, &checked.run) {
         return code;
     }

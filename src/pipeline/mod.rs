@@ -68,6 +68,11 @@ pub fn run_each(req: &Request, mut each: impl FnMut(TenderResult)) -> Run {
     let mut run = Run::default();
     let groups = groups(req);
     let changed = read::changed_since(req, &mut run);
+    if req.changed_since.is_some() && changed.is_none() {
+        // Checking every tender instead would pass off a full check as the changed ones'.
+        run.stopped = true;
+        return run;
+    }
     let known_baseline = baseline::known(req, &mut run);
     let filters = filter::Filters {
         baseline: known_baseline.as_ref(),
@@ -252,6 +257,9 @@ pub struct Run {
     pub baseline_hidden: usize,
     /// The exit policy of the configuration.
     pub fail_on: crate::config::FailOn,
+    /// The run stopped before checking anything (git could not list the changes since
+    /// `--changed-since`): its input errors say why, and there is nothing to report.
+    pub stopped: bool,
     /// What went wrong without stopping the run (a pattern that could not be compiled when a
     /// document needed it), for standard error.
     pub warnings: Vec<String>,
