@@ -66,7 +66,8 @@ pub enum Command {
     /// `<!-- expect: RULE -->` / `<!-- expect-not: RULE -->` markers (`tenderlint: expect RULE`
     /// in plain text) on the line above where a finding must (not) start.
     Test {
-        /// Rule files or pack folders to test (default: the embedded packs and --rules).
+        /// Rule files or pack folders to test, and folders or files of test documents, checked
+        /// with those rules (when no path gives rules: the embedded packs and --rules).
         paths: Vec<PathBuf>,
         #[command(flatten)]
         rules: RuleArgs,

@@ -527,3 +527,52 @@ fn configuration_errors_are_labelled_config() {
         assert!(!stderr.contains("tenderlint::rule"), "{args:?}: {stderr}");
     }
 }
+
+/// `tenderlint test` takes rule paths and folders or files of test documents together: a
+/// folder without rule files is not loaded as a pack, its test documents are checked with the
+/// rules given, and one that holds neither is named in a warning.
+#[test]
+fn test_takes_rule_paths_and_test_document_folders_together() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("regles");
+    std::fs::create_dir(&rules).unwrap();
+    std::fs::write(
+        rules.join("local.tl"),
+        "rule LOC1 {\n  tags    objet\n  level   error\n  forbid  \"nettoyage\"\n  message \"m\"\n  why     \"w\"\n  fix     \"f\"\n  example fail \"Du nettoyage.\"\n  example pass \"De l’insertion.\"\n}\n",
+    )
+    .unwrap();
+    let docs = dir.path().join("cas");
+    std::fs::create_dir(&docs).unwrap();
+    std::fs::write(
+        docs.join("objet.md"),
+        "# Objet\n\n<!-- expect: LOC1 -->\nLe nettoyage des locaux.\n\n<!-- expect-not: LOC1 -->\nUne action d’insertion.\n",
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("vide")).unwrap();
+    let run = |args: &[&str]| {
+        let out = tl()
+            .current_dir(dir.path())
+            .arg("test")
+            .args(args)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        (stdout, stderr, out.status.code())
+    };
+    let ok = ("3 passed, 0 failed\n".to_string(), String::new(), Some(0));
+    assert_eq!(run(&["regles/", "cas/"]), ok);
+    assert_eq!(run(&["cas/", "regles/local.tl"]), ok);
+    // A test document given as a file.
+    assert_eq!(run(&["regles/", "cas/objet.md"]), ok);
+    // A folder with neither rules nor test documents.
+    assert_eq!(
+        run(&["regles/", "vide"]),
+        (
+            "2 passed, 0 failed\n".to_string(),
+            "warning: no rule file (.tl) and no test document (with `expect` markers) under vide\n"
+                .to_string(),
+            Some(0)
+        )
+    );
+}
