@@ -173,7 +173,8 @@ pub struct CheckOptions {
     /// Check only the tenders with a document changed since this git reference.
     #[arg(long, value_name = "GIT_REF")]
     pub changed_since: Option<String>,
-    /// Also list the findings silenced by inline suppressions, with their reasons.
+    /// Also list the findings silenced by inline suppressions, with their reasons (human and
+    /// short formats).
     #[arg(long)]
     pub show_suppressed: bool,
     /// Write the output to this file (atomically) instead of standard output.

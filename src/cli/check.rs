@@ -47,7 +47,10 @@ pub fn check(args: CheckArgs, out: &mut dyn Write) -> u8 {
     };
     let request = request(&args, stdin);
     let mut checked = if streams_short(&args) {
-        run_streaming_short(&request, out)
+        let short = Short {
+            show_suppressed: args.options.show_suppressed,
+        };
+        run_streaming_short(&request, short, out)
     } else {
         run_all(&request)
     };
@@ -167,18 +170,23 @@ fn streams_short(args: &CheckArgs) -> bool {
 }
 
 /// Checks, writing each tender's findings in the short format to `out` once it is checked.
-fn run_streaming_short(request: &Request, out: &mut dyn Write) -> Checked {
+fn run_streaming_short(request: &Request, short: Short, out: &mut dyn Write) -> Checked {
     let mut levels = BTreeSet::new();
     let mut stream_failed: Option<std::io::Error> = None;
     let run = tenderlint::pipeline::run_each(request, |r| {
         levels.extend(r.findings.iter().map(|f| f.level));
         // Each tender is on screen (or in the pipe) once it is checked.
         if stream_failed.is_none()
-            && let Err(e) = Short.render_result(&r, out).and_then(|()| out.flush())
+            && let Err(e) = short.render_result(&r, out).and_then(|()| out.flush())
         {
             stream_failed = Some(e);
         }
     });
+    if stream_failed.is_none()
+        && let Err(e) = short.render_suppressed(&run, out)
+    {
+        stream_failed = Some(e);
+    }
     Checked {
         run,
         levels,

@@ -576,3 +576,33 @@ fn test_takes_rule_paths_and_test_document_folders_together() {
         )
     );
 }
+
+/// `--format short --show-suppressed` lists the suppressed findings after the findings, one
+/// line each, `suppressed` in place of the level and the reason at the end; the same whether
+/// the findings are streamed or written to a file.
+#[test]
+fn short_shows_suppressed_findings_with_their_reason() {
+    let dir = objet_activite_with(
+        "<!-- tenderlint-disable-next-line MIQ101 -- objet validé par le service juridique -->",
+    );
+    let short = |extra: &[&str]| {
+        let out = tl()
+            .current_dir(dir.path())
+            .args(["check", "--format", "short", "objet-activite"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{extra:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let line = "objet-activite/CCTP.md:9:1: suppressed[MIQ101] L’objet du marché ne désigne pas une prestation d’insertion et de qualification professionnelle. (raison : objet validé par le service juridique)\n";
+    let hidden = short(&[]);
+    assert!(!hidden.contains("MIQ101"), "{hidden}");
+    let shown = short(&["--show-suppressed"]);
+    assert_eq!(shown, format!("{hidden}{line}"));
+    short(&["--show-suppressed", "-o", "sortie.log"]);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("sortie.log")).unwrap(),
+        shown
+    );
+}
