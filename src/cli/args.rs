@@ -66,7 +66,8 @@ pub enum Command {
     /// `<!-- expect: RULE -->` / `<!-- expect-not: RULE -->` markers (`tenderlint: expect RULE`
     /// in plain text) on the line above where a finding must (not) start.
     Test {
-        /// Rule files or pack folders to test (default: the embedded packs and --rules).
+        /// Rule files or pack folders to test, and folders or files of test documents, checked
+        /// with those rules (when no path gives rules: the embedded packs and --rules).
         paths: Vec<PathBuf>,
         #[command(flatten)]
         rules: RuleArgs,
@@ -111,6 +112,16 @@ pub struct ReportArgs {
     pub options: CheckOptions,
 }
 
+impl CheckOptions {
+    /// The path `-` taken out of the paths and read as standard input (`--stdin`).
+    pub fn with_dash_as_stdin(mut self) -> CheckOptions {
+        let before = self.paths.len();
+        self.paths.retain(|p| p.as_os_str() != "-");
+        self.stdin |= self.paths.len() < before;
+        self
+    }
+}
+
 impl ReportArgs {
     /// The `check` that `report` is.
     pub fn into_check(self) -> CheckArgs {
@@ -124,7 +135,8 @@ impl ReportArgs {
 /// What to check, how, and where the output goes: every argument of `check` but the format.
 #[derive(clap::Args)]
 pub struct CheckOptions {
-    /// Files or folders to check (default: the current folder).
+    /// Files or folders to check (default: the current folder); `-` is standard input, as
+    /// with --stdin.
     pub paths: Vec<PathBuf>,
     /// Apply this pack whatever its applicability condition says (repeatable).
     #[arg(long = "pack", value_name = "NAME")]
@@ -135,17 +147,14 @@ pub struct CheckOptions {
     /// Use this configuration file instead of the nearest tenderlint.toml.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Read one document from standard input (name it with --stdin-filename).
+    /// Read one document from standard input (name it with --stdin-filename); the same as the
+    /// path `-`.
     #[arg(long)]
     pub stdin: bool,
-    /// The file name the standard input is checked under (chooses the reader and the kind).
-    #[arg(
-        long,
-        value_name = "NAME",
-        default_value = "stdin.md",
-        requires = "stdin"
-    )]
-    pub stdin_filename: String,
+    /// The file name the standard input (--stdin or `-`) is checked under: it chooses the
+    /// reader and the kind [default: stdin.md].
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
     /// Report only the findings that are not in this baseline file.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
@@ -164,7 +173,8 @@ pub struct CheckOptions {
     /// Check only the tenders with a document changed since this git reference.
     #[arg(long, value_name = "GIT_REF")]
     pub changed_since: Option<String>,
-    /// Also list the findings silenced by inline suppressions, with their reasons.
+    /// Also list the findings silenced by inline suppressions, with their reasons (human and
+    /// short formats).
     #[arg(long)]
     pub show_suppressed: bool,
     /// Write the output to this file (atomically) instead of standard output.

@@ -26,6 +26,14 @@ pub fn report(args: ReportArgs, out: &mut dyn Write) -> u8 {
 }
 
 pub fn check(args: CheckArgs, out: &mut dyn Write) -> u8 {
+    let args = CheckArgs {
+        options: args.options.with_dash_as_stdin(),
+        ..args
+    };
+    if args.options.stdin_filename.is_some() && !args.options.stdin {
+        eprintln!("error: --stdin-filename names standard input: give --stdin or the path `-`");
+        return exit::TROUBLE;
+    }
     if let Err(e) = check_outputs(&args) {
         output_error(&e);
         return exit::TROUBLE;
@@ -39,10 +47,17 @@ pub fn check(args: CheckArgs, out: &mut dyn Write) -> u8 {
     };
     let request = request(&args, stdin);
     let mut checked = if streams_short(&args) {
-        run_streaming_short(&request, out)
+        let short = Short {
+            show_suppressed: args.options.show_suppressed,
+        };
+        run_streaming_short(&request, short, out)
     } else {
         run_all(&request)
     };
+    if checked.run.stopped {
+        print_input_errors(&checked.run);
+        return exit::TROUBLE;
+    }
     if let Err(code) = check_forced_packs(&args, &checked.run) {
         return code;
     }
@@ -109,7 +124,9 @@ fn read_stdin(args: &CheckArgs) -> std::io::Result<Option<Stdin>> {
     let mut bytes = Vec::new();
     std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)?;
     Ok(Some(Stdin {
-        name: args.options.stdin_filename.clone(),
+        name: (args.options.stdin_filename.as_deref())
+            .unwrap_or("stdin.md")
+            .to_string(),
         bytes,
     }))
 }
@@ -153,18 +170,23 @@ fn streams_short(args: &CheckArgs) -> bool {
 }
 
 /// Checks, writing each tender's findings in the short format to `out` once it is checked.
-fn run_streaming_short(request: &Request, out: &mut dyn Write) -> Checked {
+fn run_streaming_short(request: &Request, short: Short, out: &mut dyn Write) -> Checked {
     let mut levels = BTreeSet::new();
     let mut stream_failed: Option<std::io::Error> = None;
     let run = tenderlint::pipeline::run_each(request, |r| {
         levels.extend(r.findings.iter().map(|f| f.level));
         // Each tender is on screen (or in the pipe) once it is checked.
         if stream_failed.is_none()
-            && let Err(e) = Short.render_result(&r, out).and_then(|()| out.flush())
+            && let Err(e) = short.render_result(&r, out).and_then(|()| out.flush())
         {
             stream_failed = Some(e);
         }
     });
+    if stream_failed.is_none()
+        && let Err(e) = short.render_suppressed(&run, out)
+    {
+        stream_failed = Some(e);
+    }
     Checked {
         run,
         levels,

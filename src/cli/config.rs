@@ -10,6 +10,15 @@ use super::terminal::print_input_errors;
 
 pub fn show_config(path: Option<PathBuf>, config: Option<PathBuf>, out: &mut dyn Write) -> u8 {
     let path = path.unwrap_or_else(|| PathBuf::from("."));
+    // The configuration is looked for upwards from the path: from a path that does not exist,
+    // that would show the configuration of some other folder as if it were this one's.
+    if !path.exists() {
+        eprintln!(
+            "error: {}: no such file or folder",
+            tenderlint::document::shown(&path)
+        );
+        return exit::TROUBLE;
+    }
     let (cfg, errors) = tenderlint::pipeline::config_for(&path, config.as_deref());
     let mut run = Run::default();
     run.rule_errors.extend(errors);

@@ -1,7 +1,7 @@
 //! The commands about rules: `explain`, `rules`, `test` and `fmt`.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use tenderlint::compile::RuleSet;
 use tenderlint::pipeline::Run;
@@ -109,11 +109,20 @@ pub fn list_rules(
 
 pub fn test_rules(paths: &[PathBuf], rule_args: &RuleArgs, out: &mut dyn Write) -> u8 {
     let mut run = Run::default();
-    let rules = if paths.is_empty() {
+    // Rule files and folders that hold some are the rules tested; the other folders and
+    // files hold test documents only, checked with those rules (or, when no path gives rules,
+    // with the embedded packs and --rules).
+    let (rule_paths, document_paths): (Vec<&PathBuf>, Vec<&PathBuf>) =
+        paths.iter().partition(|p| is_rule_path(p));
+    let rules = if rule_paths.is_empty() {
         load_rules(rule_args, &mut run)
     } else {
         let args = RuleArgs {
-            rules: paths.iter().chain(&rule_args.rules).cloned().collect(),
+            rules: rule_paths
+                .into_iter()
+                .chain(&rule_args.rules)
+                .cloned()
+                .collect(),
             no_default_rules: true,
             no_cache: rule_args.no_cache,
         };
@@ -123,25 +132,20 @@ pub fn test_rules(paths: &[PathBuf], rule_args: &RuleArgs, out: &mut dyn Write) 
     // Units: every example, and every test document.
     let mut total: usize = rules.rules().map(|(_, r)| r.examples.len()).sum();
     let mut failed_units = failures.len();
-    // Test documents beside the rule files.
-    for dir in paths.iter().filter(|p| p.is_dir()) {
-        let docs = walkdir::WalkDir::new(dir)
-            .sort_by_file_name()
-            .into_iter()
-            .flatten()
-            .filter(|e| e.file_type().is_file() && document::is_supported(e.path()));
-        for entry in docs {
-            let display = entry.path().to_string_lossy().replace('\\', "/");
-            match document::Document::read(entry.path(), &display, &Default::default()) {
-                Ok(doc) if tenderlint::examples::is_test_document(&doc.text) => {
-                    let f = tenderlint::examples::check_document(&rules, doc);
-                    total += 1;
-                    failed_units += usize::from(!f.is_empty());
-                    failures.extend(f);
-                }
-                Ok(_) => {}
-                Err(e) => run.input_errors.push(e),
-            }
+    for path in paths.iter().filter(|p| p.exists()) {
+        let mut found = false;
+        for doc in test_documents(path, &mut run) {
+            found = true;
+            let f = tenderlint::examples::check_document(&rules, doc);
+            total += 1;
+            failed_units += usize::from(!f.is_empty());
+            failures.extend(f);
+        }
+        if !found && document_paths.contains(&path) {
+            run.warnings.push(format!(
+                "no rule file (.tl) and no test document (with `expect` markers) under {}",
+                document::shown(path)
+            ));
         }
     }
     print_input_errors(&run);
@@ -162,6 +166,40 @@ pub fn test_rules(paths: &[PathBuf], rule_args: &RuleArgs, out: &mut dyn Write) 
     } else {
         exit::CLEAN
     }
+}
+
+/// Whether `test` loads a path as rules: a `.tl` file, a folder that holds some at any depth,
+/// or a path that does not exist (reported as a missing rule file).
+fn is_rule_path(path: &Path) -> bool {
+    let is_rule_file = |p: &Path| p.extension().is_some_and(|x| x == "tl");
+    if path.is_dir() {
+        walkdir::WalkDir::new(path)
+            .into_iter()
+            .flatten()
+            .any(|e| e.file_type().is_file() && is_rule_file(e.path()))
+    } else {
+        is_rule_file(path) || !path.exists()
+    }
+}
+
+/// The test documents of a path, a document or a folder (documents with `expect` markers), in
+/// name order; the ones that cannot be read go to the run.
+fn test_documents(path: &Path, run: &mut Run) -> Vec<document::Document> {
+    let files = walkdir::WalkDir::new(path)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file() && document::is_supported(e.path()));
+    let mut docs = Vec::new();
+    for entry in files {
+        let display = entry.path().to_string_lossy().replace('\\', "/");
+        match document::Document::read(entry.path(), &display, &Default::default()) {
+            Ok(doc) if tenderlint::examples::is_test_document(&doc.text) => docs.push(doc),
+            Ok(_) => {}
+            Err(e) => run.input_errors.push(e),
+        }
+    }
+    docs
 }
 
 /// Rule files under `paths` (default: the current folder).

@@ -2,8 +2,11 @@
 //! `<!-- tenderlint-enable RULE -->` and `<!-- tenderlint-disable-next-line RULE -- reason -->`;
 //! in plain text, lines `tenderlint: disable-next-line RULE -- reason` (and `disable` /
 //! `enable`); in Word and LibreOffice documents, a comment whose text starts with
-//! `tenderlint: disable RULE -- reason` covers the commented paragraphs. A suppression must give its reason after `--`; one without a reason, one that
-//! suppresses nothing, and one naming an unknown rule are reported, like unused `noqa`.
+//! `tenderlint: disable RULE -- reason` covers the commented paragraphs. A suppression must
+//! give its reason after `--`, or after the en or em dash (`–`, `—`) that word processors make
+//! of it; the French space before the colon (`tenderlint : disable`) is accepted. One without
+//! a reason, one that suppresses nothing, and one naming an unknown rule are reported, like
+//! unused `noqa`.
 
 use std::ops::Range;
 use std::sync::{Arc, LazyLock};
@@ -19,11 +22,11 @@ static HTML: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"<!--\s*tenderlint-(disable-next-line|disable|enable)\b\s*(.*?)\s*-->").unwrap()
 });
 static COMMENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*tenderlint:\s*disable(?:-next-line)?\b\s*(.*?)\s*$").unwrap()
+    Regex::new(r"^\s*tenderlint\s*:\s*disable(?:-next-line)?\b\s*(.*?)\s*$").unwrap()
 });
 static TEXT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?m)^[ \t]*tenderlint:[ \t]*(disable-next-line|disable|enable)\b[ \t]*(.*?)[ \t]*\r?$",
+        r"(?m)^[ \t]*tenderlint[ \t\u{A0}\u{202F}]*:[ \t\u{A0}\u{202F}]*(disable-next-line|disable|enable)\b[ \t]*(.*?)[ \t]*\r?$",
     )
     .unwrap()
 });
@@ -55,6 +58,35 @@ pub struct Suppressed {
     pub reason: String,
 }
 
+/// What separates the rules from the reason: `--` as typed, and the en and em dashes that Word,
+/// LibreOffice and pandoc make of it.
+const REASON_SEPARATORS: [&str; 3] = ["--", "\u{2013}", "\u{2014}"];
+
+/// The rules a suppression names (separated by commas or spaces) and the reason given after
+/// the first separator, if any.
+fn rules_and_reason(text: &str) -> (Vec<String>, Option<String>) {
+    let cut = REASON_SEPARATORS
+        .iter()
+        .filter_map(|sep| text.find(sep).map(|at| (at, sep.len())))
+        .min();
+    let (ids, reason) = match cut {
+        Some((at, len)) => {
+            let reason = text[at + len..].trim();
+            (
+                &text[..at],
+                Some(reason.to_string()).filter(|r| !r.is_empty()),
+            )
+        }
+        None => (text, None),
+    };
+    let rules = ids
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect();
+    (rules, reason)
+}
+
 fn parse_markers(doc: &Document) -> Vec<Marker> {
     let text = &doc.text;
     let mut markers = Vec::new();
@@ -70,15 +102,7 @@ fn parse_markers(doc: &Document) -> Vec<Marker> {
                 "disable" => Kind::Disable,
                 _ => Kind::Enable,
             };
-            let (ids, reason) = match c[2].split_once("--") {
-                Some((ids, r)) => (ids, Some(r.trim().to_string()).filter(|r| !r.is_empty())),
-                None => (&c[2], None),
-            };
-            let rules = ids
-                .split([',', ' '])
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .collect();
+            let (rules, reason) = rules_and_reason(&c[2]);
             markers.push(Marker {
                 kind,
                 rules,
@@ -97,15 +121,7 @@ fn parse_markers(doc: &Document) -> Vec<Marker> {
         .filter(|a| a.text.contains("tenderlint"))
     {
         if let Some(c) = COMMENT.captures(&a.text) {
-            let (ids, reason) = match c[1].split_once("--") {
-                Some((ids, r)) => (ids, Some(r.trim().to_string()).filter(|r| !r.is_empty())),
-                None => (&c[1], None),
-            };
-            let rules = ids
-                .split([',', ' '])
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .collect();
+            let (rules, reason) = rules_and_reason(&c[1]);
             comment_markers.push(Marker {
                 kind: Kind::Comment,
                 rules,
@@ -266,4 +282,97 @@ pub fn apply(
     }
     kept.sort_by_key(|f| f.span.start);
     (kept, suppressed)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::document::Format;
+
+    fn markers(format: Format, text: &str) -> Vec<(Vec<String>, Option<String>)> {
+        let doc = Document::from_text(Path::new("d"), "d", format, text.to_string());
+        parse_markers(&doc)
+            .into_iter()
+            .map(|m| (m.rules, m.reason))
+            .collect()
+    }
+
+    fn one(rules: &[&str], reason: &str) -> Vec<(Vec<String>, Option<String>)> {
+        let rules = rules.iter().map(|r| r.to_string()).collect();
+        vec![(rules, Some(reason.to_string()))]
+    }
+
+    #[test]
+    fn the_reason_follows_two_hyphens_or_the_dashes_of_word_processors() {
+        for sep in [
+            "--",
+            "\u{2013}",
+            "\u{2014}",
+            " -- ",
+            " \u{2013} ",
+            " \u{2014} ",
+        ] {
+            let md =
+                format!("<!-- tenderlint-disable-next-line MIQ102{sep}objet validé -->\nTexte.\n");
+            assert_eq!(
+                markers(Format::Markdown, &md),
+                one(&["MIQ102"], "objet validé"),
+                "{sep:?}"
+            );
+            let txt = format!("tenderlint: disable MIQ102, MIQ301 {sep} objet validé\nTexte.\n");
+            assert_eq!(
+                markers(Format::Text, &txt),
+                one(&["MIQ102", "MIQ301"], "objet validé"),
+                "{sep:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_first_separator_cuts_and_later_dashes_belong_to_the_reason() {
+        let md = "<!-- tenderlint-disable-next-line MIQ102 \u{2013} objet validé -- voir annexe \u{2014} p. 2 -->\n";
+        assert_eq!(
+            markers(Format::Markdown, md),
+            one(&["MIQ102"], "objet validé -- voir annexe \u{2014} p. 2")
+        );
+    }
+
+    #[test]
+    fn a_dash_with_nothing_after_it_gives_no_reason() {
+        let md = "<!-- tenderlint-disable-next-line MIQ102 \u{2014} -->\n";
+        assert_eq!(
+            markers(Format::Markdown, md),
+            vec![(vec!["MIQ102".to_string()], None)]
+        );
+    }
+
+    #[test]
+    fn the_french_space_before_the_colon_is_accepted_in_plain_text() {
+        for space in [" ", "\u{A0}", "\u{202F}"] {
+            let txt =
+                format!("tenderlint{space}: disable-next-line MIQ102 \u{2013} validé\nTexte.\n");
+            assert_eq!(
+                markers(Format::Text, &txt),
+                one(&["MIQ102"], "validé"),
+                "{space:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn rules_are_separated_by_commas_or_any_space() {
+        assert_eq!(
+            rules_and_reason("MIQ102,\u{A0}MIQ301\tobjet \u{2013} raison"),
+            (
+                vec![
+                    "MIQ102".to_string(),
+                    "MIQ301".to_string(),
+                    "objet".to_string()
+                ],
+                Some("raison".to_string())
+            )
+        );
+    }
 }

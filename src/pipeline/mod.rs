@@ -68,6 +68,11 @@ pub fn run_each(req: &Request, mut each: impl FnMut(TenderResult)) -> Run {
     let mut run = Run::default();
     let groups = groups(req);
     let changed = read::changed_since(req, &mut run);
+    if req.changed_since.is_some() && changed.is_none() {
+        // Checking every tender instead would pass off a full check as the changed ones'.
+        run.stopped = true;
+        return run;
+    }
     let known_baseline = baseline::known(req, &mut run);
     let filters = filter::Filters {
         baseline: known_baseline.as_ref(),
@@ -82,6 +87,14 @@ pub fn run_each(req: &Request, mut each: impl FnMut(TenderResult)) -> Run {
             None => (Config::default(), Vec::new()),
         };
         run.rule_errors.extend(errors);
+        if no_rules_given(req, &config) {
+            let error = no_rules_error();
+            let known = |e: &ReadError| e.path == error.path && e.reason == error.reason;
+            if !run.input_errors.iter().any(known) {
+                run.input_errors.push(error);
+            }
+            continue;
+        }
         let rules = rules_for(&config, req, &mut run);
         let group = Group {
             config: &config,
@@ -99,6 +112,21 @@ pub fn run_each(req: &Request, mut each: impl FnMut(TenderResult)) -> Run {
         first = false;
     }
     run
+}
+
+/// Whether a configuration leaves nothing to check with: no embedded pack
+/// (`--no-default-rules`), no `--rules` and no `rules` in the configuration.
+fn no_rules_given(req: &Request, config: &Config) -> bool {
+    req.no_default_rules && req.rules.is_empty() && config.rules.is_empty()
+}
+
+/// The error of a check without rules: its paths are not read.
+fn no_rules_error() -> ReadError {
+    ReadError {
+        path: "--no-default-rules".into(),
+        reason: "no rules to check with: the embedded packs are left out, and neither --rules nor the configuration's `rules` gives any".into(),
+        help: Some("give a rule file or pack folder with `--rules PATH`, or drop `--no-default-rules`".into()),
+    }
 }
 
 /// The paths to check, grouped by the configuration that applies to them (standard input
@@ -229,6 +257,9 @@ pub struct Run {
     pub baseline_hidden: usize,
     /// The exit policy of the configuration.
     pub fail_on: crate::config::FailOn,
+    /// The run stopped before checking anything (git could not list the changes since
+    /// `--changed-since`): its input errors say why, and there is nothing to report.
+    pub stopped: bool,
     /// What went wrong without stopping the run (a pattern that could not be compiled when a
     /// document needed it), for standard error.
     pub warnings: Vec<String>,

@@ -30,6 +30,13 @@ impl Reading {
         run: &mut Run,
     ) -> Reading {
         let (planned, errors, notices) = document::plan(paths, excludes, limits);
+        // Paths that hold nothing to read check nothing: not an error (a folder may be empty
+        // for a while), but a pass that checked nothing should not go unnoticed.
+        if planned.is_empty() && errors.is_empty() && !paths.is_empty() {
+            let shown: Vec<String> = paths.iter().map(|p| document::shown(p)).collect();
+            run.warnings
+                .push(format!("no document found under {}", shown.join(", ")));
+        }
         run.input_errors.extend(errors);
         run.notices.extend(notices);
         let mut stdin_errors = Vec::new();

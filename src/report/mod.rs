@@ -106,7 +106,8 @@ pub struct RenderOptions {
     pub width: usize,
     /// Human format: no summary line.
     pub quiet: bool,
-    /// Human format: list the findings silenced by inline suppressions, with their reasons.
+    /// Human and short formats: list the findings silenced by inline suppressions, with their
+    /// reasons.
     pub show_suppressed: bool,
     /// Every format: the counts of findings per rule instead of the findings (JSON in the JSON
     /// format, a table otherwise; see [`catalogue::statistics`]).
@@ -145,7 +146,9 @@ pub fn renderer(format: Format, options: &RenderOptions) -> Box<dyn Renderer> {
                 .show_suppressed(options.show_suppressed),
         ),
         Format::Json => Box::new(json::Json),
-        Format::Short => Box::new(short::Short),
+        Format::Short => Box::new(short::Short {
+            show_suppressed: options.show_suppressed,
+        }),
         Format::Sarif => Box::new(sarif::Sarif),
         Format::Github => Box::new(github::Github),
         Format::Gitlab => Box::new(gitlab::Gitlab),
@@ -233,7 +236,9 @@ mod tests {
             let own: Box<dyn Renderer> = match f {
                 Format::Human => Box::new(human::Human::new(false, 100)),
                 Format::Json => Box::new(json::Json),
-                Format::Short => Box::new(short::Short),
+                Format::Short => Box::new(short::Short {
+                    show_suppressed: options.show_suppressed,
+                }),
                 Format::Sarif => Box::new(sarif::Sarif),
                 Format::Github => Box::new(github::Github),
                 Format::Gitlab => Box::new(gitlab::Gitlab),

@@ -338,14 +338,41 @@ fn changed_since_and_gitignore() {
         .map(|t| t["path"].as_str().unwrap())
         .collect();
     assert_eq!(paths, ["public-vague"]);
-    let (v, code) = json(dir.path(), &["--changed-since", "no-such-ref", "."]);
-    assert_eq!(code, 2);
-    assert!(
-        v["errors"][0]["message"]
-            .as_str()
-            .unwrap()
-            .starts_with("git could not list the changes")
-    );
+}
+
+/// A reference git does not know stops the check before anything is read: checking every
+/// tender instead would pass a full check off as the changed ones'.
+#[test]
+fn changed_since_an_unknown_reference_stops_with_the_git_error() {
+    let dir = repo(&["objet-activite"]);
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-qm", "initial"]);
+    for format in ["human", "short", "json"] {
+        let out = tl_in(dir.path())
+            .args([
+                "check",
+                "--format",
+                format,
+                "--changed-since",
+                "no-such-ref",
+                ".",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{format}");
+        assert_eq!(String::from_utf8(out.stdout).unwrap(), "", "{format}");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            stderr.starts_with(
+                "tenderlint::read\n\n  × --changed-since no-such-ref: git could not list the changes: fatal:"
+            ) && stderr.contains("no-such-ref")
+                && stderr.ends_with(
+                    "  help: give a reference git knows (a branch, a tag or a commit), inside a git repository\n\n"
+                ),
+            "{format}: {stderr}"
+        );
+    }
 }
 
 /// A copy of a .docx with a comment attached to the paragraph that holds `anchor`.

@@ -326,3 +326,283 @@ fn a_negated_mention_does_not_make_a_forbid_fire_and_windows_stay_in_their_row()
     // Only the affirmed mention, and no « % … heures » across two rows.
     assert_eq!(found, [("LOC2".to_string(), "CCTP.md".to_string(), 8)]);
 }
+
+/// `fixtures/objet-activite` copied into a temporary folder, its CCTP with `line` inserted
+/// above the paragraph of the object (line 8), where MIQ101 reports.
+fn objet_activite_with(line: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let tender = dir.path().join("objet-activite");
+    std::fs::create_dir(&tender).unwrap();
+    let text = std::fs::read_to_string("fixtures/objet-activite/CCTP.md").unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.insert(7, line);
+    std::fs::write(tender.join("CCTP.md"), lines.join("\n") + "\n").unwrap();
+    dir
+}
+
+/// Word, LibreOffice and pandoc turn `--` into an en or an em dash: the reason still follows
+/// it, and the rule is suppressed without TL001 (no reason) or TL003 (unknown rule).
+#[test]
+fn a_suppression_written_in_word_with_a_dash_suppresses_with_its_reason() {
+    for dash in ["\u{2013}", "\u{2014}", "--"] {
+        let dir = objet_activite_with(&format!(
+            "<!-- tenderlint-disable-next-line MIQ101 {dash} objet validé par le service juridique -->"
+        ));
+        let out = tl()
+            .current_dir(dir.path())
+            .args(["check", "--format", "json", "objet-activite"])
+            .output()
+            .unwrap();
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let ids = rule_ids(&v);
+        for id in ["MIQ101", "TL001", "TL002", "TL003"] {
+            assert!(!ids.contains(&id.to_string()), "{dash}: {ids:?}");
+        }
+        let suppressed = v["suppressed"].as_array().unwrap();
+        assert_eq!(suppressed.len(), 1, "{dash}: {suppressed:?}");
+        assert_eq!(suppressed[0]["rule"], "MIQ101");
+        assert_eq!(
+            suppressed[0]["reason"],
+            "objet validé par le service juridique"
+        );
+    }
+}
+
+/// The path `-` is standard input, as `--stdin`, and may sit beside other paths.
+#[test]
+fn the_path_dash_reads_standard_input() {
+    let text = std::fs::read("fixtures/objet-activite/CCTP.md").unwrap();
+    let short = |args: &[&str]| {
+        let out = tl()
+            .args(["check", "--format", "short"])
+            .args(args)
+            .write_stdin(text.clone())
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        (stdout, stderr, out.status.code())
+    };
+    let (stdout, stderr, code) = short(&["-", "--stdin-filename", "CCTP.md"]);
+    assert_eq!((stderr.as_str(), code), ("", Some(1)), "{stdout}");
+    assert!(
+        stdout.contains("CCTP.md:8:1: error[MIQ101] L’objet du marché ne désigne pas"),
+        "{stdout}"
+    );
+    assert_eq!(
+        (stdout.clone(), stderr.clone(), code),
+        short(&["--stdin", "--stdin-filename", "CCTP.md"])
+    );
+    // Beside a folder: both are checked.
+    let (both, _, _) = short(&["fixtures/public-vague", "-", "--stdin-filename", "CCTP.md"]);
+    assert!(both.starts_with("fixtures/public-vague/"), "{both}");
+    assert!(both.ends_with(&stdout), "{both}");
+    // A name for standard input without standard input is a usage error.
+    let (stdout, stderr, code) = short(&["fixtures/public-vague", "--stdin-filename", "CCTP.md"]);
+    assert_eq!((stdout.as_str(), code), ("", Some(2)));
+    assert_eq!(
+        stderr,
+        "error: --stdin-filename names standard input: give --stdin or the path `-`\n"
+    );
+}
+
+#[test]
+fn the_help_of_check_says_that_dash_is_standard_input() {
+    let out = tl().args(["check", "--help"]).output().unwrap();
+    let help = String::from_utf8(out.stdout).unwrap();
+    assert!(help.contains("`-` is standard input"), "{help}");
+}
+
+/// Without the embedded packs and without rules of its own, a check has nothing to check with:
+/// an error, not a clean exit.
+#[test]
+fn no_default_rules_without_rules_is_an_error() {
+    let out = tl()
+        .args(["check", "--format", "short", "--no-default-rules"])
+        .arg("fixtures/objet-activite")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), "");
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "tenderlint::read\n\n  × --no-default-rules: no rules to check with: the embedded packs are left out, and neither\n  │ --rules nor the configuration's `rules` gives any\n  help: give a rule file or pack folder with `--rules PATH`, or drop `--no-default-rules`\n\n"
+    );
+    // The configuration's `rules` are rules to check with.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("regles")).unwrap();
+    std::fs::write(
+        dir.path().join("regles/local.tl"),
+        "rule LOC1 {\n  tags    objet\n  level   error\n  forbid  \"nettoyage\"\n  message \"m\"\n  why     \"w\"\n  fix     \"f\"\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("tenderlint.toml"),
+        "rules = [\"regles/\"]\n",
+    )
+    .unwrap();
+    let tender = dir.path().join("dossier");
+    std::fs::create_dir(&tender).unwrap();
+    std::fs::copy("fixtures/objet-activite/CCTP.md", tender.join("CCTP.md")).unwrap();
+    let out = tl()
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "--format",
+            "short",
+            "--no-default-rules",
+            "dossier",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8(out.stderr).unwrap(), "");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .starts_with("dossier/CCTP.md:4:22: error[LOC1] m\n"),
+    );
+}
+
+/// An empty folder checks nothing: a warning naming it on standard error, the exit code 0.
+#[test]
+fn a_folder_without_documents_is_named_in_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("vide")).unwrap();
+    std::fs::write(dir.path().join("vide/notes.log"), "pas un document").unwrap();
+    let out = tl()
+        .current_dir(dir.path())
+        .args(["check", "--format", "short", "vide"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), "");
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "warning: no document found under vide\n"
+    );
+    // No warning when something was found.
+    let out = tl()
+        .args(["check", "--format", "short", "fixtures/objet-activite"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8(out.stderr).unwrap(), "");
+}
+
+#[test]
+fn config_of_a_path_that_does_not_exist_is_an_error() {
+    let out = tl()
+        .args(["config", "fixtures/no-such-tender"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), "");
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "error: fixtures/no-such-tender: no such file or folder\n"
+    );
+}
+
+/// An invalid tenderlint.toml is reported as a configuration error, whichever command reads it.
+#[test]
+fn configuration_errors_are_labelled_config() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("tenderlint.toml"), "selct = []\n").unwrap();
+    let tender = dir.path().join("dossier");
+    std::fs::create_dir(&tender).unwrap();
+    std::fs::copy("fixtures/objet-activite/CCTP.md", tender.join("CCTP.md")).unwrap();
+    for args in [
+        &["config", "dossier"][..],
+        &["check", "--format", "short", "dossier"],
+    ] {
+        let out = tl().current_dir(dir.path()).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            stderr.starts_with(
+                "tenderlint::config\n\n  × invalid configuration: unknown field `selct`"
+            ),
+            "{args:?}: {stderr}"
+        );
+        assert!(!stderr.contains("tenderlint::rule"), "{args:?}: {stderr}");
+    }
+}
+
+/// `tenderlint test` takes rule paths and folders or files of test documents together: a
+/// folder without rule files is not loaded as a pack, its test documents are checked with the
+/// rules given, and one that holds neither is named in a warning.
+#[test]
+fn test_takes_rule_paths_and_test_document_folders_together() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("regles");
+    std::fs::create_dir(&rules).unwrap();
+    std::fs::write(
+        rules.join("local.tl"),
+        "rule LOC1 {\n  tags    objet\n  level   error\n  forbid  \"nettoyage\"\n  message \"m\"\n  why     \"w\"\n  fix     \"f\"\n  example fail \"Du nettoyage.\"\n  example pass \"De l’insertion.\"\n}\n",
+    )
+    .unwrap();
+    let docs = dir.path().join("cas");
+    std::fs::create_dir(&docs).unwrap();
+    std::fs::write(
+        docs.join("objet.md"),
+        "# Objet\n\n<!-- expect: LOC1 -->\nLe nettoyage des locaux.\n\n<!-- expect-not: LOC1 -->\nUne action d’insertion.\n",
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("vide")).unwrap();
+    let run = |args: &[&str]| {
+        let out = tl()
+            .current_dir(dir.path())
+            .arg("test")
+            .args(args)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        (stdout, stderr, out.status.code())
+    };
+    let ok = ("3 passed, 0 failed\n".to_string(), String::new(), Some(0));
+    assert_eq!(run(&["regles/", "cas/"]), ok);
+    assert_eq!(run(&["cas/", "regles/local.tl"]), ok);
+    // A test document given as a file.
+    assert_eq!(run(&["regles/", "cas/objet.md"]), ok);
+    // A folder with neither rules nor test documents.
+    assert_eq!(
+        run(&["regles/", "vide"]),
+        (
+            "2 passed, 0 failed\n".to_string(),
+            "warning: no rule file (.tl) and no test document (with `expect` markers) under vide\n"
+                .to_string(),
+            Some(0)
+        )
+    );
+}
+
+/// `--format short --show-suppressed` lists the suppressed findings after the findings, one
+/// line each, `suppressed` in place of the level and the reason at the end; the same whether
+/// the findings are streamed or written to a file.
+#[test]
+fn short_shows_suppressed_findings_with_their_reason() {
+    let dir = objet_activite_with(
+        "<!-- tenderlint-disable-next-line MIQ101 -- objet validé par le service juridique -->",
+    );
+    let short = |extra: &[&str]| {
+        let out = tl()
+            .current_dir(dir.path())
+            .args(["check", "--format", "short", "objet-activite"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{extra:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let line = "objet-activite/CCTP.md:9:1: suppressed[MIQ101] L’objet du marché ne désigne pas une prestation d’insertion et de qualification professionnelle. (raison : objet validé par le service juridique)\n";
+    let hidden = short(&[]);
+    assert!(!hidden.contains("MIQ101"), "{hidden}");
+    let shown = short(&["--show-suppressed"]);
+    assert_eq!(shown, format!("{hidden}{line}"));
+    short(&["--show-suppressed", "-o", "sortie.log"]);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("sortie.log")).unwrap(),
+        shown
+    );
+}

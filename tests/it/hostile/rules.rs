@@ -191,12 +191,14 @@ fn a_tender_past_the_time_budget_is_skipped_with_a_reason_and_the_others_are_che
 fn reading_counts_in_the_time_budget() {
     let dir = setup();
     std::fs::create_dir(dir.path().join("lourd")).unwrap();
-    // No rule at all: only reading the 4 MB document takes time, longer than 1 ms.
+    // No rule at all (a rule file without any): only reading the 4 MB document takes time,
+    // longer than 1 ms.
     std::fs::write(
         dir.path().join("lourd/CCTP.md"),
         "Le titulaire assure l’encadrement.\n\n".repeat(110_000),
     )
     .unwrap();
+    std::fs::write(dir.path().join("vide.tl"), "# Aucune règle.\n").unwrap();
     std::fs::write(
         dir.path().join("lourd/tenderlint.toml"),
         "[limits]\ntime-budget-ms = 1\n",
@@ -208,6 +210,8 @@ fn reading_counts_in_the_time_budget() {
             "--format",
             "json",
             "--no-default-rules",
+            "--rules",
+            "vide.tl",
             "bon",
             "lourd",
         ])
