@@ -497,3 +497,51 @@ fn the_gitlab_template_writes_a_code_quality_report() {
     );
     assert!(dir.path().join(".tenderlint/bin/tenderlint").exists());
 }
+
+/// The README's YAML block that starts with `first`, unindented.
+fn readme_yaml(first: &str) -> Yaml {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let block: Vec<&str> = readme
+        .split("```yaml\n")
+        .skip(1)
+        .map(|b| b.split("```").next().unwrap())
+        .find(|b| b.trim_start().starts_with(first))
+        .unwrap_or_else(|| panic!("no YAML block starting with {first} in the README"))
+        .lines()
+        .collect();
+    let indent = block[0].len() - block[0].trim_start().len();
+    let text: Vec<&str> = block
+        .iter()
+        .map(|l| l.get(indent..).unwrap_or(""))
+        .collect();
+    YamlLoader::load_from_str(&text.join("\n"))
+        .unwrap()
+        .remove(0)
+}
+
+/// The README's usage snippets name only the inputs and variables there are.
+#[test]
+fn the_readme_snippets_use_the_integrations_as_they_are() {
+    let workflow = readme_yaml("# .github/workflows/tenderlint.yml");
+    let action = yaml("action.yml");
+    let step = &workflow["jobs"]["tenderlint"]["steps"][1];
+    assert!(text(&step["uses"]).contains("/tenderlint@"));
+    for (input, _) in step["with"].as_hash().unwrap() {
+        assert!(!action["inputs"][text(input)].is_badvalue(), "{input:?}");
+    }
+    assert_eq!(
+        text(&workflow["permissions"]["security-events"]),
+        "write",
+        "SARIF upload"
+    );
+    let gitlab = readme_yaml("# .gitlab-ci.yml");
+    assert_eq!(
+        text(&gitlab["include"][0]["file"]),
+        "ci/tenderlint.gitlab-ci.yml"
+    );
+    let template = yaml("ci/tenderlint.gitlab-ci.yml");
+    for (variable, _) in gitlab["variables"].as_hash().unwrap() {
+        let known = &template["tenderlint"]["variables"][text(variable)];
+        assert!(!known.is_badvalue(), "{variable:?}");
+    }
+}
