@@ -86,6 +86,8 @@ fn main() -> ExitCode {
         } => cli::rules::list_rules(format, pack.as_deref(), &rules, &mut out),
         Command::Test { paths, rules } => cli::rules::test_rules(&paths, &rules, &mut out),
         Command::Fmt { paths, check } => cli::rules::fmt(&paths, check, &mut out),
+        Command::Completions { shell } => cli::completions::completions(shell, &mut out),
+        Command::Man => cli::completions::man(&mut out),
     };
     // Output into a pipe or a file is buffered: writing it (a full disk, a closed pipe) may
     // fail only now, and that is a failed run as much as an error while rendering.

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use clap_complete::Shell;
 
 use tenderlint::config::FailOn;
 use tenderlint::report::Format;
@@ -80,6 +81,19 @@ pub enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Print a completion script for a shell (to standard output).
+    ///
+    /// bash: `tenderlint completions bash > ~/.local/share/bash-completion/completions/tenderlint`;
+    /// zsh: into a folder of `$fpath` as `_tenderlint`; fish: `~/.config/fish/completions/tenderlint.fish`.
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+    /// Print the manual page, in roff (to standard output).
+    ///
+    /// `tenderlint man > ~/.local/share/man/man1/tenderlint.1`, then `man tenderlint`.
+    Man,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]

@@ -2,6 +2,7 @@
 
 pub mod args;
 pub mod check;
+pub mod completions;
 pub mod config;
 pub mod exit;
 pub mod rules;
