@@ -17,6 +17,7 @@ mod formats;
 mod hostile;
 mod house;
 mod html_report;
+mod json_output;
 mod output_formats;
 mod robustness;
 mod rule_examples;

@@ -616,37 +616,3 @@ fn junit_snapshot() {
     let (out, _) = check("junit", &["fixtures/objet-activite"]);
     insta::assert_snapshot!("junit_objet-activite", out);
 }
-
-// ---------------------------------------------------------------------------------------------
-// json documentation
-
-fn keys(v: &Value, out: &mut Vec<String>) {
-    match v {
-        Value::Object(m) => {
-            for (k, x) in m {
-                out.push(k.clone());
-                keys(x, out);
-            }
-        }
-        Value::Array(a) => a.iter().for_each(|x| keys(x, out)),
-        _ => {}
-    }
-}
-
-#[test]
-fn every_json_field_is_documented() {
-    let doc = std::fs::read_to_string("docs/json-output.md").unwrap();
-    let mut found = Vec::new();
-    for args in [vec!["fixtures/"], vec!["fixtures/miq-complet", "absent.md"]] {
-        let (out, _) = check("json", &args);
-        keys(&serde_json::from_str(&out).unwrap(), &mut found);
-    }
-    found.sort();
-    found.dedup();
-    assert!(found.contains(&"expected".to_string()));
-    let missing: Vec<&String> = found
-        .iter()
-        .filter(|k| !doc.contains(&format!("`{k}`")))
-        .collect();
-    assert!(missing.is_empty(), "undocumented JSON fields: {missing:?}");
-}
