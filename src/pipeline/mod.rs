@@ -74,6 +74,7 @@ pub fn run_each(req: &Request, mut each: impl FnMut(TenderResult)) -> Run {
         return run;
     }
     let known_baseline = baseline::known(req, &mut run);
+    run.baselined = known_baseline.is_some();
     let filters = filter::Filters {
         baseline: known_baseline.as_ref(),
     };
@@ -255,6 +256,9 @@ pub struct Run {
     pub suppressed: Vec<engine::suppress::Suppressed>,
     /// Findings left out because the baseline knows them.
     pub baseline_hidden: usize,
+    /// Whether the findings were compared with a baseline (`--baseline`): those reported are
+    /// then the new ones (SARIF says so with `baselineState`).
+    pub baselined: bool,
     /// The exit policy of the configuration.
     pub fail_on: crate::config::FailOn,
     /// The run stopped before checking anything (git could not list the changes since

@@ -1,5 +1,9 @@
-//! The stable JSON output (`--format json`), version 1.
+//! The stable JSON output (`--format json`), version 2: each rule with a finding is described
+//! once in the `rules` table (message, why, fix, references), and its diagnostics refer to it
+//! by id (version 1 repeated the explanations on every diagnostic: most of the output on a
+//! large corpus).
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use serde::Serialize;
@@ -9,6 +13,9 @@ use crate::compile::Level;
 use crate::document::Location;
 use crate::engine::{Finding, FindingKind, PackDecision, Unchecked};
 
+/// The version of the format, `version` in the output (docs/json-output.md).
+pub const VERSION: u32 = 2;
+
 #[derive(Serialize)]
 struct Output<'a> {
     version: u32,
@@ -16,6 +23,8 @@ struct Output<'a> {
     /// document (see [`crate::document::generated::is_generated`]).
     generator: &'static str,
     tenders: Vec<TenderOut<'a>>,
+    /// The rules of the diagnostics, by id.
+    rules: BTreeMap<&'a str, RuleOut<'a>>,
     diagnostics: Vec<DiagnosticOut<'a>>,
     errors: Vec<ErrorOut>,
     suppressed: Vec<SuppressedOut<'a>>,
@@ -45,6 +54,20 @@ struct SpanOut {
     length: usize,
 }
 
+/// A rule with diagnostics, described once.
+#[derive(Serialize)]
+struct RuleOut<'a> {
+    pack: &'a str,
+    /// The level written in the rule's pack (a diagnostic's is the one reported, after the
+    /// configuration's overrides).
+    level: Level,
+    tags: &'a [String],
+    message: &'a str,
+    why: &'a str,
+    fix: &'a str,
+    see: &'a [String],
+}
+
 #[derive(Serialize)]
 struct DiagnosticOut<'a> {
     rule: &'a str,
@@ -59,11 +82,15 @@ struct DiagnosticOut<'a> {
     location: Location,
     span: SpanOut,
     quote: &'a str,
-    why: &'a str,
-    fix: &'a str,
-    see: &'a [String],
     #[serde(skip_serializing_if = "Option::is_none")]
     expected: Option<&'a str>,
+    /// Only when they differ from the rule's in `rules` (never with the shipped packs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    why: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    see: Option<&'a [String]>,
 }
 
 #[derive(Serialize)]
@@ -85,7 +112,40 @@ struct ErrorOut {
     help: Option<String>,
 }
 
-fn diagnostic(f: &Finding) -> DiagnosticOut<'_> {
+/// The `rules` table: each rule with a diagnostic, as its pack writes it (or as the first of its
+/// diagnostics does, for a rule outside the run's rule set, like the suppression checks).
+fn rule_table(run: &Run) -> BTreeMap<&str, RuleOut<'_>> {
+    let mut rules = BTreeMap::new();
+    for f in run.results.iter().flat_map(|r| &r.findings) {
+        rules
+            .entry(f.rule.as_str())
+            .or_insert_with(|| match run.rules.rule(&f.rule) {
+                Some((_, r)) => RuleOut {
+                    pack: &r.pack,
+                    level: r.level,
+                    tags: &r.tags,
+                    message: &r.message,
+                    why: &r.why,
+                    fix: &r.fix,
+                    see: &r.see,
+                },
+                None => RuleOut {
+                    pack: &f.pack,
+                    level: f.level,
+                    tags: &f.tags,
+                    message: &f.message,
+                    why: &f.why,
+                    fix: &f.fix,
+                    see: &f.see,
+                },
+            });
+    }
+    rules
+}
+
+/// A diagnostic: where and what, its explanations left to its rule in `rules` unless they
+/// differ from it.
+fn diagnostic<'a>(f: &'a Finding, rule: &RuleOut<'_>) -> DiagnosticOut<'a> {
     DiagnosticOut {
         rule: &f.rule,
         pack: &f.pack,
@@ -102,10 +162,10 @@ fn diagnostic(f: &Finding) -> DiagnosticOut<'_> {
             length: f.span.len(),
         },
         quote: f.source.get(f.span.clone()).unwrap_or(""),
-        why: &f.why,
-        fix: &f.fix,
-        see: &f.see,
         expected: f.expected.as_deref(),
+        why: (f.why != rule.why).then_some(f.why.as_str()),
+        fix: (f.fix != rule.fix).then_some(f.fix.as_str()),
+        see: (f.see != rule.see).then_some(f.see.as_slice()),
     }
 }
 
@@ -134,8 +194,15 @@ impl Renderer for Json {
                 help: e.help.clone(),
             }
         }));
+        let rules = rule_table(run);
+        let diagnostics = run
+            .results
+            .iter()
+            .flat_map(|r| &r.findings)
+            .map(|f| diagnostic(f, &rules[f.rule.as_str()]))
+            .collect();
         let output = Output {
-            version: 1,
+            version: VERSION,
             generator: concat!("tenderlint ", env!("CARGO_PKG_VERSION")),
             tenders: run
                 .results
@@ -168,11 +235,8 @@ impl Renderer for Json {
                     },
                 })
                 .collect(),
-            diagnostics: run
-                .results
-                .iter()
-                .flat_map(|r| r.findings.iter().map(diagnostic))
-                .collect(),
+            rules,
+            diagnostics,
             errors,
             suppressed: run
                 .suppressed

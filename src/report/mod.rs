@@ -29,7 +29,8 @@ pub trait Renderer {
 pub enum Format {
     /// miette's graphical report of each finding, grouped by tender, in French, for a person.
     Human,
-    /// The stable JSON output (version 1): findings, pack decisions, verdicts and evidence.
+    /// The stable JSON output (version 2): findings, their rules, pack decisions, verdicts and
+    /// evidence.
     Json,
     /// One line per finding, `path:line:column: level[RULE] message`, for editors and `grep`.
     Short,

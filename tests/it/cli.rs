@@ -121,7 +121,7 @@ fn output_that_cannot_be_written_exits_2() {
 #[test]
 fn json_has_the_stable_shape() {
     let (v, _) = json(&["fixtures/objet-activite"]);
-    assert_eq!(v["version"], 1);
+    assert_eq!(v["version"], 2);
     let t = &v["tenders"][0];
     assert_eq!(t["path"], "fixtures/objet-activite");
     assert_eq!(t["documents"][0]["path"], "fixtures/objet-activite/CCTP.md");
@@ -130,9 +130,13 @@ fn json_has_the_stable_shape() {
     assert_eq!(t["packs"][0]["applied"], true);
     let d = &v["diagnostics"][0];
     for key in [
-        "rule", "level", "tags", "message", "file", "line", "column", "span", "why", "fix", "see",
+        "rule", "level", "tags", "message", "file", "line", "column", "span",
     ] {
         assert!(d.get(key).is_some(), "missing {key} in {d}");
+    }
+    let rule = &v["rules"][d["rule"].as_str().unwrap()];
+    for key in ["why", "fix", "see"] {
+        assert!(rule.get(key).is_some(), "missing {key} in {rule}");
     }
     assert!(d["span"]["offset"].is_u64() && d["span"]["length"].is_u64());
     for key in ["tenders", "documents", "errors", "warnings", "infos"] {

@@ -157,7 +157,12 @@ fn activity_object_with_an_hours_clause_is_an_objet_error() {
         d["message"],
         "L’objet du marché ne désigne pas une prestation d’insertion et de qualification professionnelle."
     );
-    assert!(d["see"][0].as_str().unwrap().contains("R2123-1 3°"));
+    assert!(
+        v["rules"]["MIQ101"]["see"][0]
+            .as_str()
+            .unwrap()
+            .contains("R2123-1 3°")
+    );
     // The human output quotes the object sentence and says why.
     let out = tl()
         .args(["check", "fixtures/objet-activite"])

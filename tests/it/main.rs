@@ -18,6 +18,7 @@ mod hostile;
 mod house;
 mod html_report;
 mod integrations;
+mod json_output;
 mod output_formats;
 mod robustness;
 mod rule_examples;
