@@ -19,6 +19,7 @@ mod house;
 mod html_report;
 mod integrations;
 mod output_formats;
+mod overrides;
 mod robustness;
 mod rule_examples;
 mod rule_language;
