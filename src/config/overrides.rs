@@ -134,11 +134,12 @@ impl Config {
     /// The selection and levels for the document at `path`. A document outside the
     /// configuration's folder matches no override.
     pub fn for_path(&self, path: &Path) -> Layers<'_> {
-        let overrides = match self.relative(path) {
-            Some(rel) if !self.overrides.is_empty() => {
-                self.overrides.iter().filter(|o| o.matches(&rel)).collect()
-            }
-            _ => Vec::new(),
+        let relative = (!self.overrides.is_empty())
+            .then(|| self.relative(path))
+            .flatten();
+        let overrides = match relative {
+            Some(rel) => self.overrides.iter().filter(|o| o.matches(&rel)).collect(),
+            None => Vec::new(),
         };
         Layers {
             config: self,
