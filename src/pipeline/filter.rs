@@ -1,11 +1,12 @@
-//! The last stage, on each tender's result: suppressions, selection and level overrides, the
-//! baseline, missing findings' places cut short, and the findings sorted once.
+//! The last stage, on each tender's result: suppressions, selection and levels (the top
+//! level's, then the `[[overrides]]` of each finding's document), the baseline, missing
+//! findings' places cut short, and the findings sorted once.
 
 use std::collections::HashMap;
 
 use super::{Run, baseline};
 use crate::compile::RuleSet;
-use crate::config::Config;
+use crate::config::{Config, Layers};
 use crate::document::Document;
 use crate::engine::{self, suppress};
 
@@ -30,9 +31,16 @@ impl Filters<'_> {
             findings.extend(kept);
             run.suppressed.extend(suppressed);
         }
-        findings.retain(|f| config.selects(&f.rule, &f.tags, &f.pack));
+        // The overrides that apply to each document, by the name its findings carry (the
+        // first document of a name, as for suppressions).
+        let layers: HashMap<&str, Layers> = (result.tender.documents.iter().rev())
+            .map(|d| (d.display.as_str(), config.for_path(&d.path)))
+            .collect();
+        let top = config.top_level();
+        let of = |file: &str| layers.get(file).unwrap_or(&top);
+        findings.retain(|f| of(&f.file).selects(&f.rule, &f.tags, &f.pack));
         for f in &mut findings {
-            f.level = config.level(&f.rule, f.level);
+            f.level = of(&f.file).level(&f.rule, f.level);
         }
         if let Some(known) = self.baseline {
             let keys = baseline::keys(&findings);

@@ -20,6 +20,7 @@ mod html_report;
 mod integrations;
 mod json_output;
 mod output_formats;
+mod overrides;
 mod robustness;
 mod rule_examples;
 mod rule_language;

@@ -1,6 +1,9 @@
 //! `tenderlint.toml`: rule selection, level overrides, packs, extra rule folders, document
 //! kinds by path, rule parameters, excluded paths and the exit policy. Found by walking up from
 //! each checked path (or given with `--config`). Mistakes are diagnostics pointing into the TOML.
+//! The `[[overrides]]` of some paths are in [`overrides`].
+
+mod overrides;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -16,9 +19,10 @@ use crate::lang::ast::Span;
 pub const FILE_NAME: &str = "tenderlint.toml";
 
 pub use crate::lang::ConfigError;
+pub use overrides::{Layers, Override};
 
 /// The keys of a configuration file.
-const KEYS_HELP: &str = "the keys are: select, ignore, exclude, rules, fail-on, [levels], [packs], [kinds], [params], [limits]";
+const KEYS_HELP: &str = "the keys are: select, ignore, exclude, rules, fail-on, [levels], [packs], [kinds], [params], [limits], [[overrides]]";
 
 /// When `check` exits with status 1 (`fail-on` in the configuration, `--fail-on` on the command
 /// line).
@@ -81,6 +85,7 @@ struct Raw {
     kinds: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
     params: Option<BTreeMap<Spanned<String>, Spanned<toml::Value>>>,
     limits: Option<crate::limits::Limits>,
+    overrides: Option<Vec<overrides::RawOverride>>,
 }
 
 /// A value of the configuration with the place it was written.
@@ -109,6 +114,8 @@ pub struct Config {
     pub kinds: Vec<(Item<String>, Kind)>,
     pub params: BTreeMap<String, Item<f64>>,
     pub limits: crate::limits::Limits,
+    /// Selection and levels for some paths, in the order written (a later one wins).
+    pub overrides: Vec<Override>,
     #[serde(skip)]
     pub source: Option<SourceFile>,
 }
@@ -128,6 +135,7 @@ impl Default for Config {
             kinds: Vec::new(),
             params: BTreeMap::new(),
             limits: crate::limits::Limits::default(),
+            overrides: Vec::new(),
             source: None,
         }
     }
@@ -135,6 +143,55 @@ impl Default for Config {
 
 fn span<T>(s: &Spanned<T>) -> Span {
     Span::new(s.span().start, s.span().end)
+}
+
+/// A list of names with their places.
+fn items(v: Option<Vec<Spanned<String>>>) -> Vec<Item<String>> {
+    v.unwrap_or_default()
+        .into_iter()
+        .map(|s| Item {
+            span: span(&s),
+            value: s.into_inner(),
+        })
+        .collect()
+}
+
+/// A `[levels]` table: rule ids to levels; a wrong level is passed to `err` and left out.
+fn read_levels(
+    levels: Option<Table>,
+    err: &mut impl FnMut(Span, String, String),
+) -> BTreeMap<String, Item<Level>> {
+    let mut read = BTreeMap::new();
+    for (rule, level) in levels.unwrap_or_default() {
+        match Level::parse(level.get_ref()) {
+            Some(l) => {
+                read.insert(
+                    rule.get_ref().clone(),
+                    Item {
+                        value: l,
+                        span: span(&rule),
+                    },
+                );
+            }
+            None => err(
+                span(&level),
+                format!("unknown level `{}`", level.get_ref()),
+                "use error, warning or info".into(),
+            ),
+        }
+    }
+    read
+}
+
+/// A list as TOML (`["a", "b"]`).
+fn toml_list(v: &[Item<String>]) -> String {
+    format!(
+        "[{}]",
+        v.iter()
+            .map(|i| format!("{:?}", i.value))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
 }
 
 impl Config {
@@ -181,8 +238,12 @@ impl Config {
                 .map(|r| Span::new(r.start, r.end))
                 .unwrap_or_default();
             let msg = e.message().to_string();
-            let help = if msg.starts_with("unknown field") {
+            let help = if msg.starts_with("unknown field") && msg.contains("`files`") {
+                overrides::KEYS_HELP
+            } else if msg.starts_with("unknown field") {
                 KEYS_HELP
+            } else if msg.starts_with("missing field `files`") {
+                overrides::FILES_HELP
             } else {
                 "the configuration is TOML: README.md shows an example with every key"
             };
@@ -197,15 +258,6 @@ impl Config {
         let mut errors = Vec::new();
         let mut err = |sp: Span, message: String, help: String| {
             errors.push(ConfigError::new(&file, sp, message, "here", help))
-        };
-        let items = |v: Option<Vec<Spanned<String>>>| -> Vec<Item<String>> {
-            v.unwrap_or_default()
-                .into_iter()
-                .map(|s| Item {
-                    span: span(&s),
-                    value: s.into_inner(),
-                })
-                .collect()
         };
         let mut config = Config {
             file: Some(name.to_string()),
@@ -235,6 +287,7 @@ impl Config {
             }
         }
         config.read_tables(raw.levels, raw.packs, raw.kinds, raw.params, &mut err);
+        config.overrides = overrides::read(raw.overrides.unwrap_or_default(), &mut err);
         for e in &config.exclude {
             if let Err(x) = globset::Glob::new(&e.value) {
                 err(
@@ -261,24 +314,7 @@ impl Config {
         params: Option<BTreeMap<Spanned<String>, Spanned<toml::Value>>>,
         err: &mut impl FnMut(Span, String, String),
     ) {
-        for (rule, level) in levels.unwrap_or_default() {
-            match Level::parse(level.get_ref()) {
-                Some(l) => {
-                    self.levels.insert(
-                        rule.get_ref().clone(),
-                        Item {
-                            value: l,
-                            span: span(&rule),
-                        },
-                    );
-                }
-                None => err(
-                    span(&level),
-                    format!("unknown level `{}`", level.get_ref()),
-                    "use error, warning or info".into(),
-                ),
-            }
-        }
+        self.levels = read_levels(levels, err);
         for (pack, mode) in packs.unwrap_or_default() {
             let m = match mode.get_ref().as_str() {
                 "on" => PackMode::On,
@@ -384,7 +420,9 @@ impl Config {
                 help,
             ));
         };
-        for s in self.select.iter().chain(&self.ignore) {
+        let over = &self.overrides;
+        let selections = over.iter().flat_map(|o| o.select.iter().chain(&o.ignore));
+        for s in self.select.iter().chain(&self.ignore).chain(selections) {
             if !selectors
                 .iter()
                 .any(|x| x.eq_ignore_ascii_case(&s.value) || x.starts_with(&s.value))
@@ -392,7 +430,11 @@ impl Config {
                 unknown("rule, tag or pack", &s.value, s.span, &selectors);
             }
         }
-        for (id, l) in &self.levels {
+        for (id, l) in self
+            .levels
+            .iter()
+            .chain(over.iter().flat_map(|o| &o.levels))
+        {
             if !ids.iter().any(|x| x.eq_ignore_ascii_case(id)) {
                 unknown("rule", id, l.span, &ids);
             }
@@ -471,15 +513,7 @@ impl Config {
                 .map(|f| format!("from {f}"))
                 .unwrap_or_else(|| "no tenderlint.toml found: defaults".into())
         ));
-        let list = |v: &[Item<String>]| {
-            format!(
-                "[{}]",
-                v.iter()
-                    .map(|i| format!("{:?}", i.value))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        };
+        let list = toml_list;
         s.push_str(&format!("select = {}\n", list(&self.select)));
         s.push_str(&format!("ignore = {}\n", list(&self.ignore)));
         s.push_str(&format!("exclude = {}\n", list(&self.exclude)));
@@ -523,6 +557,10 @@ impl Config {
         }
         s.push_str("\n[limits]\n");
         s.push_str(&toml::to_string(&self.limits).unwrap_or_default());
+        for o in &self.overrides {
+            s.push('\n');
+            s.push_str(&o.to_toml());
+        }
         s
     }
 }
