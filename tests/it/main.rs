@@ -22,4 +22,5 @@ mod output_formats;
 mod robustness;
 mod rule_examples;
 mod rule_language;
+mod terminal;
 mod util;
