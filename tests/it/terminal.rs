@@ -48,3 +48,50 @@ fn colours_never_go_into_an_output_file() {
         "--color always: no colour on standard output"
     );
 }
+
+/// The places of a tender's findings in the `short` format (`path:line:column` of each).
+fn short_places(tender: &str) -> Vec<String> {
+    let out = tl()
+        .args(["check", tender, "--format", "short"])
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.split(": ").next())
+        .filter(|p| p.matches(':').count() == 2)
+        .map(str::to_string)
+        .collect()
+}
+
+/// A finding after accented letters on its line (« déterminée d’insertion… », column 186, byte
+/// 196): the human, short and github formats give the same line and column, in characters.
+#[test]
+fn human_short_and_github_give_the_same_columns() {
+    let tender = "fixtures/encadrement-absent";
+    let short = short_places(tender);
+    assert!(short.contains(&"fixtures/encadrement-absent/CCTP.txt:34:186".to_string()));
+    let human = tl().args(["check", tender]).output().unwrap();
+    let human = String::from_utf8(human.stdout).unwrap();
+    let github = tl()
+        .args(["check", tender, "--format", "github"])
+        .output()
+        .unwrap();
+    let github = String::from_utf8(github.stdout).unwrap();
+    for place in &short {
+        assert!(
+            human.contains(&format!("╭─[{place}]")),
+            "{place} not in\n{human}"
+        );
+        let mut parts = place.rsplitn(3, ':');
+        let (col, line, file) = (
+            parts.next().unwrap(),
+            parts.next().unwrap(),
+            parts.next().unwrap(),
+        );
+        assert!(
+            github.contains(&format!("file={file},line={line},col={col},")),
+            "{place} not in\n{github}"
+        );
+    }
+}
