@@ -95,3 +95,58 @@ fn human_short_and_github_give_the_same_columns() {
         );
     }
 }
+
+/// The lines of `out` wider than `width` characters, or made of a lone guillemet.
+fn bad_lines(out: &[u8], width: usize) -> Vec<String> {
+    String::from_utf8(out.to_vec())
+        .unwrap()
+        .lines()
+        .filter(|l| l.chars().count() > width || matches!(l.trim(), "«" | "»"))
+        .map(str::to_string)
+        .collect()
+}
+
+/// A finding on a long line (445 bytes, the place at column 186): the human format shows a
+/// window of the line around it, cut at word boundaries and marked « … », no wider than the
+/// terminal, with the underline under the quoted words.
+#[test]
+fn long_lines_are_shown_as_a_window_around_the_finding() {
+    let out = tl()
+        .args(["check", "fixtures/encadrement-absent"])
+        .output()
+        .unwrap();
+    assert_eq!(bad_lines(&out.stdout, 100), Vec::<String>::new());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains("[fixtures/encadrement-absent/CCTP.txt:34:186]"))
+        .unwrap();
+    let quoted = lines[at + 2];
+    assert!(quoted.starts_with(" 34 │ …"), "{quoted}");
+    assert!(quoted.ends_with("sera proposé."), "{quoted}");
+    let underline = lines[at + 3];
+    let start = underline.chars().position(|c| c == '─').unwrap();
+    let under: String = quoted.chars().skip(start).collect();
+    assert!(
+        under.starts_with("accompagnement renforcé"),
+        "{quoted}\n{underline}"
+    );
+}
+
+/// In a terminal 60 columns wide, `check` (human) and `explain` write no line wider than 60
+/// characters, and never a guillemet alone on its line.
+#[test]
+fn check_and_explain_wrap_to_the_terminal_width() {
+    let check = tl()
+        .env("COLUMNS", "60")
+        .args(["check", "fixtures/objet-activite"])
+        .output()
+        .unwrap();
+    assert_eq!(bad_lines(&check.stdout, 60), Vec::<String>::new());
+    for args in [&["explain", "MIQ101"][..], &["explain", "--all"]] {
+        let out = tl().env("COLUMNS", "60").args(args).output().unwrap();
+        assert!(out.status.success());
+        assert_eq!(bad_lines(&out.stdout, 60), Vec::<String>::new(), "{args:?}");
+    }
+}
