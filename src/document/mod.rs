@@ -640,8 +640,7 @@ impl Document {
         text[start..end].trim()
     }
 
-    /// 1-based line and column (in characters) of a byte offset: [`line_col`] of the text,
-    /// counted from an index so that a column on a long line does not count the whole line.
+    /// [`line_col`] of the text, counted from an index of its lines and characters.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let text = &self.text;
         let mut offset = offset.min(text.len());
