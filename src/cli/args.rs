@@ -155,7 +155,7 @@ pub struct CheckOptions {
     /// Apply this pack whatever its applicability condition says (repeatable).
     #[arg(long = "pack", value_name = "NAME")]
     pub packs: Vec<String>,
-    /// When to use colours in the human format (NO_COLOR is respected).
+    /// When to use colours in the human format (NO_COLOR is respected; never in an `-o` file).
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
     /// Use this configuration file instead of the nearest tenderlint.toml.

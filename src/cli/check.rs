@@ -254,7 +254,8 @@ fn write_output(args: &CheckArgs, checked: &mut Checked, out: &mut dyn Write) ->
         streamed
     } else {
         let options = RenderOptions {
-            color: use_color(o.color),
+            // Colour is for a terminal: never in a file, whatever `--color` says.
+            color: o.output.is_none() && use_color(o.color),
             width: terminal_width(),
             quiet: o.quiet,
             show_suppressed: o.show_suppressed,

@@ -17,18 +17,27 @@ pub fn use_color(c: Color) -> bool {
     }
 }
 
+/// The width of standard output: the terminal's when it is one, else `$COLUMNS`, else 100.
 pub fn terminal_width() -> usize {
-    std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(100)
+    width_of(terminal_size::terminal_size())
+}
+
+fn width_of(terminal: Option<(terminal_size::Width, terminal_size::Height)>) -> usize {
+    match terminal {
+        Some((terminal_size::Width(w), _)) if w > 0 => usize::from(w),
+        _ => std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.parse().ok())
+            .filter(|&c| c > 0)
+            .unwrap_or(100),
+    }
 }
 
 /// The human renderer of diagnostics on standard error: in colour when it is a terminal.
 pub fn stderr_human() -> Human {
     Human::new(
         use_color(Color::Auto) && std::io::stderr().is_terminal(),
-        terminal_width(),
+        width_of(terminal_size::terminal_size_of(std::io::stderr())),
     )
 }
 

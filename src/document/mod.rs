@@ -640,7 +640,7 @@ impl Document {
         text[start..end].trim()
     }
 
-    /// 1-based line and column (in characters) of a byte offset.
+    /// [`line_col`] of the text, counted from an index of its lines and characters.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let text = &self.text;
         let mut offset = offset.min(text.len());
@@ -689,15 +689,27 @@ fn memchr_lines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
 
 /// 1-based line and column (in characters) of a byte offset of `text`.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = char_start(text, offset);
+    let line = memchr::memchr_iter(b'\n', &text.as_bytes()[..offset]).count() + 1;
+    (line, column(text, offset))
+}
+
+/// The start of the character at a byte offset (the end of `text` past it).
+fn char_start(text: &str, offset: usize) -> usize {
     let mut offset = offset.min(text.len());
     while !text.is_char_boundary(offset) {
         offset -= 1;
     }
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map(|n| n + 1).unwrap_or(0);
-    let col = text[line_start..offset].chars().count() + 1;
-    (line, col)
+    offset
+}
+
+/// The 1-based column of a byte offset of `text`, in characters from the start of its line:
+/// what every output shows (`file:line:column`). An offset inside a character counts as that
+/// character's start.
+pub fn column(text: &str, offset: usize) -> usize {
+    let offset = char_start(text, offset);
+    let line_start = memchr::memrchr(b'\n', &text.as_bytes()[..offset]).map_or(0, |n| n + 1);
+    text[line_start..offset].chars().count() + 1
 }
 
 /// Fills in the section ranges of headings: each runs to the next heading of the same or a
@@ -780,5 +792,9 @@ mod tests {
         assert_eq!(line_col("ab\ncdé f", 7), (2, 4));
         assert_eq!(line_col("ab\ncdé f", 8), (2, 5));
         assert_eq!(line_col("ab", 99), (1, 3));
+        // Inside « é »: the column of « é ».
+        assert_eq!(line_col("ab\ncdé f", 6), (2, 3));
+        assert_eq!(column("é\nà€x", 8), 3);
+        assert_eq!(column("é\nà€x", 7), 2);
     }
 }

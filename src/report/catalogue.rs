@@ -5,25 +5,16 @@ use serde::Serialize;
 
 use crate::compile::{Pack, Rule};
 
-/// Wraps a paragraph to `width` columns with an indent.
+/// Wraps each paragraph of `text` to `width` columns with an indent, breaking lines where
+/// French allows it (see [`french_words`](super::human::french_words)).
 fn wrap(text: &str, width: usize, indent: &str) -> String {
+    let options = super::human::options(width)
+        .initial_indent(indent)
+        .subsequent_indent(indent);
     let mut out = String::new();
     for para in text.split('\n') {
-        let mut line = String::from(indent);
-        for word in para.split_whitespace() {
-            if line.chars().count() > indent.len()
-                && line.chars().count() + 1 + word.chars().count() > width
-            {
-                out.push_str(line.trim_end());
-                out.push('\n');
-                line = String::from(indent);
-            }
-            if line.chars().count() > indent.len() {
-                line.push(' ');
-            }
-            line.push_str(word);
-        }
-        out.push_str(line.trim_end());
+        let para = para.split_whitespace().collect::<Vec<_>>().join(" ");
+        out.push_str(textwrap::fill(&para, &options).trim_end());
         out.push('\n');
     }
     out
@@ -74,7 +65,7 @@ pub fn explain(pack: &Pack, rule: &Rule, width: usize) -> String {
         for ex in list {
             s.push_str(&format!("\n{title}\n"));
             for line in ex.lines() {
-                s.push_str(&format!("  │ {line}\n"));
+                s.push_str(&wrap(line, width, "  │ "));
             }
         }
     }

@@ -3,15 +3,19 @@
 
 use std::fmt;
 use std::io::{self, Write};
+use std::ops::Range;
 use std::sync::Arc;
 
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity,
-    SourceCode,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, Severity, SourceCode,
 };
+
+use textwrap::core::Word;
+use textwrap::{WordSeparator, WordSplitter};
 
 use super::{Renderer, Run, Summary};
 use crate::compile::Level;
+use crate::document;
 use crate::engine::Finding;
 
 /// A finding seen as a miette diagnostic.
@@ -20,48 +24,153 @@ pub struct FindingDiagnostic<'a> {
     finding: &'a Finding,
     src: Quoted,
     help: String,
+    /// The terminal's width: label texts are wrapped to fit in it.
+    width: usize,
 }
 
 /// What a finding quotes: the document, or around a place on very long lines an excerpt.
 #[derive(Debug)]
 enum Quoted {
-    Whole(NamedSource<Arc<str>>),
+    Whole(Whole),
     Excerpt(Excerpt),
 }
 
-/// The part of a document shown around a finding whose lines are too long to print whole (a
-/// one-line document of 60 MB printed 60 MB per finding): the line before and the line after,
-/// the finding's line from a little before to a little after its place, each cut at a word
-/// boundary and marked « … ». Line and column numbers stay those of the document.
+/// The whole document, named as the finding shows it. miette counts a place's column in bytes;
+/// this source gives it in characters, as every other output does ([`document::column`]).
+#[derive(Debug)]
+struct Whole {
+    name: String,
+    text: Arc<str>,
+}
+
+impl SourceCode for Whole {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let inner = (*self.text).read_span(span, before, after)?;
+        // Without lines before, the contents start at the place: its column is the one shown.
+        let column = if before == 0 {
+            document::column(&self.text, inner.span().offset()) - 1
+        } else {
+            inner.column()
+        };
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            column,
+            inner.line_count(),
+        )))
+    }
+}
+
+/// The part of a document shown around a finding whose lines are wider than the terminal (a
+/// one-line document of 60 MB would be printed whole for each finding): the line before and
+/// the line after, and a window of the finding's line around its place, each at most as wide
+/// as the terminal leaves for text, cut at word boundaries and marked « … ». Line and column
+/// numbers stay those of the document.
 #[derive(Debug)]
 struct Excerpt {
     name: String,
     text: String,
     /// The labels, with their spans in `text`.
-    labels: Vec<(std::ops::Range<usize>, String)>,
+    labels: Vec<(Range<usize>, String)>,
     /// The document's line (0-based) of the excerpt's first line.
     first_line: usize,
-    /// The excerpt's line with the finding, and what to add to a column there to get the
-    /// document's column.
+    /// The excerpt's line with the finding, where the document's text starts on it (after
+    /// « … »), and the document's column (0-based, in characters) there.
     place_line: usize,
-    column_shift: isize,
+    place_start: usize,
+    place_column: usize,
 }
 
-/// Past this many bytes around a finding, its lines are shown as an [`Excerpt`].
-const WHOLE_LINES_MAX: usize = 4096;
-/// How much of a line is shown before and after a finding's place, and at most of the place
-/// itself, in bytes (cut at word boundaries).
-const EXCERPT_AROUND: usize = 120;
-const EXCERPT_PLACE: usize = 300;
+const ELLIPSIS: &str = "…";
+
+/// The characters miette writes before a line of text: ` 34 │ ` for line numbers of two digits.
+fn gutter(last_line: usize) -> usize {
+    last_line.to_string().len() + 4
+}
+
+/// The byte offset `n` characters after `at` in `text` (its end if it has fewer).
+fn chars_after(text: &str, at: usize, n: usize) -> usize {
+    text[at..]
+        .char_indices()
+        .nth(n)
+        .map_or(text.len(), |(i, _)| at + i)
+}
+
+/// Whether `line` is wider than `width` characters (without counting past it).
+fn wider(line: &str, width: usize) -> bool {
+    line.len() > width && line.chars().nth(width).is_some()
+}
+
+/// A whole line of context, or its first `width` characters cut at a word boundary and « … ».
+fn context_line(line: &str, width: usize) -> String {
+    let line = line.trim_end_matches('\r');
+    if !wider(line, width) {
+        return line.to_string();
+    }
+    let end = chars_after(line, 0, width.saturating_sub(1));
+    let end = line[..end].rfind(' ').filter(|&i| i > 0).unwrap_or(end);
+    format!("{}{ELLIPSIS}", line[..end].trim_end())
+}
+
+/// The window of `line` (a line of the document from `line_start`) shown around the place
+/// `lo`: `(from, to)` in the document, at most `width` characters with the « … » marks, starting
+/// a little before the place at a word boundary and ending at one.
+fn window(text: &str, line: Range<usize>, lo: usize, width: usize) -> (usize, usize) {
+    let whole = &text[line.clone()];
+    if !wider(whole, width) {
+        return (line.start, line.end);
+    }
+    // A quarter of the width before the place, from just after a blank.
+    let before = text[line.start..lo].chars().count();
+    let from = window_start(text, line.start, lo, before, width / 4);
+    let used = usize::from(from > line.start) + text[from..lo].chars().count();
+    let rest = width.saturating_sub(used);
+    let end = chars_after(text, lo, rest);
+    if end >= line.end {
+        // The line ends in the window: as much before the place as the width leaves.
+        let after = text[lo..line.end].chars().count();
+        let room = width.saturating_sub(after + 1).max(width / 4);
+        return (window_start(text, line.start, lo, before, room), line.end);
+    }
+    // Room for the closing « … », and a cut at the last blank after the place.
+    let end = chars_after(text, lo, rest.saturating_sub(1)).min(line.end);
+    let to = text[lo..end]
+        .rfind(' ')
+        .map(|i| lo + i)
+        .filter(|&i| i > lo)
+        .unwrap_or(end);
+    (from, to)
+}
+
+/// Where a window showing `keep` characters before the place `lo` starts (`before` characters
+/// after the line's start): just after a blank, or the line's start when it is that close.
+fn window_start(text: &str, line_start: usize, lo: usize, before: usize, keep: usize) -> usize {
+    if before <= keep {
+        return line_start;
+    }
+    let at = chars_after(text, line_start, before - keep);
+    text[at..lo]
+        .char_indices()
+        .find(|(_, c)| c.is_whitespace())
+        .map_or(at, |(i, c)| at + i + c.len_utf8())
+}
 
 impl Excerpt {
-    /// The excerpt for a finding, or `None` when its lines are short enough to show whole.
-    fn of(f: &Finding, name: &str) -> Option<Excerpt> {
+    /// The excerpt for a finding, or `None` when its lines fit in `width` columns whole.
+    fn of(f: &Finding, name: &str, width: usize) -> Option<Excerpt> {
         let text: &str = &f.source;
         let b = text.as_bytes();
         let lo = f.span.start.min(text.len());
         let hi = f.span.end.clamp(lo, text.len());
         let line_start = memchr::memrchr(b'\n', &b[..lo]).map_or(0, |i| i + 1);
+        let place_end = memchr::memchr(b'\n', &b[lo..]).map_or(text.len(), |i| lo + i);
         let line_end = memchr::memchr(b'\n', &b[hi..]).map_or(text.len(), |i| hi + i);
         let prev_start = match line_start {
             0 => 0,
@@ -71,71 +180,53 @@ impl Excerpt {
             e if e >= text.len() => e,
             e => memchr::memchr(b'\n', &b[e + 1..]).map_or(text.len(), |i| e + 1 + i),
         };
-        if next_end - prev_start <= WHOLE_LINES_MAX {
+        let width = width
+            .saturating_sub(gutter(f.end.0.max(f.line) + 1))
+            .max(20);
+        if !text[prev_start..next_end]
+            .split('\n')
+            .any(|l| wider(l.trim_end_matches('\r'), width))
+        {
             return None;
         }
-        let ellipsis = "…";
-        // From a word boundary at most EXCERPT_AROUND bytes back to one as far ahead.
-        let from = if lo - line_start > EXCERPT_AROUND {
-            let mut at = lo - EXCERPT_AROUND;
-            while !text.is_char_boundary(at) {
-                at += 1;
-            }
-            // After the first blank (which may be a non-breaking space, two bytes).
-            text[at..lo]
-                .char_indices()
-                .find(|(_, c)| c.is_whitespace())
-                .map_or(at, |(i, c)| at + i + c.len_utf8())
-        } else {
-            line_start
-        };
-        let place_end = crate::engine::word_cut(text, lo, EXCERPT_PLACE)
-            .max(lo)
-            .min(hi);
-        let to = if line_end - place_end > EXCERPT_AROUND {
-            crate::engine::word_cut(text, place_end, EXCERPT_AROUND)
-        } else {
-            line_end
-        };
         let mut out = String::new();
         let mut first_line = f.line.saturating_sub(1);
         if line_start > 0 {
-            let prev = &text[prev_start..line_start - 1];
-            let cut = crate::engine::word_cut(prev, 0, EXCERPT_AROUND);
-            out.push_str(&prev[..cut]);
-            if cut < prev.len() {
-                out.push_str(ellipsis);
-            }
+            out.push_str(&context_line(&text[prev_start..line_start - 1], width));
             out.push('\n');
             first_line = first_line.saturating_sub(1);
         }
         let place_line = usize::from(line_start > 0);
-        let head = if from > line_start { ellipsis } else { "" };
-        out.push_str(head);
-        let shift = out.len() as isize - from as isize;
-        // Columns as miette counts them on a whole document: in bytes from the line start.
-        let column_shift = (from - line_start) as isize - head.len() as isize;
+        let trimmed = place_end - text[line_start..place_end].len()
+            + text[line_start..place_end].trim_end_matches('\r').len();
+        let (from, to) = window(text, line_start..trimmed.max(lo), lo, width);
+        if from > line_start {
+            out.push_str(ELLIPSIS);
+        }
+        let place_start = out.len();
+        // The finding's column is known: count back from its place.
+        let place_column = (f.column - 1).saturating_sub(text[from..lo].chars().count());
         out.push_str(&text[from..to]);
-        if to < line_end {
-            out.push_str(ellipsis);
+        if to < trimmed {
+            out.push_str(ELLIPSIS);
         }
-        if line_end < text.len() && to == line_end {
-            let next = &text[line_end + 1..next_end];
-            let cut = crate::engine::word_cut(next, 0, EXCERPT_AROUND);
+        if place_end < text.len() {
+            let next_start = place_end + 1;
+            let next_end =
+                memchr::memchr(b'\n', &b[next_start..]).map_or(text.len(), |i| next_start + i);
             out.push('\n');
-            out.push_str(&next[..cut]);
-            if cut < next.len() {
-                out.push_str(ellipsis);
-            }
+            out.push_str(&context_line(&text[next_start..next_end], width));
         }
+        // The labels that start in the window, cut at its end.
+        let map = |o: usize| o - from + place_start;
         let labels = f
             .labels
             .iter()
-            .filter(|l| l.span.start >= from && l.span.start <= place_end)
-            .map(|l| {
-                let end = l.span.end.clamp(l.span.start, place_end);
-                let map = |o: usize| (o as isize + shift) as usize;
-                (map(l.span.start)..map(end), l.text.clone())
+            .enumerate()
+            .filter(|(i, l)| *i == 0 || (l.span.start >= from && l.span.start < to))
+            .map(|(_, l)| {
+                let start = l.span.start.clamp(from, to);
+                (map(start)..map(l.span.end.clamp(start, to)), l.text.clone())
             })
             .collect();
         Some(Excerpt {
@@ -144,7 +235,8 @@ impl Excerpt {
             labels,
             first_line,
             place_line,
-            column_shift,
+            place_start,
+            place_column,
         })
     }
 }
@@ -157,8 +249,12 @@ impl SourceCode for Excerpt {
         after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
         let inner = self.text.read_span(span, before, after)?;
-        let column = if inner.line() == self.place_line {
-            (inner.column() as isize + self.column_shift).max(0) as usize
+        let offset = inner.span().offset();
+        let column = if before == 0 && inner.line() == self.place_line {
+            let start = self.place_start.min(offset);
+            self.place_column + self.text[start..offset].chars().count()
+        } else if before == 0 {
+            document::column(&self.text, offset) - 1
         } else {
             inner.column()
         };
@@ -174,7 +270,8 @@ impl SourceCode for Excerpt {
 }
 
 impl<'a> FindingDiagnostic<'a> {
-    pub fn new(finding: &'a Finding) -> Self {
+    /// The finding, quoted for a terminal `width` columns wide.
+    pub fn new(finding: &'a Finding, width: usize) -> Self {
         let mut help = format!("Pourquoi : {}\nCorriger : {}", finding.why, finding.fix);
         if !finding.see.is_empty() {
             help.push_str(&format!("\nRéférences : {}", finding.see.join(" ; ")));
@@ -194,11 +291,19 @@ impl<'a> FindingDiagnostic<'a> {
         } else {
             finding.file.clone()
         };
-        let src = match Excerpt::of(finding, &name) {
+        let src = match Excerpt::of(finding, &name, width) {
             Some(e) => Quoted::Excerpt(e),
-            None => Quoted::Whole(NamedSource::new(name, finding.source.clone())),
+            None => Quoted::Whole(Whole {
+                name,
+                text: finding.source.clone(),
+            }),
         };
-        FindingDiagnostic { finding, src, help }
+        FindingDiagnostic {
+            finding,
+            src,
+            help,
+            width,
+        }
     }
 }
 
@@ -231,26 +336,34 @@ impl Diagnostic for FindingDiagnostic<'_> {
         })
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let labels: Vec<(std::ops::Range<usize>, &str)> = match &self.src {
-            Quoted::Whole(_) => self
-                .finding
-                .labels
-                .iter()
-                .map(|l| (l.span.clone(), l.text.as_str()))
-                .collect(),
-            Quoted::Excerpt(e) => e
-                .labels
-                .iter()
-                .map(|(span, text)| (span.clone(), text.as_str()))
-                .collect(),
+        let (source, labels): (&str, Vec<(Range<usize>, &str)>) = match &self.src {
+            Quoted::Whole(w) => (
+                &w.text,
+                self.finding
+                    .labels
+                    .iter()
+                    .map(|l| (l.span.clone(), l.text.as_str()))
+                    .collect(),
+            ),
+            Quoted::Excerpt(e) => (
+                &e.text,
+                e.labels
+                    .iter()
+                    .map(|(span, text)| (span.clone(), text.as_str()))
+                    .collect(),
+            ),
         };
+        let text_width = self
+            .width
+            .saturating_sub(gutter(self.finding.end.0.max(self.finding.line) + 1));
         Some(Box::new(labels.into_iter().enumerate().map(
-            |(i, (span, text))| {
+            move |(i, (span, text))| {
+                let text = label_text(source, &span, text, text_width);
                 let span = (span.start, span.len());
                 if i == 0 {
-                    LabeledSpan::new_primary_with_span(Some(text.to_string()), span)
+                    LabeledSpan::new_primary_with_span(Some(text), span)
                 } else {
-                    LabeledSpan::new_with_span(Some(text.to_string()), span)
+                    LabeledSpan::new_with_span(Some(text), span)
                 }
             },
         )))
@@ -278,6 +391,8 @@ impl Human {
         Human {
             handler: GraphicalReportHandler::new_themed(theme)
                 .with_width(width)
+                .with_word_separator(WordSeparator::Custom(french_words))
+                .with_word_splitter(WordSplitter::NoHyphenation)
                 .with_links(false),
             width,
             quiet: false,
@@ -327,45 +442,70 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n > 1 { many } else { one })
 }
 
-/// A line wrapped to `width` characters at spaces, its next lines indented by `indent`. A
-/// French quote mark, a colon or a number stays with its neighbour word (« … », « : »,
-/// « ligne 12 »); a word longer than the width is left whole.
-fn wrap(line: &str, width: usize, indent: &str) -> String {
+/// A label's text, on as many lines as it takes to fit after its mark (`╰── `) in a line of
+/// `width` characters: miette writes the mark under the middle of the underlined span.
+fn label_text(source: &str, span: &Range<usize>, text: &str, width: usize) -> String {
+    let line_start = source[..span.start].rfind('\n').map_or(0, |i| i + 1);
+    let quoted = &source[span.clone()];
+    let room = if quoted.contains('\n') {
+        // A span over lines: its label is written after the gutter.
+        width.saturating_sub(8)
+    } else {
+        let start = source[line_start..span.start].chars().count();
+        let end = (start + quoted.chars().count()).max(start + 1);
+        width.saturating_sub((start + end) / 2 + 5)
+    };
+    textwrap::fill(text, options(room.max(10)))
+}
+
+/// Where a French line may break: at an ASCII space, except before « » », a colon, a semicolon,
+/// « ? », « ! », a dash or a number, and after « « ». A non-breaking space is not a break (it
+/// is not an ASCII space): « 12 % » written with one stays whole.
+pub fn french_words(line: &str) -> Box<dyn Iterator<Item = Word<'_>> + '_> {
+    let mut words = Vec::new();
+    let mut start = 0;
+    let mut at = 0;
+    while let Some(i) = line[at..].find(' ') {
+        let space = at + i;
+        let next = space + line[space..].len() - line[space..].trim_start_matches(' ').len();
+        let before = line[start..space].trim_start_matches(' ');
+        let after = &line[next..];
+        let glued = before.ends_with('«')
+            || after.starts_with(['»', ':', ';', '?', '!', '—'])
+            || after.starts_with(|c: char| c.is_ascii_digit());
+        if !glued && next < line.len() {
+            words.push(Word::from(&line[start..next]));
+            start = next;
+        }
+        at = next;
+        if next >= line.len() {
+            break;
+        }
+    }
+    words.push(Word::from(&line[start..]));
+    Box::new(words.into_iter())
+}
+
+/// textwrap's options for French text `width` columns wide: breaks at [`french_words`] only
+/// (never at a hyphen: « R2123-1 », a path), and a word longer than the width is left whole.
+pub fn options(width: usize) -> textwrap::Options<'static> {
+    textwrap::Options::new(width)
+        .word_separator(WordSeparator::Custom(french_words))
+        .word_splitter(WordSplitter::NoHyphenation)
+        .break_words(false)
+}
+
+/// A line wrapped to `width` characters, its next lines indented by `indent` (its own leading
+/// spaces kept on its first line).
+pub fn wrap(line: &str, width: usize, indent: &str) -> String {
     let text = line.trim_start_matches(' ');
-    let mut out = line[..line.len() - text.len()].to_string();
-    // Words, with « glued to the next one, and », :, ; — or a number to the previous one.
-    let mut words: Vec<String> = Vec::new();
-    let mut glue_next = false;
-    for w in text.split(' ') {
-        let glue_prev = matches!(w, "»" | ":" | ";" | "—" | "?" | "!")
-            || w.starts_with(|c: char| c.is_ascii_digit());
-        match words.last_mut() {
-            Some(last) if glue_next || glue_prev => {
-                last.push(' ');
-                last.push_str(w);
-            }
-            _ => words.push(w.to_string()),
-        }
-        glue_next = w == "«";
-    }
-    let mut len = out.chars().count();
-    let mut first = true;
-    for w in words {
-        let n = w.chars().count();
-        if first {
-            first = false;
-        } else if len + 1 + n > width {
-            out.push('\n');
-            out.push_str(indent);
-            len = indent.chars().count();
-        } else {
-            out.push(' ');
-            len += 1;
-        }
-        out.push_str(&w);
-        len += n;
-    }
-    out
+    let first = &line[..line.len() - text.len()];
+    textwrap::fill(
+        text,
+        options(width)
+            .initial_indent(first)
+            .subsequent_indent(indent),
+    )
 }
 
 pub fn summary_line(s: &Summary) -> String {
@@ -389,9 +529,11 @@ impl Renderer for Human {
                     .iter()
                     .map(|d| format!("{} ({})", d.display, d.kind))
                     .collect();
-                writeln!(out, "Dossier {} : {}", r.tender.display, docs.join(", "))?;
+                let line = format!("Dossier {} : {}", r.tender.display, docs.join(", "));
+                writeln!(out, "{}", wrap(&line, self.width, "  "))?;
                 for p in &r.packs {
-                    writeln!(out, "  pack {} {}", p.id, p.reason)?;
+                    let line = format!("  pack {} {}", p.id, p.reason);
+                    writeln!(out, "{}", wrap(&line, self.width, "    "))?;
                 }
                 // The verdict of each pillar of each applied pack (the core's).
                 for v in r
@@ -404,12 +546,17 @@ impl Renderer for Human {
                     writeln!(out, "{}", wrap(&line, self.width, "    "))?;
                 }
                 for u in &r.unchecked {
-                    writeln!(out, "  règle {} non vérifiée : {}", u.rule, u.reason)?;
+                    let line = format!("  règle {} non vérifiée : {}", u.rule, u.reason);
+                    writeln!(out, "{}", wrap(&line, self.width, "    "))?;
                 }
                 writeln!(out)?;
             }
             for f in &r.findings {
-                write!(out, "{}", self.diagnostic(&FindingDiagnostic::new(f)))?;
+                write!(
+                    out,
+                    "{}",
+                    self.diagnostic(&FindingDiagnostic::new(f, self.width))
+                )?;
                 writeln!(out)?;
             }
         }
@@ -422,11 +569,11 @@ impl Renderer for Human {
                 } else {
                     s.reason.as_str()
                 };
-                writeln!(
-                    out,
+                let line = format!(
                     "  {}:{}:{} {} — {} (raison : {reason})",
                     f.file, f.line, f.column, f.rule, f.message
-                )?;
+                );
+                writeln!(out, "{}", wrap(&line, self.width, "    "))?;
             }
             writeln!(out)?;
         }
@@ -446,7 +593,7 @@ impl Renderer for Human {
                 run.suppressed.len()
             ));
         }
-        writeln!(out, "{line}")
+        writeln!(out, "{}", wrap(&line, self.width, ""))
     }
 }
 
@@ -456,7 +603,8 @@ mod tests {
     use crate::report::testing::{document, finding};
 
     /// Long lines of multi-byte letters and blanks (non-breaking spaces included), places
-    /// anywhere: the excerpt never cuts inside a character, keeps the place, and stays short.
+    /// anywhere: the excerpt never cuts inside a character, keeps the place, and stays within
+    /// the width.
     #[test]
     fn excerpts_of_long_lines_cut_at_characters_and_stay_short() {
         let mut rng = crate::testing::Lcg(7);
@@ -476,18 +624,13 @@ mod tests {
             let start = boundary(rng.below(text.len()));
             let end = boundary((start + rng.below(2_000)).min(text.len())).max(start);
             let f = finding(&doc, start..end);
-            let out = human.diagnostic(&FindingDiagnostic::new(&f));
+            let out = human.diagnostic(&FindingDiagnostic::new(&f, 100));
             assert!(out.contains("ici"), "{out}");
             let longest = out.lines().map(|l| l.chars().count()).max().unwrap_or(0);
-            assert!(longest < 700, "{longest}: {out}");
+            assert!(longest <= 100, "{longest}: {out}");
+            // The column shown is the finding's, in characters.
             let (line, column) = (f.line, f.column);
-            if !text[..start].contains('\n') {
-                // On the first line, miette's column is the byte offset plus one.
-                assert!(
-                    out.contains(&format!("t.txt:{line}:{}]", start + 1)),
-                    "{column} {out}"
-                );
-            }
+            assert!(out.contains(&format!("t.txt:{line}:{column}]")), "{out}");
         }
     }
 }

@@ -163,8 +163,10 @@ fn activity_object_with_an_hours_clause_is_an_objet_error() {
             .unwrap()
             .contains("R2123-1 3°")
     );
-    // The human output quotes the object sentence and says why.
+    // The human output quotes the object sentence (whole in a terminal wide enough for it)
+    // and says why.
     let out = tl()
+        .env("COLUMNS", "120")
         .args(["check", "fixtures/objet-activite"])
         .output()
         .unwrap();

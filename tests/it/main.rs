@@ -24,4 +24,5 @@ mod overrides;
 mod robustness;
 mod rule_examples;
 mod rule_language;
+mod terminal;
 mod util;
