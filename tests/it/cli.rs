@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::util::tl;
+use crate::util::{rule_ids, tl};
 
 fn json(args: &[&str]) -> (Value, i32) {
     let out = tl()
@@ -13,18 +13,6 @@ fn json(args: &[&str]) -> (Value, i32) {
     let v: Value = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
     (v, out.status.code().unwrap())
-}
-
-fn rule_ids(v: &Value) -> Vec<String> {
-    let mut ids: Vec<String> = v["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["rule"].as_str().unwrap().to_string())
-        .collect();
-    ids.sort();
-    ids.dedup();
-    ids
 }
 
 #[test]

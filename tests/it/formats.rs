@@ -8,7 +8,7 @@ use std::path::Path;
 use serde_json::Value;
 use tenderlint::document::Document;
 
-use crate::util::tl;
+use crate::util::{rule_ids, tl};
 
 const FORMATS: &[&str] = &["md", "docx", "odt", "pdf", "html"];
 
@@ -25,18 +25,6 @@ fn json(args: &[&str]) -> (Value, i32, String) {
         out.status.code().unwrap(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
-}
-
-fn rule_ids(v: &Value) -> Vec<String> {
-    let mut ids: Vec<String> = v["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["rule"].as_str().unwrap().to_string())
-        .collect();
-    ids.sort();
-    ids.dedup();
-    ids
 }
 
 #[test]

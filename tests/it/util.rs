@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+use serde_json::Value;
 
 /// The `tenderlint` binary, run with the test's environment.
 pub fn bin() -> Command {
@@ -52,4 +53,17 @@ impl Lcg {
     pub fn below(&mut self, n: usize) -> usize {
         self.next() as usize % n
     }
+}
+
+/// The distinct rule ids of a `--format json` output, sorted.
+pub fn rule_ids(v: &Value) -> Vec<String> {
+    let mut ids: Vec<String> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap().to_string())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids
 }
