@@ -1,11 +1,6 @@
 //! Whether a condition holds in some regions, with the occurrences that make it hold.
 
-use std::collections::HashMap;
-
 use super::*;
-
-/// Mentions of an atom, with their documents, in order.
-type Mentions = Vec<(usize, Match)>;
 
 /// The two atoms of `near` or `before`, and which of their mentions count.
 #[derive(Clone, Copy)]
@@ -150,16 +145,30 @@ impl Evaluator<'_> {
         }
     }
 
-    /// The mentions of a pair's two atoms in the regions: `A`'s in order, `B`'s by document.
-    fn pair_mentions(
+    /// The occurrences of a pair: each mention of `A` (in order) with the mention of `B` that
+    /// `partner` picks among those of its document, at most `need` of them.
+    fn pairs(
         &self,
         pair: Pair,
         regions: &[Region],
-    ) -> (Mentions, HashMap<usize, Vec<Match>>) {
+        need: Need,
+        partner: impl Fn(usize, &Match, &[Match]) -> Option<Match>,
+    ) -> Outcome {
         let Pair(a, b, mention) = pair;
-        let ams = self.mentions_in(a, regions, mention);
-        let bms = group_by_doc(&self.mentions_in(b, regions, mention));
-        (ams, bms)
+        let groups = group_by_doc(&self.mentions_in(b, regions, mention));
+        let mut occs = Vec::new();
+        let mut holds = false;
+        for (doc, am) in &self.mentions_in(a, regions, mention) {
+            let Some(bs) = groups.get(doc) else { continue };
+            if let Some(mb) = partner(*doc, am, bs) {
+                holds = true;
+                if occs.len() >= need {
+                    break;
+                }
+                occs.push(Occ::of(*doc, &[am, &mb]));
+            }
+        }
+        Outcome::new(holds, occs)
     }
 
     /// `A near B within N words`: a `B` at most `within` words from an `A`, in the same unit
@@ -172,15 +181,11 @@ impl Evaluator<'_> {
         regions: &[Region],
         need: Need,
     ) -> Outcome {
-        let (ams, groups) = self.pair_mentions(pair, regions);
-        let mut occs = Vec::new();
-        let mut holds = false;
-        for (doc, am) in &ams {
-            let Some(bs) = groups.get(doc) else { continue };
+        self.pairs(pair, regions, need, |doc, am, bs| {
             // Only the `B`s in the same unit of the structure as this `A`.
             let bs = match unit {
                 Some(u) => {
-                    let r = self.unit_of(*doc, am, u);
+                    let r = self.unit_of(doc, am, u);
                     let lo = bs.partition_point(|m| m.start() < r.start);
                     let hi = bs.partition_point(|m| m.start() < r.end);
                     let inner: Vec<Match> = bs[lo..hi]
@@ -190,22 +195,11 @@ impl Evaluator<'_> {
                         .collect();
                     std::borrow::Cow::Owned(inner)
                 }
-                None => std::borrow::Cow::Borrowed(bs.as_slice()),
+                None => std::borrow::Cow::Borrowed(bs),
             };
-            if bs.is_empty() {
-                continue;
-            }
-            if let Some((dist, mb)) = self.nearest(*doc, am, &bs, within)
-                && dist <= within
-            {
-                holds = true;
-                if occs.len() >= need {
-                    break;
-                }
-                occs.push(Occ::of(*doc, &[am, mb]));
-            }
-        }
-        Outcome::new(holds, occs)
+            let (dist, mb) = self.nearest(doc, am, &bs, within)?;
+            (dist <= within).then_some(*mb)
+        })
     }
 
     /// `A before B`: the first `B` after an `A`, in the same unit when one is given, at most
@@ -218,26 +212,12 @@ impl Evaluator<'_> {
         regions: &[Region],
         need: Need,
     ) -> Outcome {
-        let (ams, groups) = self.pair_mentions(pair, regions);
-        let mut occs = Vec::new();
-        let mut holds = false;
-        for (da, ma) in &ams {
-            let Some(bs) = groups.get(da) else { continue };
-            let next = bs.get(bs.partition_point(|mb| mb.start() < ma.end()));
-            let in_unit =
-                |mb: &Match| unit.is_none_or(|u| mb.end() <= self.unit_of(*da, ma, u).end);
-            if let Some(mb) = next
-                && in_unit(mb)
-                && within.is_none_or(|w| self.words_between(*da, ma, mb, w) <= w)
-            {
-                holds = true;
-                if occs.len() >= need {
-                    break;
-                }
-                occs.push(Occ::of(*da, &[ma, mb]));
-            }
-        }
-        Outcome::new(holds, occs)
+        self.pairs(pair, regions, need, |doc, ma, bs| {
+            let mb = bs.get(bs.partition_point(|mb| mb.start() < ma.end()))?;
+            let in_unit = unit.is_none_or(|u| mb.end() <= self.unit_of(doc, ma, u).end);
+            let close = within.is_none_or(|w| self.words_between(doc, ma, mb, w) <= w);
+            (in_unit && close).then_some(*mb)
+        })
     }
 
     /// `count A CMP N` over every match (or `count distinct`).
