@@ -53,50 +53,43 @@ impl Ctx {
     }
 
     fn cond_inner<'a>(&self, i: &'a str) -> Res<'a, Cond> {
-        let start = i;
-        let (mut rest, first) = self.and_cond(i)?;
-        let mut items = vec![first];
-        while self.peek_word(ws(rest)) == Some("or") {
-            let (r, _) = self.keyword(ws(rest), "or")?;
-            let (r, c) = self.and_cond(ws(r))?;
-            items.push(c);
-            rest = r;
-        }
-        if items.len() == 1 {
-            Ok((rest, items.pop().unwrap()))
-        } else {
-            Ok((
-                rest,
-                Cond::Or {
-                    items,
-                    form: BoolForm::Infix,
-                    span: self.span(start, rest),
-                },
-            ))
-        }
+        self.infix(i, "or", Self::and_cond, |items, span| Cond::Or {
+            items,
+            form: BoolForm::Infix,
+            span,
+        })
     }
 
     fn and_cond<'a>(&self, i: &'a str) -> Res<'a, Cond> {
+        self.infix(i, "and", Self::not_cond, |items, span| Cond::And {
+            items,
+            form: BoolForm::Infix,
+            span,
+        })
+    }
+
+    /// Operands parsed by `operand` and joined by the keyword `word` (`a or b or c`): one
+    /// operand is itself, several are made into one condition by `join`.
+    fn infix<'a>(
+        &self,
+        i: &'a str,
+        word: &str,
+        operand: impl Fn(&Self, &'a str) -> Res<'a, Cond>,
+        join: impl FnOnce(Vec<Cond>, Span) -> Cond,
+    ) -> Res<'a, Cond> {
         let start = i;
-        let (mut rest, first) = self.not_cond(i)?;
+        let (mut rest, first) = operand(self, i)?;
         let mut items = vec![first];
-        while self.peek_word(ws(rest)) == Some("and") {
-            let (r, _) = self.keyword(ws(rest), "and")?;
-            let (r, c) = self.not_cond(ws(r))?;
+        while self.peek_word(ws(rest)) == Some(word) {
+            let (r, _) = self.keyword(ws(rest), word)?;
+            let (r, c) = operand(self, ws(r))?;
             items.push(c);
             rest = r;
         }
         if items.len() == 1 {
             Ok((rest, items.pop().unwrap()))
         } else {
-            Ok((
-                rest,
-                Cond::And {
-                    items,
-                    form: BoolForm::Infix,
-                    span: self.span(start, rest),
-                },
-            ))
+            Ok((rest, join(items, self.span(start, rest))))
         }
     }
 
