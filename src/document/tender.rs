@@ -1,5 +1,6 @@
 //! Tenders: a folder that directly holds documents is one tender (one *dossier de
-//! consultation*); a file given on its own is a tender of one document.
+//! consultation*), with the subfolders that hang from it through folders holding documents
+//! (its annexes); a file named on its own checks the tender it belongs to.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -119,19 +120,116 @@ impl Planned {
     }
 }
 
+/// The files of a repository rather than of a tender (`README.md`, `CHANGELOG.md`,
+/// `LICENSE.txt`…): a folder walk leaves them out, so that a repository's own README does not
+/// make its root folder a tender that swallows every dossier below it. A file named on the
+/// command line is read whatever its name.
+pub fn is_repository_file(path: &Path) -> bool {
+    const NAMES: [&str; 8] = [
+        "README",
+        "CHANGELOG",
+        "CHANGES",
+        "CONTRIBUTING",
+        "LICENSE",
+        "LICENCE",
+        "COPYING",
+        "CODE_OF_CONDUCT",
+    ];
+    path.file_stem()
+        .and_then(|s| s.to_str())
+        .is_some_and(|stem| NAMES.iter().any(|n| stem.eq_ignore_ascii_case(n)))
+}
+
+/// Whether a folder directly holds a document of a tender (a readable file, not hidden, not a
+/// repository file, not a link).
+fn holds_documents(dir: &Path) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    entries.flatten().any(|e| {
+        let path = e.path();
+        e.file_type().is_ok_and(|t| t.is_file())
+            && !e.file_name().to_string_lossy().starts_with('.')
+            && is_supported(&path)
+            && !is_repository_file(&path)
+    })
+}
+
+/// The folder of the tender a file belongs to: its own folder, or, inside a git repository,
+/// the highest folder reached by climbing from it while the parent folder directly holds
+/// documents (an annex folder belongs to the dossier around it), never above the
+/// repository's root. Outside a git repository nothing is climbed: a file's tender is its
+/// folder. The path keeps the form it was given in (relative stays relative).
+fn tender_folder(file: &Path) -> PathBuf {
+    let dir = match file.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let Ok(abs) = std::path::absolute(&dir) else {
+        return dir;
+    };
+    let in_git = abs.ancestors().any(|a| a.join(".git").exists());
+    if !in_git {
+        return dir;
+    }
+    let mut top = abs.as_path();
+    while !top.join(".git").exists()
+        && let Some(parent) = top.parent()
+        && holds_documents(parent)
+    {
+        top = parent;
+    }
+    if top == abs {
+        return dir;
+    }
+    // Express the folder reached in the form the file was given in.
+    if dir.is_absolute() {
+        return top.to_path_buf();
+    }
+    let mut shown = dir.clone();
+    for _ in abs.ancestors().take_while(|a| *a != top) {
+        shown = match shown.parent() {
+            Some(p) if shown.file_name().is_some() && p.as_os_str().is_empty() => ".".into(),
+            Some(p) if shown.file_name().is_some() => p.to_path_buf(),
+            _ => shown.join(".."),
+        };
+    }
+    shown
+}
+
+/// The tenders of a folder walk, from the folders that directly hold documents: a folder
+/// whose parent directly holds documents too belongs to its parent's tender (annexes belong
+/// to their dossier); `root`, the folder walked, is a tender of its own whatever its parent.
+fn tenders_of_walk(
+    root: &Path,
+    folders: BTreeMap<PathBuf, Vec<PathBuf>>,
+) -> BTreeMap<PathBuf, Vec<PathBuf>> {
+    let mut owner: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
+    let mut tenders: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    // Parents sort before their subfolders, so a parent's owner is known first.
+    for (dir, files) in folders {
+        let parent_owner = (dir != root)
+            .then(|| dir.parent())
+            .flatten()
+            .and_then(|p| owner.get(p).cloned());
+        let tender = parent_owner.unwrap_or_else(|| dir.clone());
+        owner.insert(dir, tender.clone());
+        tenders.entry(tender).or_default().extend(files);
+    }
+    tenders
+}
+
 /// Finds the tenders under `paths` without reading them, so that a caller can read, check and
-/// drop them one at a time: files named explicitly first, then one tender per folder.
-/// A document that is a symbolic link inside a folder is not followed (it may lead anywhere),
-/// with a notice.
+/// drop them one at a time, each once. A folder is walked (respecting `.gitignore`, `.ignore`
+/// and the excludes) into the tenders of [`tenders_of_walk`]; a file named explicitly checks
+/// the tender it belongs to ([`tender_folder`]), in which it is always read. A document that
+/// is a symbolic link inside a folder is not followed (it may lead anywhere), with a notice.
 pub fn plan(
     paths: &[PathBuf],
     excludes: &Excludes,
     limits: &Limits,
 ) -> (Vec<Planned>, Vec<ReadError>, Vec<Notice>) {
     let mut found = Discovery::default();
-    // Folder -> documents directly in it.
-    let mut groups: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
-    let mut singles: Vec<PathBuf> = Vec::new();
     let overrides = {
         let mut b = ignore::overrides::OverrideBuilder::new(&excludes.root);
         for p in &excludes.patterns {
@@ -141,6 +239,9 @@ pub fn plan(
         b.build()
             .unwrap_or_else(|_| ignore::overrides::Override::empty())
     };
+    // The tenders, and the folders already walked.
+    let mut tenders = Found::default();
+    let mut walked: BTreeMap<PathBuf, BTreeMap<PathBuf, Vec<PathBuf>>> = BTreeMap::new();
     for path in paths {
         let meta = match std::fs::metadata(path) {
             Ok(m) => m,
@@ -161,74 +262,139 @@ pub fn plan(
             });
             continue;
         }
-        if meta.is_file() {
-            if is_supported(path) {
-                singles.push(path.clone());
-            } else {
-                found.errors.push(ReadError {
-                    path: display(path),
-                    reason: "unsupported document type".into(),
-                    help: Some(format!(
-                        "tenderlint reads these extensions: {}",
-                        super::EXTENSIONS.join(", ")
-                    )),
-                });
-            }
+        if meta.is_dir() {
+            let of_walk = walk(path, &overrides, &mut found);
+            tenders.merge(of_walk.clone());
+            walked.insert(path.clone(), of_walk);
             continue;
         }
-        let walker = ignore::WalkBuilder::new(path)
-            .overrides(overrides.clone())
-            .hidden(true)
-            .parents(true)
-            .follow_links(false)
-            .sort_by_file_name(|a, b| a.cmp(b))
-            .filter_entry(|e| {
-                !(e.file_type().is_some_and(|t| t.is_dir())
-                    && e.depth() > 0
-                    && skipped_dir(&e.file_name().to_string_lossy()))
-            })
-            .build();
-        for entry in walker {
-            match entry {
-                Ok(e) if e.file_type().is_some_and(|t| t.is_file()) && is_supported(e.path()) => {
-                    let parent = e.path().parent().map(Path::to_path_buf).unwrap_or_default();
-                    groups
-                        .entry(parent)
-                        .or_default()
-                        .push(e.path().to_path_buf());
-                }
-                Ok(e) if e.path_is_symlink() && is_supported(e.path()) => {
-                    found.notices.push(Notice {
-                        path: display(e.path()),
-                        message: "skipped: a symbolic link inside a folder is not followed".into(),
-                        help: Some(
-                            "give the file it points to by name, or copy it into the folder".into(),
-                        ),
-                    });
-                }
-                Ok(_) => {}
-                Err(err) => found.errors.push(ReadError {
-                    path: display(path),
-                    reason: format!("cannot read: {err}"),
-                    help: None,
-                }),
-            }
+        if !is_supported(path) {
+            found.errors.push(ReadError {
+                path: display(path),
+                reason: "unsupported document type".into(),
+                help: Some(format!(
+                    "tenderlint reads these extensions: {}",
+                    super::EXTENSIONS.join(", ")
+                )),
+            });
+            continue;
         }
+        let folder = tender_folder(path);
+        let of_walk = walked
+            .entry(folder.clone())
+            .or_insert_with(|| walk(&folder, &overrides, &mut found));
+        let mut files = of_walk.get(&folder).cloned().unwrap_or_default();
+        // Named explicitly, it is read even where the walk leaves it out (ignored, or a
+        // repository file).
+        let canonical = canonical_file(path);
+        if !files
+            .iter()
+            .any(|f| f == path || canonical_file(f) == canonical)
+        {
+            files.push(path.clone());
+        }
+        tenders.merge(BTreeMap::from([(folder, files)]));
     }
-    let mut planned: Vec<Planned> = singles
+    let planned = tenders
+        .tenders
         .into_iter()
-        .map(|f| Planned {
-            path: f.clone(),
-            files: vec![f],
+        .map(|(path, files)| Planned {
+            path,
+            files,
             limits: *limits,
         })
         .collect();
-    planned.extend(groups.into_iter().map(|(path, files)| Planned {
-        path,
-        files,
-        limits: *limits,
-    }));
     (planned, found.errors, found.notices)
+}
+
+/// The tenders found so far, each once: a tender reached from two paths (`dce` and
+/// `./dce/CCTP.md`) is one, with each of its documents once.
+#[derive(Default)]
+struct Found {
+    tenders: BTreeMap<PathBuf, Vec<PathBuf>>,
+    /// Canonical folder -> the key it is known under.
+    keys: std::collections::HashMap<PathBuf, PathBuf>,
+}
+
+impl Found {
+    fn merge(&mut self, more: BTreeMap<PathBuf, Vec<PathBuf>>) {
+        for (folder, files) in more {
+            let canonical = std::fs::canonicalize(&folder).unwrap_or_else(|_| folder.clone());
+            match self.keys.get(&canonical) {
+                None => {
+                    self.keys.insert(canonical, folder.clone());
+                    self.tenders.insert(folder, files);
+                }
+                Some(key) => {
+                    let known = self.tenders.entry(key.clone()).or_default();
+                    let mut seen: std::collections::HashSet<PathBuf> =
+                        known.iter().map(|f| canonical_file(f)).collect();
+                    for f in files {
+                        if seen.insert(canonical_file(&f)) {
+                            known.push(f);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn canonical_file(f: &Path) -> PathBuf {
+    std::fs::canonicalize(f).unwrap_or_else(|_| f.to_path_buf())
+}
+
+/// Walks a folder into its tenders ([`tenders_of_walk`]).
+fn walk(
+    path: &Path,
+    overrides: &ignore::overrides::Override,
+    found: &mut Discovery,
+) -> BTreeMap<PathBuf, Vec<PathBuf>> {
+    // Folder -> documents directly in it.
+    let mut folders: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    let walker = ignore::WalkBuilder::new(path)
+        .overrides(overrides.clone())
+        .hidden(true)
+        .parents(true)
+        .follow_links(false)
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .filter_entry(|e| {
+            !(e.file_type().is_some_and(|t| t.is_dir())
+                && e.depth() > 0
+                && skipped_dir(&e.file_name().to_string_lossy()))
+        })
+        .build();
+    for entry in walker {
+        match entry {
+            Ok(e)
+                if e.file_type().is_some_and(|t| t.is_file())
+                    && is_supported(e.path())
+                    && !is_repository_file(e.path()) =>
+            {
+                let parent = e.path().parent().map(Path::to_path_buf).unwrap_or_default();
+                folders
+                    .entry(parent)
+                    .or_default()
+                    .push(e.path().to_path_buf());
+            }
+            Ok(e) if e.path_is_symlink() && is_supported(e.path()) => {
+                found.notices.push(Notice {
+                    path: display(e.path()),
+                    message: "skipped: a symbolic link inside a folder is not followed".into(),
+                    help: Some(
+                        "give the file it points to by name, or copy it into the folder".into(),
+                    ),
+                });
+            }
+            Ok(_) => {}
+            Err(err) => found.errors.push(ReadError {
+                path: display(path),
+                reason: format!("cannot read: {err}"),
+                help: None,
+            }),
+        }
+    }
+    tenders_of_walk(path, folders)
 }
 
 impl Tender {

@@ -486,7 +486,7 @@ fn integration_examples_run_as_written() {
     {
         commands.push(line.split_once("entry:").unwrap().1.trim().to_string());
     }
-    assert_eq!(commands.len(), 6, "{commands:?}");
+    assert_eq!(commands.len(), 7, "{commands:?}");
     let dir = repo(&["objet-activite", "miq-complet"]);
     git(dir.path(), &["init", "-q", "-b", "main"]);
     git(dir.path(), &["add", "."]);

@@ -24,5 +24,6 @@ mod overrides;
 mod robustness;
 mod rule_examples;
 mod rule_language;
+mod tenders;
 mod terminal;
 mod util;

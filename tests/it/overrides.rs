@@ -2,9 +2,9 @@
 //! matches some globs, layered over the top level in order; their mistakes are configuration
 //! errors pointing into the TOML.
 //!
-//! Each test checks a copy of `fixtures/objet-activite` twice: `CCTP.md` at the root of a
-//! temporary folder and `annexes/CCTP.md`, so that the same findings come from a path an
-//! override matches and from one it does not.
+//! Each test checks a copy of `fixtures/objet-activite` twice, as two tenders of a temporary
+//! folder: `dossier/CCTP.md` and `annexes/CCTP.md`, so that the same findings come from a
+//! path an override matches and from one it does not.
 
 use std::path::Path;
 
@@ -12,12 +12,13 @@ use serde_json::Value;
 
 use crate::util::{fixture, tl_in};
 
-/// A folder holding `CCTP.md`, `annexes/CCTP.md` and this `tenderlint.toml`.
+/// A folder holding `dossier/CCTP.md`, `annexes/CCTP.md` and this `tenderlint.toml`.
 fn tender(config: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let cctp = fixture("objet-activite/CCTP.md");
     std::fs::create_dir(dir.path().join("annexes")).unwrap();
-    std::fs::copy(&cctp, dir.path().join("CCTP.md")).unwrap();
+    std::fs::create_dir(dir.path().join("dossier")).unwrap();
+    std::fs::copy(&cctp, dir.path().join("dossier/CCTP.md")).unwrap();
     std::fs::copy(&cctp, dir.path().join("annexes/CCTP.md")).unwrap();
     std::fs::write(dir.path().join("tenderlint.toml"), config).unwrap();
     dir
@@ -72,7 +73,7 @@ fn an_override_ignores_rules_in_the_annexes_only() {
         "[[overrides]]\nfiles = [\"annexes/**\", \"**/*BPU*\"]\nignore = [\"MIQ103\", \"suivi\"]\n",
     );
     let (got, code) = findings(dir.path());
-    let mut want = all_of("CCTP.md");
+    let mut want = all_of("dossier/CCTP.md");
     want.extend([
         ("annexes/CCTP.md", "MIQ101", "error"),
         ("annexes/CCTP.md", "MIQ104", "warning"),
@@ -93,12 +94,12 @@ fn an_override_changes_a_level_for_one_document() {
     );
     let (got, code) = findings(dir.path());
     let want = expect(&[
-        ("CCTP.md", "MIQ101", "error"),
-        ("CCTP.md", "MIQ103", "warning"),
-        ("CCTP.md", "MIQ103", "warning"),
-        ("CCTP.md", "MIQ104", "info"),
-        ("CCTP.md", "MIQ504", "warning"),
-        ("CCTP.md", "MIQ602", "warning"),
+        ("dossier/CCTP.md", "MIQ101", "error"),
+        ("dossier/CCTP.md", "MIQ103", "warning"),
+        ("dossier/CCTP.md", "MIQ103", "warning"),
+        ("dossier/CCTP.md", "MIQ104", "info"),
+        ("dossier/CCTP.md", "MIQ504", "warning"),
+        ("dossier/CCTP.md", "MIQ602", "warning"),
         ("annexes/CCTP.md", "MIQ101", "info"),
         ("annexes/CCTP.md", "MIQ103", "warning"),
         ("annexes/CCTP.md", "MIQ103", "warning"),
@@ -107,7 +108,7 @@ fn an_override_changes_a_level_for_one_document() {
         ("annexes/CCTP.md", "MIQ602", "warning"),
     ]);
     assert_eq!(got, want);
-    assert_eq!(code, 1, "CCTP.md keeps its MIQ101 error");
+    assert_eq!(code, 1, "dossier/CCTP.md keeps its MIQ101 error");
 }
 
 #[test]
@@ -120,10 +121,10 @@ fn a_later_override_wins_over_an_earlier_one_and_the_top_level() {
     );
     let (got, code) = findings(dir.path());
     let want = expect(&[
-        ("CCTP.md", "MIQ101", "warning"),
-        ("CCTP.md", "MIQ103", "warning"),
-        ("CCTP.md", "MIQ103", "warning"),
-        ("CCTP.md", "MIQ504", "warning"),
+        ("dossier/CCTP.md", "MIQ101", "warning"),
+        ("dossier/CCTP.md", "MIQ103", "warning"),
+        ("dossier/CCTP.md", "MIQ103", "warning"),
+        ("dossier/CCTP.md", "MIQ504", "warning"),
         ("annexes/CCTP.md", "MIQ101", "error"),
         ("annexes/CCTP.md", "MIQ103", "warning"),
         ("annexes/CCTP.md", "MIQ103", "warning"),
