@@ -12,9 +12,8 @@
 //! so that any renderer can show it.
 
 use std::ops::Deref;
-use std::sync::Arc;
 
-use miette::{Diagnostic, NamedSource, SourceSpan};
+use miette::{Diagnostic, SourceSpan};
 use thiserror::Error;
 
 use super::SourceFile;
@@ -28,7 +27,7 @@ use super::parser::SyntaxError;
 pub struct Located {
     pub message: String,
     #[source_code]
-    pub src: NamedSource<Arc<str>>,
+    pub src: SourceFile,
     #[label("{label}")]
     pub span: SourceSpan,
     pub label: String,
@@ -46,7 +45,7 @@ pub struct Located {
 pub struct RelatedPlace {
     pub message: String,
     #[source_code]
-    pub src: NamedSource<Arc<str>>,
+    pub src: SourceFile,
     #[label("{message}")]
     pub span: SourceSpan,
 }
@@ -61,7 +60,7 @@ impl Located {
     ) -> Self {
         Located {
             message: message.into(),
-            src: file.named_source(),
+            src: file.clone(),
             span: span.into(),
             label: label.into(),
             help,
@@ -77,21 +76,22 @@ impl Located {
     ) -> Self {
         self.related.push(RelatedPlace {
             message: message.into(),
-            src: file.named_source(),
+            src: file.clone(),
             span: span.into(),
         });
         self
     }
     /// The file name, 1-based line and column of the error (for tests and short output).
     pub fn location(&self) -> (String, usize, usize) {
-        let (l, c) = crate::document::line_col(self.src.inner(), self.span.offset());
-        (self.src.name().to_string(), l, c)
+        let (l, c) = self.src.line_col(self.span.offset());
+        (self.src.name.clone(), l, c)
     }
     /// The text under the label.
     pub fn labelled_text(&self) -> &str {
-        let start = self.span.offset().min(self.src.inner().len());
-        let end = (start + self.span.len()).min(self.src.inner().len());
-        &self.src.inner()[start..end]
+        let text = &*self.src.text;
+        let start = self.span.offset().min(text.len());
+        let end = (start + self.span.len()).min(text.len());
+        &text[start..end]
     }
 }
 

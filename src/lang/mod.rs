@@ -7,14 +7,16 @@ pub mod parser;
 
 use std::sync::Arc;
 
-use miette::NamedSource;
+use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
 pub use error::{
     ConfigError, ExampleError, Located, ParseError, RelatedPlace, ResolveError, RuleFileError,
 };
 pub use parser::{SyntaxError, parse_cond, parse_rule_file};
 
-/// A rule file's text and name, shared by its diagnostics.
+/// A rule file's text and name, shared by its diagnostics; also the source miette quotes a
+/// document from. miette counts a place's column in bytes; this source gives it in
+/// characters, as every other output does ([`crate::document::column`]).
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     pub name: String,
@@ -28,12 +30,34 @@ impl SourceFile {
             text: text.into(),
         }
     }
-    pub fn named_source(&self) -> NamedSource<Arc<str>> {
-        NamedSource::new(self.name.clone(), self.text.clone())
-    }
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         crate::document::line_col(&self.text, offset)
+    }
+}
+
+impl SourceCode for SourceFile {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner = (*self.text).read_span(span, before, after)?;
+        // Without lines before, the contents start at the place: its column is the one shown.
+        let column = if before == 0 {
+            crate::document::column(&self.text, inner.span().offset()) - 1
+        } else {
+            inner.column()
+        };
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            column,
+            inner.line_count(),
+        )))
     }
 }
 

@@ -4,7 +4,6 @@
 use std::fmt;
 use std::io::{self, Write};
 use std::ops::Range;
-use std::sync::Arc;
 
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, Severity, SourceCode,
@@ -17,6 +16,7 @@ use super::{Renderer, Run, Summary};
 use crate::compile::Level;
 use crate::document;
 use crate::engine::Finding;
+use crate::lang::SourceFile;
 
 /// A finding seen as a miette diagnostic.
 #[derive(Debug)]
@@ -31,41 +31,9 @@ pub struct FindingDiagnostic<'a> {
 /// What a finding quotes: the document, or around a place on very long lines an excerpt.
 #[derive(Debug)]
 enum Quoted {
-    Whole(Whole),
+    /// The whole document, named as the finding shows it.
+    Whole(SourceFile),
     Excerpt(Excerpt),
-}
-
-/// The whole document, named as the finding shows it. miette counts a place's column in bytes;
-/// this source gives it in characters, as every other output does ([`document::column`]).
-#[derive(Debug)]
-struct Whole {
-    name: String,
-    text: Arc<str>,
-}
-
-impl SourceCode for Whole {
-    fn read_span<'a>(
-        &'a self,
-        span: &miette::SourceSpan,
-        before: usize,
-        after: usize,
-    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
-        let inner = (*self.text).read_span(span, before, after)?;
-        // Without lines before, the contents start at the place: its column is the one shown.
-        let column = if before == 0 {
-            document::column(&self.text, inner.span().offset()) - 1
-        } else {
-            inner.column()
-        };
-        Ok(Box::new(miette::MietteSpanContents::new_named(
-            self.name.clone(),
-            inner.data(),
-            *inner.span(),
-            inner.line(),
-            column,
-            inner.line_count(),
-        )))
-    }
 }
 
 /// The part of a document shown around a finding whose lines are wider than the terminal (a
@@ -291,12 +259,15 @@ impl<'a> FindingDiagnostic<'a> {
         } else {
             finding.file.clone()
         };
+        // miette writes the name in the header `╭─[NAME:LINE:COLUMN]`, after the gutter.
+        let place = format!(":{}:{}]", finding.line, finding.column);
+        let room = width
+            .saturating_sub(gutter(finding.end.0.max(finding.line) + 1) + 4)
+            .saturating_sub(place.chars().count());
+        let name = fit_name(&name, room);
         let src = match Excerpt::of(finding, &name, width) {
             Some(e) => Quoted::Excerpt(e),
-            None => Quoted::Whole(Whole {
-                name,
-                text: finding.source.clone(),
-            }),
+            None => Quoted::Whole(SourceFile::new(name, finding.source.clone())),
         };
         FindingDiagnostic {
             finding,
@@ -442,6 +413,28 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n > 1 { many } else { one })
 }
 
+/// A document's name cut from the left to `room` characters, after a `/` where it can be
+/// (`…/pieces/CCTP.md`), so that the header of a finding fits the terminal; the end of a path
+/// (the file's name) is what tells documents apart.
+fn fit_name(name: &str, room: usize) -> String {
+    let count = name.chars().count();
+    if count <= room {
+        return name.to_string();
+    }
+    let keep = room.saturating_sub(1).max(12);
+    let tail_start = name
+        .char_indices()
+        .nth(count.saturating_sub(keep))
+        .map_or(0, |(i, _)| i);
+    let tail = &name[tail_start..];
+    // Prefer to start just after a separator, when that keeps the file's name whole.
+    let tail = match tail.find('/') {
+        Some(i) if i + 1 < tail.len() && !tail[i + 1..].is_empty() => &tail[i..],
+        _ => tail,
+    };
+    format!("…{tail}")
+}
+
 /// A label's text, on as many lines as it takes to fit after its mark (`╰── `) in a line of
 /// `width` characters: miette writes the mark under the middle of the underlined span.
 fn label_text(source: &str, span: &Range<usize>, text: &str, width: usize) -> String {
@@ -460,8 +453,35 @@ fn label_text(source: &str, span: &Range<usize>, text: &str, width: usize) -> St
 
 /// Where a French line may break: at an ASCII space, except before « » », a colon, a semicolon,
 /// « ? », « ! », a dash or a number, and after « « ». A non-breaking space is not a break (it
-/// is not an ASCII space): « 12 % » written with one stays whole.
+/// is not an ASCII space): « 12 % » written with one stays whole. A path may also break after
+/// a `/` (with nothing added), so that a long file name does not run past the width.
 pub fn french_words(line: &str) -> Box<dyn Iterator<Item = Word<'_>> + '_> {
+    Box::new(spaced_words(line).flat_map(path_parts))
+}
+
+/// A word cut after each `/` that has something after it (`a/b/c.md` → `a/`, `b/`, `c.md`).
+fn path_parts(w: Word<'_>) -> Vec<Word<'_>> {
+    let text: &str = w.word;
+    if !text.contains('/') {
+        return vec![w];
+    }
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for (i, _) in text.match_indices('/') {
+        if i + 1 < text.len() {
+            parts.push(Word::from(&text[start..=i]));
+            start = i + 1;
+        }
+    }
+    let mut last = Word::from(&text[start..]);
+    last.whitespace = w.whitespace;
+    last.penalty = w.penalty;
+    parts.push(last);
+    parts
+}
+
+/// The words of a line at its ASCII spaces, French style (see [`french_words`]).
+fn spaced_words(line: &str) -> Box<dyn Iterator<Item = Word<'_>> + '_> {
     let mut words = Vec::new();
     let mut start = 0;
     let mut at = 0;

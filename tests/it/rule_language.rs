@@ -663,8 +663,8 @@ fn duplicate_ids_across_packs_name_both_places() {
     assert_eq!(set.packs.len(), 1);
     assert_eq!(errs.len(), 1);
     assert_eq!(errs[0].message, "duplicate rule id `R1` (also in pack `a`)");
-    assert_eq!(errs[0].src.name(), "b.tl");
-    assert_eq!(errs[0].related[0].src.name(), "a.tl");
+    assert_eq!(errs[0].src.name, "b.tl");
+    assert_eq!(errs[0].related[0].src.name, "a.tl");
 }
 
 #[test]

@@ -150,3 +150,78 @@ fn check_and_explain_wrap_to_the_terminal_width() {
         assert_eq!(bad_lines(&out.stdout, 60), Vec::<String>::new(), "{args:?}");
     }
 }
+
+/// Long paths in a 60-column terminal: the tender's lines break after a `/`, and a finding's
+/// header keeps the end of the path (`╭─[…/CCTP-….md:1:3]`).
+#[test]
+fn long_paths_fit_a_narrow_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir
+        .path()
+        .join("un-dossier-de-consultation-tres-long/pieces-du-marche-public");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::copy(
+        crate::util::fixture("objet-activite/CCTP.md"),
+        folder.join("CCTP-version-definitive-2026.md"),
+    )
+    .unwrap();
+    let out = crate::util::tl_in(dir.path())
+        .env("COLUMNS", "60")
+        .args(["check", "un-dossier-de-consultation-tres-long"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(bad_lines(&out.stdout, 60), Vec::<String>::new());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("╭─[…/CCTP-version-definitive-2026.md:1:3]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  un-dossier-de-consultation-tres-long/\n  pieces-du-marche-public/CCTP-version-definitive-2026.md\n"),
+        "{text}"
+    );
+}
+
+/// A rule file's error after accented letters: the human header gives the column in
+/// characters, as the JSON output does.
+#[test]
+fn rule_file_errors_count_columns_in_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("bad.tl");
+    std::fs::write(
+        &rules,
+        "pack t {\n  name \"é\"\n}\nrule T001 {\n  message \"ééé\" level error expect termes(\"àà\")) }\n",
+    )
+    .unwrap();
+    let out = crate::util::tl_in(dir.path())
+        .args([
+            "check",
+            "--rules",
+            "bad.tl",
+            "--no-default-rules",
+            "--stdin",
+        ])
+        .write_stdin("texte")
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    // `(` is the 42nd character of line 5 (and its 45th byte).
+    assert!(err.contains("╭─[bad.tl:5:42]"), "{err}");
+    let json = crate::util::tl_in(dir.path())
+        .args([
+            "check",
+            "--rules",
+            "bad.tl",
+            "--no-default-rules",
+            "--format",
+            "json",
+            "--stdin",
+        ])
+        .write_stdin("texte")
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v["errors"][0]["line"], 5);
+    assert_eq!(v["errors"][0]["column"], 42);
+}
