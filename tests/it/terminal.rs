@@ -225,3 +225,38 @@ fn rule_file_errors_count_columns_in_characters() {
     assert_eq!(v["errors"][0]["line"], 5);
     assert_eq!(v["errors"][0]["column"], 42);
 }
+
+/// In a real terminal 60 columns wide (a pseudo-terminal made by util-linux `script`, sized
+/// with `stty`, no `$COLUMNS`), `check` and `explain --all` write no line wider than 60
+/// characters: the width comes from the terminal itself.
+#[test]
+fn a_real_60_column_terminal_gets_no_wider_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = crate::util::bin().get_program().to_owned();
+    let bin = std::path::Path::new(&bin).to_path_buf();
+    for (i, args) in ["check fixtures/objet-activite", "explain --all"]
+        .iter()
+        .enumerate()
+    {
+        let log = dir.path().join(format!("{i}.log"));
+        let command = format!("stty cols 60 rows 40; '{}' {args}", bin.display());
+        let status = std::process::Command::new("script")
+            .current_dir(crate::util::root())
+            .env_remove("COLUMNS")
+            .env("NO_COLOR", "1")
+            .args(["-q", "-e", "-c", &command])
+            .arg(&log)
+            .stdout(std::process::Stdio::null())
+            .status()
+            .expect("util-linux `script` runs");
+        assert!(matches!(status.code(), Some(0 | 1)), "{args}: {status}");
+        let text = std::fs::read_to_string(&log).unwrap().replace('\r', "");
+        let lines: Vec<&str> = text
+            .lines()
+            .filter(|l| !l.starts_with("Script started") && !l.starts_with("Script done"))
+            .collect();
+        assert!(lines.len() > 20, "{args}: {text}");
+        let wide: Vec<&&str> = lines.iter().filter(|l| l.chars().count() > 60).collect();
+        assert!(wide.is_empty(), "{args}: {wide:#?}");
+    }
+}
