@@ -42,7 +42,8 @@ pub struct Pillar {
 }
 
 /// The pillars of a tender's applied packs, with their status as the HTML report shows it
-/// ([`Status::shown`]: a deficient pillar with an error is « non conforme »).
+/// ([`Status::shown`]: a deficient pillar with an error is « non conforme »); the documents
+/// the reasons quote are named by their file names.
 pub fn pillars(result: &TenderResult) -> Vec<Pillar> {
     let mut out: Vec<(String, Vec<verdict::Status>, Vec<String>)> = Vec::new();
     for v in result
@@ -66,9 +67,16 @@ pub fn pillars(result: &TenderResult) -> Vec<Pillar> {
                 .iter()
                 .filter(|f| f.level == Level::Error && f.tags.contains(&tag))
                 .count();
+            // The buyer reads the file's name, not where the facilitator keeps it.
+            let mut reason = reasons.join(" ; ");
+            for d in &result.tender.documents {
+                if let Some(name) = d.path.file_name().and_then(|n| n.to_str()) {
+                    reason = reason.replace(&d.display, name);
+                }
+            }
             Pillar {
                 status: Status::shown(&statuses, errors),
-                reason: reasons.join(" ; "),
+                reason,
                 tag,
             }
         })
