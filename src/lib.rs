@@ -11,6 +11,7 @@
 // No function over 120 lines (the threshold is in clippy.toml).
 #![warn(clippy::too_many_lines)]
 
+pub mod annotate;
 pub mod compile;
 pub mod config;
 pub mod document;

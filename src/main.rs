@@ -69,6 +69,7 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Check(args) => cli::check::check(args, &mut out),
         Command::Report(args) => cli::check::report(args, &mut out),
+        Command::Annotate(args) => cli::annotate::run(args),
         Command::Config { path, config } => cli::config::show_config(path, config, &mut out),
         Command::Explain {
             rule,

@@ -27,6 +27,13 @@ pub enum Command {
     /// passages behind each « conforme », and the findings with what to change.
     #[command(mut_arg("output", |a| a.help("The HTML file to write (default: standard output)")))]
     Report(ReportArgs),
+    /// Write a copy of a Word (.docx) or LibreOffice (.odt) document with the findings as
+    /// comments in the margin, in French, and the tender's verdict by pillar in a first comment.
+    ///
+    /// The document is checked as part of its tender (the folder it is in). Given a folder,
+    /// every .docx and .odt document of its tenders is annotated, under the same names in the
+    /// output folder. The original is never written.
+    Annotate(AnnotateArgs),
     /// Print the effective configuration for a path (the nearest tenderlint.toml).
     Config {
         /// The file or folder whose configuration to show (default: the current folder).
@@ -194,6 +201,27 @@ pub struct CheckOptions {
     /// Write the output to this file (atomically) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+}
+
+/// `annotate`'s arguments.
+#[derive(clap::Args)]
+pub struct AnnotateArgs {
+    /// The .docx or .odt document to annotate, or a folder of documents.
+    pub path: PathBuf,
+    /// The annotated copy to write; for a folder, the folder where the copies go.
+    #[arg(long, short, value_name = "PATH")]
+    pub output: PathBuf,
+    /// Apply this pack whatever its applicability condition says (repeatable).
+    #[arg(long = "pack", value_name = "NAME")]
+    pub packs: Vec<String>,
+    /// Use this configuration file instead of the nearest tenderlint.toml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The lowest level that makes the exit status 1 (default: the configuration's, or error).
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
     #[command(flatten)]
     pub rules: RuleArgs,
 }

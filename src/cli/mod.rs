@@ -1,5 +1,6 @@
 //! The commands of the `tenderlint` binary, one module each, over the library.
 
+pub mod annotate;
 pub mod args;
 pub mod check;
 pub mod completions;

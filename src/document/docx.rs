@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use quick_xml::events::{BytesEnd, BytesStart, Event};
 
 use super::archive::Archive;
-use super::extract::{Builder, Failure};
+use super::extract::{Builder, Failure, Source};
 use super::xml::{attr, local, malformed, reader, text, too_deep, unclosed};
 use super::{BlockKind, Extracted};
 
@@ -25,6 +25,9 @@ pub(crate) struct Para {
     pub comments: Vec<String>,
     /// A table cell that starts a row.
     pub new_row: bool,
+    /// The ordinals of its first and last paragraph elements in the part (see
+    /// [`super::extract::Source`]).
+    pub source: (usize, usize),
 }
 
 /// Paragraph styles: id → what the style makes of a paragraph.
@@ -146,6 +149,8 @@ struct Open {
     outline: Option<u8>,
     numbered: bool,
     comments: Vec<String>,
+    /// Its ordinal among the part's paragraph elements.
+    ordinal: usize,
 }
 
 /// Elements whose content is not part of the accepted text.
@@ -208,6 +213,10 @@ struct PartReader<'s> {
     /// Table cells being read: the text of their paragraphs so far.
     cells: Vec<Vec<String>>,
     cell_comments: Vec<Vec<String>>,
+    /// The ordinals of the first and last paragraphs of each cell being read.
+    cell_sources: Vec<Option<(usize, usize)>>,
+    /// The paragraph elements seen so far, skipped ones included (see [`Para::source`]).
+    seen: usize,
     depth: usize,
     /// The depth of the skipped element being read (see [`skipped`]).
     skip_from: Option<usize>,
@@ -228,6 +237,8 @@ impl<'s> PartReader<'s> {
             stack: Vec::new(),
             cells: Vec::new(),
             cell_comments: Vec::new(),
+            cell_sources: Vec::new(),
+            seen: 0,
             depth: 0,
             skip_from: None,
             in_ppr: false,
@@ -239,11 +250,13 @@ impl<'s> PartReader<'s> {
 
     /// An element opens (its depth already counted).
     fn start(&mut self, e: &BytesStart<'_>) {
+        let name = e.name();
+        let name = local(name.0);
+        let ordinal = self.seen;
+        self.seen += usize::from(name == b"p");
         if self.skip_from.is_some() {
             return;
         }
-        let name = e.name();
-        let name = local(name.0);
         if skipped(name) {
             self.skip_from = Some(self.depth);
             return;
@@ -251,6 +264,7 @@ impl<'s> PartReader<'s> {
         match name {
             b"p" => self.stack.push(Open {
                 comments: self.open_comments.clone(),
+                ordinal,
                 ..Open::default()
             }),
             b"pPr" => self.in_ppr = true,
@@ -259,6 +273,7 @@ impl<'s> PartReader<'s> {
             b"tc" => {
                 self.cells.push(Vec::new());
                 self.cell_comments.push(Vec::new());
+                self.cell_sources.push(None);
             }
             _ => element(e, name, self.in_ppr, &mut self.stack),
         }
@@ -266,11 +281,12 @@ impl<'s> PartReader<'s> {
 
     /// An empty element: a comment's range, or paragraph properties and run content.
     fn empty(&mut self, e: &BytesStart<'_>) {
+        let name = e.name();
+        let name = local(name.0);
+        self.seen += usize::from(name == b"p");
         if self.skip_from.is_some() {
             return;
         }
-        let name = e.name();
-        let name = local(name.0);
         match (name, attr(e, b"w:id")) {
             (b"commentRangeStart", Some(id)) => {
                 if let Some(p) = self.stack.last_mut() {
@@ -307,6 +323,7 @@ impl<'s> PartReader<'s> {
                         text: cell.join("\n"),
                         comments: self.cell_comments.pop().unwrap_or_default(),
                         new_row: std::mem::take(&mut self.row_start),
+                        source: self.cell_sources.pop().flatten().unwrap_or_default(),
                     });
                 }
             }
@@ -329,6 +346,9 @@ impl<'s> PartReader<'s> {
             if let Some(c) = self.cell_comments.last_mut() {
                 c.extend(p.comments);
             }
+            if let Some(s) = self.cell_sources.last_mut() {
+                *s = Some((s.map_or(p.ordinal, |s| s.0), p.ordinal));
+            }
             return;
         }
         let level = p
@@ -350,6 +370,7 @@ impl<'s> PartReader<'s> {
             text: p.text,
             comments: p.comments,
             new_row: false,
+            source: (p.ordinal, p.ordinal),
         });
     }
 
@@ -434,6 +455,14 @@ fn zip_kind(names: &[String]) -> &'static str {
 
 /// Reads a .docx file.
 pub fn read(bytes: &[u8], limits: &crate::limits::Limits) -> Result<Extracted, Failure> {
+    read_with_sources(bytes, limits).map(|(e, _)| e)
+}
+
+/// Reads a .docx file, with where each block of the body was read in `word/document.xml`.
+pub fn read_with_sources(
+    bytes: &[u8],
+    limits: &crate::limits::Limits,
+) -> Result<(Extracted, Vec<Source>), Failure> {
     let mut zip = Archive::open(bytes, "Word document", "a Word document (.docx)", limits)?;
     let Some(document) = zip.read("word/document.xml")? else {
         return Err(Failure::new(format!(
@@ -463,6 +492,7 @@ pub fn read(bytes: &[u8], limits: &crate::limits::Limits) -> Result<Extracted, F
             b.new_row();
         }
         if let Some(span) = b.block(p.kind, p.level, &p.text) {
+            b.source(span.clone(), p.source);
             for id in &p.comments {
                 if let Some(text) = comments.get(id) {
                     b.annotate(span.clone(), text.clone());
@@ -498,7 +528,7 @@ pub fn read(bytes: &[u8], limits: &crate::limits::Limits) -> Result<Extracted, F
             }
         }
     }
-    Ok(b.finish())
+    Ok(b.finish_with_sources())
 }
 
 #[cfg(test)]

@@ -39,6 +39,19 @@ pub struct Builder {
     annotations: Vec<super::Annotation>,
     /// The next block starts a table row.
     pending_row: bool,
+    sources: Vec<Source>,
+}
+
+/// Where a block of a word processor's main part (`word/document.xml`, `content.xml`) was
+/// read: the ordinals of its first and last paragraph elements (`w:p`; `text:p`, `text:h`)
+/// among all the part's elements of that local name, in document order (a table cell holds
+/// several paragraphs). `annotate` finds the paragraphs to comment by these ordinals.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// The block's span in the text.
+    pub span: Range<usize>,
+    pub first: usize,
+    pub last: usize,
 }
 
 impl Builder {
@@ -91,6 +104,17 @@ impl Builder {
             new_row: std::mem::take(&mut self.pending_row),
         });
         Some(span)
+    }
+
+    /// Records the paragraphs of the main part a block was read from (see [`Source`]).
+    pub fn source(&mut self, span: Range<usize>, (first, last): (usize, usize)) {
+        self.sources.push(Source { span, first, last });
+    }
+
+    /// The text laid out, and where its blocks were read (see [`Source`]).
+    pub fn finish_with_sources(mut self) -> (Extracted, Vec<Source>) {
+        let sources = std::mem::take(&mut self.sources);
+        (self.finish(), sources)
     }
 
     /// The next cell starts a new table row.

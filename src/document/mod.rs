@@ -1,6 +1,6 @@
 //! The document model: what every reader produces, whatever the format.
 
-mod archive;
+pub(crate) mod archive;
 pub mod decode;
 pub mod docx;
 pub mod extract;
@@ -11,7 +11,7 @@ pub mod odt;
 pub mod pdf;
 pub mod tender;
 pub mod text;
-mod xml;
+pub(crate) mod xml;
 
 use crate::limits::Limits;
 use std::fmt;

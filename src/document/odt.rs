@@ -9,7 +9,7 @@ use quick_xml::events::{BytesEnd, BytesStart, Event};
 
 use super::archive::Archive;
 use super::docx::Para;
-use super::extract::{Builder, Failure};
+use super::extract::{Builder, Failure, Source};
 use super::xml::{attr, local, malformed, reader, text, too_deep, unclosed};
 use super::{BlockKind, Extracted};
 
@@ -50,6 +50,8 @@ struct Open {
     note: bool,
     /// The texts of the comments anchored in the paragraph.
     comments: Vec<String>,
+    /// Its ordinal among the part's paragraph elements.
+    ordinal: usize,
 }
 
 /// The paragraphs of an ODF XML part: the body's, and the notes' apart. With `gate`, only
@@ -98,6 +100,10 @@ struct PartReader<'g> {
     notes: Vec<Para>,
     stack: Vec<Open>,
     cells: Vec<Vec<String>>,
+    /// The ordinals of the first and last paragraphs of each cell being read.
+    cell_sources: Vec<Option<(usize, usize)>>,
+    /// The paragraph elements (`p`, `h`) seen so far, skipped ones included.
+    seen: usize,
     /// The next table cell starts a row.
     row_start: bool,
     lists: usize,
@@ -118,6 +124,8 @@ impl<'g> PartReader<'g> {
             notes: Vec::new(),
             stack: Vec::new(),
             cells: Vec::new(),
+            cell_sources: Vec::new(),
+            seen: 0,
             row_start: false,
             lists: 0,
             note_bodies: 0,
@@ -130,11 +138,13 @@ impl<'g> PartReader<'g> {
 
     /// An element opens (its depth already counted).
     fn start(&mut self, e: &BytesStart<'_>) {
+        let name = e.name();
+        let name = local(name.0);
+        let ordinal = self.seen;
+        self.seen += usize::from(matches!(name, b"p" | b"h"));
         if self.skip_from.is_some() {
             return;
         }
-        let name = e.name();
-        let name = local(name.0);
         if let Some(a) = &mut self.annotation {
             a.meta = matches!(name, b"creator" | b"date");
             if name == b"p" && !a.text.is_empty() {
@@ -170,20 +180,26 @@ impl<'g> PartReader<'g> {
                 }),
                 note: self.note_bodies > 0,
                 comments: Vec::new(),
+                ordinal,
             }),
             b"list" => self.lists += 1,
             b"note-body" => self.note_bodies += 1,
             b"table-row" => self.row_start = true,
-            b"table-cell" => self.cells.push(Vec::new()),
+            b"table-cell" => {
+                self.cells.push(Vec::new());
+                self.cell_sources.push(None);
+            }
             _ => inline(e, name, &mut self.stack),
         }
     }
 
     /// An empty element: spaces, tabs and line breaks.
     fn empty(&mut self, e: &BytesStart<'_>) {
+        let name = e.name();
+        let name = local(name.0);
+        self.seen += usize::from(matches!(name, b"p" | b"h"));
         if self.skip_from.is_none() && (self.gate.is_none() || self.gate_depth.is_some()) {
-            let name = e.name();
-            inline(e, local(name.0), &mut self.stack);
+            inline(e, name, &mut self.stack);
         }
     }
 
@@ -225,6 +241,7 @@ impl<'g> PartReader<'g> {
                         text: cell.join("\n"),
                         comments: Vec::new(),
                         new_row: std::mem::take(&mut self.row_start),
+                        source: self.cell_sources.pop().flatten().unwrap_or_default(),
                     });
                 }
             }
@@ -242,9 +259,13 @@ impl<'g> PartReader<'g> {
                 text: p.text,
                 comments: p.comments,
                 new_row: false,
+                source: (p.ordinal, p.ordinal),
             });
         } else if let Some(cell) = self.cells.last_mut() {
             cell.push(p.text);
+            if let Some(s) = self.cell_sources.last_mut() {
+                *s = Some((s.map_or(p.ordinal, |s| s.0), p.ordinal));
+            }
         } else {
             self.body.push(Para {
                 kind: if p.level.is_none() && self.lists > 0 {
@@ -256,6 +277,7 @@ impl<'g> PartReader<'g> {
                 text: p.text,
                 comments: p.comments,
                 new_row: false,
+                source: (p.ordinal, p.ordinal),
             });
         }
     }
@@ -300,6 +322,14 @@ fn inline(e: &BytesStart<'_>, name: &[u8], stack: &mut [Open]) {
 
 /// Reads a .odt file.
 pub fn read(bytes: &[u8], limits: &crate::limits::Limits) -> Result<Extracted, Failure> {
+    read_with_sources(bytes, limits).map(|(e, _)| e)
+}
+
+/// Reads a .odt file, with where each block of the body was read in `content.xml`.
+pub fn read_with_sources(
+    bytes: &[u8],
+    limits: &crate::limits::Limits,
+) -> Result<(Extracted, Vec<Source>), Failure> {
     let mut zip = Archive::open(
         bytes,
         "OpenDocument text",
@@ -323,6 +353,7 @@ pub fn read(bytes: &[u8], limits: &crate::limits::Limits) -> Result<Extracted, F
             b.new_row();
         }
         if let Some(span) = b.block(p.kind, p.level, &p.text) {
+            b.source(span.clone(), p.source);
             for c in p.comments {
                 b.annotate(span.clone(), c);
             }
@@ -347,7 +378,7 @@ pub fn read(bytes: &[u8], limits: &crate::limits::Limits) -> Result<Extracted, F
             }
         }
     }
-    Ok(b.finish())
+    Ok(b.finish_with_sources())
 }
 
 #[cfg(test)]

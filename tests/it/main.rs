@@ -6,6 +6,7 @@
 #![warn(clippy::too_many_lines)]
 
 mod accuracy;
+mod annotate;
 mod authoring;
 mod ci;
 mod cli;

@@ -24,7 +24,7 @@ use super::{Renderer, Run};
 
 pub use pillar::Status;
 pub use quote::escape;
-pub use words::{french_date, today};
+pub use words::{french_date, iso_datetime, level_label, now, pillar_name, plural, today};
 
 pub struct Html {
     date: String,

@@ -14,8 +14,8 @@ pub(super) fn typography(body: &str) -> String {
         .replace(" !", "\u{a0}!")
 }
 
-/// A date in French, e.g. « 1er mars 2025 », from seconds since the Unix epoch (UTC).
-pub fn french_date(unix_secs: i64) -> String {
+/// The civil date (year, month 1–12, day 1–31, UTC) of seconds since the Unix epoch.
+fn civil_date(unix_secs: i64) -> (i64, i64, i64) {
     // Days to civil date (H. Hinnant's algorithm, proleptic Gregorian calendar).
     let z = unix_secs.div_euclid(86_400) + 719_468;
     let era = z.div_euclid(146_097);
@@ -25,7 +25,25 @@ pub fn french_date(unix_secs: i64) -> String {
     let mp = (5 * doy + 2) / 153;
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
+    (yoe + era * 400 + i64::from(month <= 2), month, day)
+}
+
+/// A date and time in ISO 8601, UTC, to the second (`2025-03-01T09:30:00Z`), as word
+/// processors date their comments.
+pub fn iso_datetime(unix_secs: i64) -> String {
+    let (year, month, day) = civil_date(unix_secs);
+    let t = unix_secs.rem_euclid(86_400);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        t / 3600,
+        t / 60 % 60,
+        t % 60
+    )
+}
+
+/// A date in French, e.g. « 1er mars 2025 », from seconds since the Unix epoch (UTC).
+pub fn french_date(unix_secs: i64) -> String {
+    let (year, month, day) = civil_date(unix_secs);
     const MONTHS: [&str; 12] = [
         "janvier",
         "février",
@@ -50,7 +68,12 @@ pub fn french_date(unix_secs: i64) -> String {
 
 /// Today's date in French; `SOURCE_DATE_EPOCH` (seconds) fixes it for reproducible reports.
 pub fn today() -> String {
-    let secs = std::env::var("SOURCE_DATE_EPOCH")
+    french_date(now())
+}
+
+/// The current time in seconds since the Unix epoch; `SOURCE_DATE_EPOCH` fixes it.
+pub fn now() -> i64 {
+    std::env::var("SOURCE_DATE_EPOCH")
         .ok()
         .and_then(|s| s.trim().parse::<i64>().ok())
         .unwrap_or_else(|| {
@@ -58,11 +81,10 @@ pub fn today() -> String {
                 .duration_since(std::time::UNIX_EPOCH)
                 .map(|d| d.as_secs() as i64)
                 .unwrap_or(0)
-        });
-    french_date(secs)
+        })
 }
 
-pub(super) fn pillar_name(tag: &str) -> String {
+pub fn pillar_name(tag: &str) -> String {
     match tag {
         "objet" => "Objet".into(),
         "support" => "Support".into(),
@@ -88,7 +110,7 @@ pub(super) fn kind_label(kind: &str) -> &'static str {
     }
 }
 
-pub(super) fn level_label(level: Level) -> &'static str {
+pub fn level_label(level: Level) -> &'static str {
     match level {
         Level::Error => "Erreur",
         Level::Warning => "Avertissement",
@@ -96,7 +118,7 @@ pub(super) fn level_label(level: Level) -> &'static str {
     }
 }
 
-pub(super) fn plural(n: usize, one: &str, many: &str) -> String {
+pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n > 1 { many } else { one })
 }
 
