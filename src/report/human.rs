@@ -453,9 +453,14 @@ fn label_text(source: &str, span: &Range<usize>, text: &str, width: usize) -> St
 
 /// Where a French line may break: at an ASCII space, except before « » », a colon, a semicolon,
 /// « ? », « ! », a dash or a number, and after « « ». A non-breaking space is not a break (it
-/// is not an ASCII space): « 12 % » written with one stays whole. A path may also break after
-/// a `/` (with nothing added), so that a long file name does not run past the width.
+/// is not an ASCII space): « 12 % » written with one stays whole.
 pub fn french_words(line: &str) -> Box<dyn Iterator<Item = Word<'_>> + '_> {
+    spaced_words(line)
+}
+
+/// [`french_words`], where a path may also break after a `/` (with nothing added): for a line
+/// with a path longer than the width, which would otherwise run past it.
+fn french_words_and_paths(line: &str) -> Box<dyn Iterator<Item = Word<'_>> + '_> {
     Box::new(spaced_words(line).flat_map(path_parts))
 }
 
@@ -516,16 +521,18 @@ pub fn options(width: usize) -> textwrap::Options<'static> {
 }
 
 /// A line wrapped to `width` characters, its next lines indented by `indent` (its own leading
-/// spaces kept on its first line).
+/// spaces kept on its first line). A path too long for a line is broken after a `/`.
 pub fn wrap(line: &str, width: usize, indent: &str) -> String {
     let text = line.trim_start_matches(' ');
     let first = &line[..line.len() - text.len()];
-    textwrap::fill(
-        text,
-        options(width)
-            .initial_indent(first)
-            .subsequent_indent(indent),
-    )
+    let room = width.saturating_sub(indent.chars().count().max(first.chars().count()));
+    let mut options = options(width)
+        .initial_indent(first)
+        .subsequent_indent(indent);
+    if text.split(' ').any(|w| w.chars().count() > room) {
+        options = options.word_separator(WordSeparator::Custom(french_words_and_paths));
+    }
+    textwrap::fill(text, options)
 }
 
 pub fn summary_line(s: &Summary) -> String {
