@@ -8,6 +8,7 @@ pub mod generated;
 pub mod html;
 pub mod markdown;
 pub mod odt;
+pub mod passage;
 pub mod pdf;
 pub mod tender;
 pub mod text;
@@ -616,28 +617,10 @@ impl Document {
             .map(|h| self.text[h.text.clone()].trim())
     }
 
-    /// The sentence (or the line, or at most 300 bytes) around a range, for quoting evidence.
-    pub fn sentence_around(&self, r: Range<usize>) -> &str {
-        let text = &self.text;
-        let stops = |c: char| matches!(c, '.' | ';' | '\n' | '!' | '?');
-        let mut start = text[..r.start].rfind(stops).map(|n| n + 1).unwrap_or(0);
-        let mut end = text[r.end..]
-            .find(stops)
-            .map(|n| r.end + n + 1)
-            .unwrap_or(text.len());
-        if r.start - start > 150 {
-            start = r.start - 150;
-        }
-        if end - r.end > 150 {
-            end = r.end + 150;
-        }
-        while !text.is_char_boundary(start) {
-            start -= 1;
-        }
-        while !text.is_char_boundary(end) {
-            end += 1;
-        }
-        text[start..end].trim()
+    /// The sentence (or the line, or at most 300 bytes) around a range, for quoting evidence:
+    /// cut between words, with « … » where it is cut ([`passage::quote`]).
+    pub fn sentence_around(&self, r: Range<usize>) -> String {
+        passage::quote(&self.text, r, 150)
     }
 
     /// [`line_col`] of the text, counted from an index of its lines and characters.
