@@ -1,12 +1,14 @@
 //! The page around the tenders: head and style sheet, banner, list of tenders, files that could
 //! not be used, and the footer that says how a pillar's status is read.
 
-use std::fmt::Write as _;
+use maud::{DOCTYPE, Markup, PreEscaped, html};
 
-use super::quote::escape;
 use super::words::{counts, plural, typography};
 use super::{Html, Run};
 use crate::compile::Level;
+use crate::engine::TenderResult;
+
+const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 const CSS: &str = r#"
 :root { --ink:#1a1a1a; --muted:#4a4a4a; --line:#c8c8c8; --bg:#f5f5f2; --accent:#1f3a68;
@@ -115,101 +117,106 @@ impl Html {
                 plural(s.tenders, "dossier", "dossiers")
             ),
         };
-        let mut h = String::new();
-        let _ = write!(
-            h,
-            "<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n\
-             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-             <meta name=\"generator\" content=\"tenderlint {v}\">\n<title>{t}</title>\n\
-             <style>{CSS}</style>\n</head>\n<body>\n\
-             <a class=\"skip\" href=\"#contenu\">Aller au contenu</a>\n\
-             <header class=\"banner\">\n<h1>Analyse de marché d’insertion et de qualification</h1>\n\
-             <p>Rapport établi le {d} par tenderlint {v} : {tenders}, {docs} — {c}.</p>\n</header>\n",
-            v = env!("CARGO_PKG_VERSION"),
-            t = escape(&title),
-            d = escape(&self.date),
-            tenders = plural(s.tenders, "dossier", "dossiers"),
-            docs = plural(s.documents, "document", "documents"),
-            c = counts(s.errors, s.warnings, s.infos),
-        );
-        if run.results.len() > 1 {
-            h.push_str("<nav class=\"dossiers\" aria-label=\"Dossiers du rapport\">\n<h2>Dossiers</h2>\n<ol>\n");
-            for (i, r) in run.results.iter().enumerate() {
-                let e = r
-                    .findings
-                    .iter()
-                    .filter(|f| f.level == Level::Error)
-                    .count();
-                let w = r
-                    .findings
-                    .iter()
-                    .filter(|f| f.level == Level::Warning)
-                    .count();
-                let _ = writeln!(
-                    h,
-                    "<li><a href=\"#dossier-{n}\">{p}</a> — {c}</li>",
-                    n = i + 1,
-                    p = escape(&r.tender.display),
-                    c = counts(e, w, 0)
-                );
+        let page = html! {
+            (DOCTYPE) "\n"
+            html lang="fr" {
+                head {
+                    meta charset="utf-8";
+                    meta name="viewport" content="width=device-width, initial-scale=1";
+                    meta name="generator" content={ "tenderlint " (VERSION) };
+                    title { (title) }
+                    // The style sheet is a constant of ours, not text to escape (`>` is a
+                    // selector in it).
+                    style { (PreEscaped(CSS)) }
+                }
+                body {
+                    a class="skip" href="#contenu" { "Aller au contenu" }
+                    header class="banner" {
+                        h1 { "Analyse de marché d’insertion et de qualification" }
+                        p {
+                            "Rapport établi le " (self.date) " par tenderlint " (VERSION) " : "
+                            (plural(s.tenders, "dossier", "dossiers")) ", "
+                            (plural(s.documents, "document", "documents")) " — "
+                            (counts(s.errors, s.warnings, s.infos)) "."
+                        }
+                    }
+                    @if run.results.len() > 1 { (contents(run)) }
+                    main id="contenu" {
+                        @if run.has_input_errors() { (unusable(run)) }
+                        @if run.results.is_empty() {
+                            p class="none" { "Aucun dossier à analyser." }
+                        }
+                        @for (i, r) in run.results.iter().enumerate() {
+                            (self.tender(run, r, i + 1))
+                        }
+                    }
+                    footer { p { (footer(run)) } }
+                }
             }
-            h.push_str("</ol>\n</nav>\n");
+        };
+        let mut page = page.into_string();
+        page.push('\n');
+        // French typography on the text after the style sheet, which is left as written. It
+        // only turns a space before or after a sign into a no-break space: it makes no markup.
+        match page.find("</style>") {
+            Some(i) => format!("{}{}", &page[..i], typography(&page[i..])),
+            None => typography(&page),
         }
-        h.push_str("<main id=\"contenu\">\n");
-        if run.has_input_errors() {
-            h.push_str("<section class=\"errors\" aria-labelledby=\"erreurs\">\n<h2 id=\"erreurs\">Fichiers qui n’ont pas pu être utilisés</h2>\n<ul>\n");
-            for e in &run.input_errors {
-                let _ = writeln!(
-                    h,
-                    "<li><code>{}</code> : {}{}</li>",
-                    escape(&e.path),
-                    escape(&e.reason),
-                    e.help
-                        .as_deref()
-                        .map(|x| format!(" ({})", escape(x)))
-                        .unwrap_or_default()
-                );
+    }
+}
+
+/// The list of the report's tenders, each with its counts.
+fn contents(run: &Run) -> Markup {
+    let count = |r: &TenderResult, l: Level| r.findings.iter().filter(|f| f.level == l).count();
+    html! {
+        nav class="dossiers" aria-label="Dossiers du rapport" {
+            h2 { "Dossiers" }
+            ol {
+                @for (i, r) in run.results.iter().enumerate() {
+                    li {
+                        a href={ "#dossier-" (i + 1) } { (r.tender.display) }
+                        " — " (counts(count(r, Level::Error), count(r, Level::Warning), 0))
+                    }
+                }
             }
-            for e in &run.rule_errors {
-                let (file, line, _) = e.location();
-                let _ = writeln!(
-                    h,
-                    "<li><code>{}</code>, ligne {line} : {}</li>",
-                    escape(&file),
-                    escape(&e.message)
-                );
+        }
+    }
+}
+
+/// The files that could not be used: documents that could not be read, rule files with errors.
+fn unusable(run: &Run) -> Markup {
+    html! {
+        section class="errors" aria-labelledby="erreurs" {
+            h2 id="erreurs" { "Fichiers qui n’ont pas pu être utilisés" }
+            ul {
+                @for e in &run.input_errors {
+                    li {
+                        code { (e.path) } " : " (e.reason)
+                        @if let Some(help) = &e.help { " (" (help) ")" }
+                    }
+                }
+                @for e in &run.rule_errors {
+                    @let (file, line, _) = e.location();
+                    li { code { (file) } ", ligne " (line) " : " (e.message) }
+                }
             }
-            h.push_str("</ul>\n</section>\n");
         }
-        if run.results.is_empty() {
-            h.push_str("<p class=\"none\">Aucun dossier à analyser.</p>\n");
+    }
+}
+
+/// What is not shown, and how a pillar's status is read.
+fn footer(run: &Run) -> Markup {
+    html! {
+        @if !run.suppressed.is_empty() || run.baseline_hidden > 0 {
+            "Non montrés : " (run.suppressed.len()) " par des commentaires de suppression, "
+            (run.baseline_hidden) " connus de la base de référence. "
         }
-        for (i, r) in run.results.iter().enumerate() {
-            self.tender(&mut h, run, r, i + 1);
-        }
-        h.push_str("</main>\n<footer>\n<p>");
-        if !run.suppressed.is_empty() || run.baseline_hidden > 0 {
-            let _ = write!(
-                h,
-                "Non montrés : {} par des commentaires de suppression, {} connus de la base de référence. ",
-                run.suppressed.len(),
-                run.baseline_hidden
-            );
-        }
-        h.push_str(
-            "Un pilier est « conforme » seulement si un passage du dossier le montre (il est cité) et \
-             qu’aucune erreur ni aucun avertissement ne le concerne ; « non conforme » s’il a au moins \
-             une erreur, « à compléter » s’il n’a que des avertissements ; « à vérifier » quand les \
-             documents fournis ne permettent pas d’en juger : aucun passage ne le montre, ou le dossier \
-             ne contient pas le document où il doit être décrit (un avis ne décrit pas l’encadrement, \
-             le CCTP le fait). Les informations ne comptent pas contre un pilier. \
-             Ce rapport aide la relecture ; il ne remplace pas l’analyse juridique du dossier.</p>\n\
-             </footer>\n</body>\n</html>\n",
-        );
-        // The style sheet is left as written.
-        match h.find("</style>") {
-            Some(i) => format!("{}{}", &h[..i], typography(&h[i..])),
-            None => typography(&h),
-        }
+        "Un pilier est « conforme » seulement si un passage du dossier le montre (il est cité) et \
+         qu’aucune erreur ni aucun avertissement ne le concerne ; « non conforme » s’il a au moins \
+         une erreur, « à compléter » s’il n’a que des avertissements ; « à vérifier » quand les \
+         documents fournis ne permettent pas d’en juger : aucun passage ne le montre, ou le dossier \
+         ne contient pas le document où il doit être décrit (un avis ne décrit pas l’encadrement, \
+         le CCTP le fait). Les informations ne comptent pas contre un pilier. \
+         Ce rapport aide la relecture ; il ne remplace pas l’analyse juridique du dossier."
     }
 }

@@ -6,12 +6,12 @@ use super::*;
 use crate::engine::verdict;
 
 #[test]
-fn escape_covers_markup_and_attribute_quotes() {
+fn quoted_text_is_escaped_and_typography_is_french() {
+    let text = r#"<a href="x">l'été & co</a> « déjà » ’"#;
     assert_eq!(
-        escape(r#"<a href="x">l'été & co</a>"#),
-        "&lt;a href=&quot;x&quot;&gt;l&#39;été &amp; co&lt;/a&gt;"
+        passage(text, 0..text.len(), &[], (false, false)).into_string(),
+        "&lt;a href=&quot;x&quot;&gt;l'été &amp; co&lt;/a&gt; « déjà » ’"
     );
-    assert_eq!(escape("« déjà » ’"), "« déjà » ’");
     assert_eq!(
         typography("« oui » : non ; si ?"),
         "«\u{a0}oui\u{a0}»\u{a0}: non\u{a0}; si\u{a0}?"
@@ -59,13 +59,14 @@ fn passages_mark_the_words_and_escape_the_rest() {
                 end: at + 7
             }],
             (a, b)
-        ),
+        )
+        .into_string(),
         "Le marché a pour objet &lt;des&gt; <mark>travaux</mark> de nettoyage."
     );
     // Overlapping marks are merged; a heading's signs are left out.
     let text = "## Objet du marché";
     assert_eq!(
-        passage(text, 0..text.len(), &[9..14, 12..18], (false, false)),
+        passage(text, 0..text.len(), &[9..14, 12..18], (false, false)).into_string(),
         "Objet <mark>du marché</mark>"
     );
 }
