@@ -440,9 +440,8 @@ pub fn read(bytes: &[u8], limits: &crate::limits::Limits) -> Result<Extracted, F
             "this is not a Word document: it is {}",
             zip_kind(&zip.names())
         ))
-        .help(
-            "save the document as a Word document (.docx), or give the file its real extension",
-        ));
+        .help("save the document as a Word document (.docx), or give the file its real extension")
+        .kind(super::ReadFailure::WrongFormat));
     };
     let styles = match zip.read("word/styles.xml")? {
         Some(xml) => Styles::parse(&xml)?,

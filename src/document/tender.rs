@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::{Document, Notice, ReadError, is_supported};
+use super::{Document, Notice, ReadError, ReadFailure, is_supported};
 use crate::limits::Limits;
 
 /// The documents of one consultation, checked together.
@@ -147,6 +147,7 @@ pub fn plan(
             Err(e) => {
                 found.errors.push(ReadError {
                     path: display(path),
+                    kind: ReadFailure::Access,
                     reason: format!("cannot read: {e}"),
                     help: None,
                 });
@@ -156,6 +157,7 @@ pub fn plan(
         if !meta.is_file() && !meta.is_dir() {
             found.errors.push(ReadError {
                 path: display(path),
+                kind: ReadFailure::NotAFile,
                 reason: "not a regular file (a device, a pipe or a socket)".into(),
                 help: None,
             });
@@ -167,6 +169,7 @@ pub fn plan(
             } else {
                 found.errors.push(ReadError {
                     path: display(path),
+                    kind: ReadFailure::Unsupported,
                     reason: "unsupported document type".into(),
                     help: Some(format!(
                         "tenderlint reads these extensions: {}",
@@ -209,6 +212,7 @@ pub fn plan(
                 Ok(_) => {}
                 Err(err) => found.errors.push(ReadError {
                     path: display(path),
+                    kind: ReadFailure::Access,
                     reason: format!("cannot read: {err}"),
                     help: None,
                 }),

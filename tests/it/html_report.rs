@@ -217,6 +217,60 @@ fn document_text_is_escaped() {
 }
 
 #[test]
+fn files_that_cannot_be_read_are_told_in_french() {
+    let dir = tempfile::tempdir().unwrap();
+    let tender = dir.path().join("dossier");
+    std::fs::create_dir(&tender).unwrap();
+    std::fs::write(
+        tender.join("CCTP.md"),
+        "# CCTP\n\nLe marché a pour objet une prestation d’insertion et de qualification.\n",
+    )
+    .unwrap();
+    std::fs::write(tender.join("RC.md"), "  \n").unwrap();
+    std::fs::write(tender.join("AE.docx"), "pas un document Word").unwrap();
+    std::fs::write(
+        tender.join("avis.pdf"),
+        "%PDF-1.4\n1 0 obj << /Type /Catalog",
+    )
+    .unwrap();
+    let (_, html, code) = report(dir.path(), &[tender.to_str().unwrap()]);
+    assert_eq!(code, 2, "an input error");
+    assert!(
+        html.contains("Fichiers qui n’ont pas pu être utilisés"),
+        "{html}"
+    );
+    for (file, said) in [
+        (
+            "RC.md",
+            "le fichier est vide (vérifiez que c’est le bon fichier, ou enregistrez-le de nouveau \
+             depuis son éditeur).</li>",
+        ),
+        (
+            "AE.docx",
+            "le contenu du fichier ne correspond pas à son extension (enregistrez le document dans \
+             le format de son extension, ou donnez-lui sa véritable extension).</li>",
+        ),
+        (
+            "avis.pdf",
+            "le document est endommagé, ou sa structure n’est pas lue par tenderlint (ouvrez-le \
+             dans son éditeur, puis enregistrez-le ou exportez-le de nouveau).</li>",
+        ),
+    ] {
+        assert!(
+            html.contains(&format!("{file}</code>\u{a0}: {said}")),
+            "{file}: {html}"
+        );
+    }
+    // The terminal keeps the reader's detailed English.
+    let out = tl().arg("check").arg(&tender).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("the file is empty"), "{err}");
+    for english in ["the file", "cannot", "is not a", "damaged or"] {
+        assert!(!html.contains(english), "{english} in the report");
+    }
+}
+
+#[test]
 fn check_format_html_goes_to_stdout_or_to_a_file() {
     let out = tl()
         .args(["check", "--format", "html", "fixtures/objet-activite"])

@@ -3,10 +3,11 @@
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
-use super::words::{counts, plural, typography};
+use super::words::{counts, plural, read_failure, typography};
 use super::{Html, Run};
 use crate::compile::Level;
 use crate::engine::TenderResult;
+use crate::lang::RuleFileError;
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 
@@ -190,14 +191,27 @@ fn unusable(run: &Run) -> Markup {
             h2 id="erreurs" { "Fichiers qui n’ont pas pu être utilisés" }
             ul {
                 @for e in &run.input_errors {
+                    @let (reason, help) = read_failure(e.kind);
                     li {
-                        code { (e.path) } " : " (e.reason)
-                        @if let Some(help) = &e.help { " (" (help) ")" }
+                        code { (e.path) } " : " (reason)
+                        @if let Some(help) = help { " (" (help) ")" }
+                        "."
                     }
                 }
                 @for e in &run.rule_errors {
                     @let (file, line, _) = e.location();
-                    li { code { (file) } ", ligne " (line) " : " (e.message) }
+                    li {
+                        code { (file) } ", ligne " (line) " : "
+                        @if matches!(e, RuleFileError::Config(_)) {
+                            "la configuration contient une erreur, et ses réglages n’ont pas été \
+                             appliqués"
+                        } @else {
+                            "ce fichier de règles contient une erreur, et son pack n’a pas été \
+                             utilisé"
+                        }
+                        " (le détail, pour qui écrit les règles ou la configuration, est donné \
+                         par `tenderlint check` dans un terminal)."
+                    }
                 }
             }
         }

@@ -70,3 +70,78 @@ fn passages_mark_the_words_and_escape_the_rest() {
         "Objet <mark>du marché</mark>"
     );
 }
+
+#[test]
+fn every_read_failure_has_its_french_wording() {
+    use super::words::read_failure;
+    use crate::document::ReadFailure as F;
+    let all = [
+        F::Access,
+        F::Folder,
+        F::NotAFile,
+        F::Unsupported,
+        F::TooLarge {
+            size_mb: 80,
+            limit_mb: 50,
+        },
+        F::TextTooLarge {
+            size_mb: Some(30),
+            limit_mb: 20,
+        },
+        F::TextTooLarge {
+            size_mb: None,
+            limit_mb: 20,
+        },
+        F::Empty,
+        F::NoText,
+        F::Scanned,
+        F::NotText,
+        F::WrongFormat,
+        F::Damaged,
+        F::Encrypted,
+        F::Limits,
+        F::TimedOut { budget_ms: 30_000 },
+        F::RuleFile,
+        F::Baseline,
+        F::Changes,
+        F::NoRules,
+    ];
+    let mut seen = std::collections::BTreeSet::new();
+    for kind in all {
+        let (reason, help) = read_failure(kind);
+        assert!(
+            seen.insert(reason.clone()),
+            "{kind:?}: same wording as another"
+        );
+        // What the terminal says in English is not what the report says.
+        for english in [
+            "cannot",
+            "the file",
+            "is not",
+            "too large",
+            "no text",
+            "could not",
+        ] {
+            assert!(!reason.contains(english), "{kind:?}: {reason}");
+            assert!(
+                !help.clone().unwrap_or_default().contains(english),
+                "{kind:?}: {help:?}"
+            );
+        }
+    }
+    assert_eq!(
+        read_failure(F::TooLarge {
+            size_mb: 80,
+            limit_mb: 50
+        })
+        .0,
+        "le fichier est trop volumineux (80 Mo, la limite est de 50 Mo)"
+    );
+    assert_eq!(
+        read_failure(F::Encrypted),
+        (
+            "le PDF est protégé par un mot de passe".to_string(),
+            Some("retirez la protection (exportez-le de nouveau sans mot de passe)".to_string())
+        )
+    );
+}
