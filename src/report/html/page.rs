@@ -18,7 +18,8 @@ const CSS: &str = r#"
 * { box-sizing: border-box; }
 html { font-size: 16px; }
 body { margin: 0; color: var(--ink); background: #fff; line-height: 1.5;
-  font-family: "Marianne", "Segoe UI", "Helvetica Neue", Arial, sans-serif; }
+  font-family: "Marianne", "Segoe UI", "Helvetica Neue", Arial, sans-serif;
+  overflow-wrap: break-word; -webkit-hyphens: auto; hyphens: auto; }
 .skip { position: absolute; left: -9999px; }
 .skip:focus { left: 1rem; top: 1rem; background: #fff; padding: .5rem; z-index: 1; }
 .banner { background: var(--accent); color: #fff; padding: 1rem 1.5rem; }
@@ -29,20 +30,21 @@ nav.dossiers { padding-top: 1rem; }
 nav.dossiers h2 { font-size: 1.1rem; margin: 0 0 .25rem; }
 nav.dossiers ol { margin: 0; padding-left: 1.5rem; }
 a { color: var(--accent); }
-code { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: .92em; overflow-wrap: anywhere; }
+code { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: .92em; overflow-wrap: anywhere;
+  -webkit-hyphens: none; hyphens: none; }
 h2, h3, h4, h5 { line-height: 1.3; }
 .tender { padding: 1rem 0 2rem; border-bottom: 3px solid var(--accent); }
-.tender > h2 { font-size: 1.4rem; margin: .5rem 0; overflow-wrap: anywhere; }
+.tender > h2 { font-size: 1.4rem; margin: .5rem 0; }
 .verdict { font-size: 1.05rem; margin: .25rem 0 .75rem; }
 .meta { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; margin: 0 0 1rem;
   font-size: .9rem; background: var(--bg); padding: .6rem .9rem; border-radius: 4px; }
 .meta dt { font-weight: 600; }
-.meta dd { margin: 0; min-width: 0; overflow-wrap: anywhere; }
+.meta dd { margin: 0; min-width: 0; }
 .meta ul { margin: 0; padding: 0; list-style: none; }
 table.synthese { width: 100%; border-collapse: collapse; table-layout: fixed; font-size: .95rem; }
 table.synthese caption { text-align: left; font-weight: 700; font-size: 1.15rem; padding: .25rem 0 .5rem; }
 table.synthese th, table.synthese td { border-bottom: 1px solid var(--line); padding: .35rem .5rem;
-  text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+  text-align: left; vertical-align: top; }
 table.synthese thead th { border-bottom: 2px solid var(--ink); font-size: .85rem; }
 table.synthese col.c-pilier { width: 22%; } table.synthese col.c-desc { width: 44%; }
 table.synthese col.c-statut { width: 16%; } table.synthese col.c-nb { width: 18%; }
@@ -71,9 +73,9 @@ table.synthese col.c-statut { width: 16%; } table.synthese col.c-nb { width: 18%
   margin-right: .35rem; }
 .error .level { color: var(--ko); } .warning .level { color: var(--todo); } .info .level { color: var(--accent); }
 .rule { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: .85rem; color: var(--muted); }
-.where { margin: .2rem 0; color: var(--muted); font-size: .88rem; overflow-wrap: anywhere; }
+.where { margin: .2rem 0; color: var(--muted); font-size: .88rem; }
 blockquote { margin: .4rem 0; padding: .4rem .75rem; background: var(--bg); border-left: 3px solid var(--line);
-  overflow-wrap: anywhere; white-space: pre-line; }
+  white-space: pre-line; }
 mark { background: var(--mark); color: inherit; padding: 0 .1em; font-weight: 700;
   text-decoration: underline; text-decoration-thickness: 2px; text-underline-offset: 2px; }
 .expected { margin: .4rem 0; padding: .4rem .75rem; border: 1px dashed var(--todo); background: #fffaf0; }
@@ -81,7 +83,7 @@ mark { background: var(--mark); color: inherit; padding: 0 .1em; font-weight: 70
 .finding dt { font-weight: 700; font-size: .9rem; margin-top: .4rem; }
 .finding dd { margin: 0; }
 .finding dd ul { margin: 0; padding-left: 1.2rem; }
-.detail { font-size: .8rem; color: var(--muted); overflow-wrap: anywhere; }
+.detail { font-size: .8rem; color: var(--muted); }
 .evidence { margin: .25rem 0 .75rem; }
 .evidence > p { margin: .5rem 0 .25rem; font-size: .92rem; }
 .evidence ul { margin: 0; padding-left: 0; list-style: none; }
@@ -90,7 +92,24 @@ mark { background: var(--mark); color: inherit; padding: 0 .1em; font-weight: 70
 .evidence .where { font-size: .82rem; margin: .1rem 0 .4rem .75rem; }
 .none { color: var(--muted); font-style: italic; }
 .errors { border: 2px solid var(--ko); padding: .5rem 1rem; margin: 1rem 0; }
+.guide { margin: 2rem 0 1rem; padding: .75rem 1rem; background: var(--bg); border-radius: 4px; }
+.guide h2 { font-size: 1.15rem; margin: 0 0 .5rem; }
+.guide dl { margin: 0; }
+.guide dt { font-weight: 700; margin-top: .5rem; }
+.guide dd { margin: 0; }
 footer { max-width: 60rem; margin: 0 auto; padding: 1rem 1.5rem 2rem; color: var(--muted); font-size: .85rem; }
+@media (max-width: 40rem) {
+  .banner { padding: .75rem 1rem; }
+  main, nav.dossiers, footer { padding-left: 1rem; padding-right: 1rem; }
+  .meta { grid-template-columns: 1fr; }
+  .meta dd { margin-bottom: .35rem; }
+  table.synthese, table.synthese tbody, table.synthese tr, table.synthese th,
+  table.synthese td, table.synthese caption { display: block; width: auto; }
+  table.synthese thead, table.synthese colgroup { display: none; }
+  table.synthese tr { border-bottom: 1px solid var(--line); padding: .35rem 0; }
+  table.synthese th, table.synthese td { border: none; padding: .1rem 0; }
+  .finding { padding: .5rem .6rem; }
+}
 @media print {
   @page { size: A4; margin: 14mm 12mm 16mm; }
   html { font-size: 10pt; }
@@ -102,6 +121,7 @@ footer { max-width: 60rem; margin: 0 auto; padding: 1rem 1.5rem 2rem; color: var
   .tender + .tender { break-before: page; }
   .finding, .evidence li, table.synthese tr { break-inside: avoid; }
   h2, h3, h4, h5 { break-after: avoid; }
+  .pilier > .desc, .pilier > .reason, .evidence > p { break-after: avoid; }
   .part > h3 { background: none; }
   a { color: inherit; text-decoration: none; }
 }
@@ -150,6 +170,7 @@ impl Html {
                         @for (i, r) in run.results.iter().enumerate() {
                             (self.tender(run, r, i + 1))
                         }
+                        (pillars_explained())
                     }
                     footer { p { (footer(run)) } }
                 }
@@ -212,6 +233,38 @@ fn unusable(run: &Run) -> Markup {
                         " (le détail, pour qui écrit les règles ou la configuration, est donné \
                          par `tenderlint check` dans un terminal)."
                     }
+                }
+            }
+        }
+    }
+}
+
+/// The three pillars of a marché d'insertion et de qualification, in two lines each, for a
+/// reader new to it.
+fn pillars_explained() -> Markup {
+    html! {
+        section class="guide" aria-labelledby="piliers-miq" {
+            h2 id="piliers-miq" { "Les trois piliers d’un marché d’insertion et de qualification" }
+            dl {
+                dt { "Objet" }
+                dd {
+                    "Le marché achète une prestation d’insertion et de qualification \
+                     professionnelles de personnes éloignées de l’emploi ; l’activité réalisée \
+                     (espaces verts, nettoyage, tri…) n’en est que le support. Un service social \
+                     acheté en procédure adaptée quel que soit son montant (article R. 2123-1, \
+                     3°, du code de la commande publique)."
+                }
+                dt { "Public" }
+                dd {
+                    "Un public précisément défini et éloigné de l’emploi (demandeurs d’emploi de \
+                     longue durée, bénéficiaires du RSA, jeunes sans qualification…), avec son \
+                     nombre et son territoire ; « tout public » ne suffit pas."
+                }
+                dt { "Encadrement" }
+                dd {
+                    "Un encadrement renforcé : des encadrants techniques qualifiés, un \
+                     accompagnement socio-professionnel et un suivi individuel de chaque \
+                     personne (diagnostic, entretiens, référent)."
                 }
             }
         }
