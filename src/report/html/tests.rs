@@ -145,3 +145,34 @@ fn every_read_failure_has_its_french_wording() {
         )
     );
 }
+
+#[test]
+fn finding_quotes_are_cut_between_words_with_an_ellipsis() {
+    // Accented words, curly apostrophes and no-break spaces around the marked words, far
+    // enough from the sentence's ends that the quote is cut at both.
+    let before = "l’opérateur économique s’engage à réhabiliter d’anciens équipements ".repeat(6);
+    let after = " «\u{a0}emploi durable\u{a0}» d’après l’évaluation définie à l’article ".repeat(6);
+    let text = format!("{before}au moins 10\u{a0}% des heures{after}.");
+    let at = text.find("10\u{a0}%").unwrap();
+    let end = text.find(" des heures").unwrap() + " des heures".len();
+    let (win, a, b) = window(&text, at..end);
+    assert!(a && b);
+    let marks = [Range { start: at, end }];
+    let html = passage(&text, win.clone(), &marks, (a, b)).into_string();
+    assert!(html.starts_with('…') && html.ends_with('…'), "{html}");
+    assert!(html.contains("<mark>10\u{a0}% des heures</mark>"), "{html}");
+    // The words at the cuts are whole words of the text.
+    let kept = &text[win];
+    let words: Vec<&str> = text.split(' ').collect();
+    let first = kept.trim().split(' ').next().unwrap();
+    let last = kept.trim().split(' ').next_back().unwrap();
+    assert!(words.contains(&first), "cut inside a word: {first}");
+    assert!(words.contains(&last), "cut inside a word: {last}");
+    // A very long word (an address) around the marked words is left out, not cut.
+    let long = format!("https://exemple/{}", "x".repeat(400));
+    let text = format!("Voir {long} pour l’insertion {long} ici.");
+    let at = text.find("l’insertion").unwrap();
+    let (win, a, b) = window(&text, at..at + "l’insertion".len());
+    assert!(a && b);
+    assert_eq!(text[win].trim(), "pour l’insertion");
+}
