@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::compile::PackSource;
-use crate::document::ReadError;
+use crate::document::{ReadError, ReadFailure};
 use crate::lang::SourceFile;
 
 include!(concat!(env!("OUT_DIR"), "/builtin_packs.rs"));
@@ -44,11 +44,13 @@ fn read_rule_file(path: &Path) -> Result<SourceFile, ReadError> {
     let display = path.to_string_lossy().replace('\\', "/");
     let bytes = std::fs::read(path).map_err(|e| ReadError {
         path: display.clone(),
+        kind: ReadFailure::RuleFile,
         reason: format!("cannot read the rule file: {e}"),
         help: None,
     })?;
     let text = String::from_utf8(bytes).map_err(|_| ReadError {
         path: display.clone(),
+        kind: ReadFailure::RuleFile,
         reason: "the rule file is not valid UTF-8".into(),
         help: Some("save rule files as UTF-8".into()),
     })?;
@@ -125,6 +127,7 @@ pub fn load(paths: &[PathBuf]) -> (Vec<PackSource>, Vec<ReadError>) {
             if !found {
                 errors.push(ReadError {
                     path: path.to_string_lossy().into_owned(),
+                    kind: ReadFailure::RuleFile,
                     reason: "no rule file (.tl) in this folder".into(),
                     help: None,
                 });
@@ -132,6 +135,7 @@ pub fn load(paths: &[PathBuf]) -> (Vec<PackSource>, Vec<ReadError>) {
         } else {
             errors.push(ReadError {
                 path: path.to_string_lossy().into_owned(),
+                kind: ReadFailure::RuleFile,
                 reason: "no such rule file or folder".into(),
                 help: None,
             });

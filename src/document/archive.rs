@@ -8,6 +8,7 @@ use std::io::{Cursor, Read};
 use zip::ZipArchive;
 use zip::result::ZipError;
 
+use super::ReadFailure;
 use super::extract::Failure;
 
 pub struct Archive<'a> {
@@ -61,7 +62,8 @@ impl<'a> Archive<'a> {
             ))
             .help(format!(
                 "save the document as {save_as}, or give the file its real extension"
-            )));
+            ))
+            .kind(ReadFailure::WrongFormat));
         }
         let zip = ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
             Failure::new(format!(
@@ -75,7 +77,8 @@ impl<'a> Archive<'a> {
                 zip.len(),
                 limits.max_zip_entries
             ))
-            .help("this is not an ordinary document (a zip bomb?); check where it comes from"));
+            .help("this is not an ordinary document (a zip bomb?); check where it comes from")
+            .kind(ReadFailure::Limits));
         }
         Ok(Archive {
             zip,
@@ -101,6 +104,7 @@ impl<'a> Archive<'a> {
                 self.max_bytes / (1024 * 1024)
             ))
             .help("check where the file comes from, or split the document")
+            .kind(ReadFailure::Limits)
         };
         let damaged = |e: &dyn std::fmt::Display| {
             Failure::new(format!("`{name}` cannot be unpacked: {e}"))

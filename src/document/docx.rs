@@ -469,9 +469,8 @@ pub fn read_with_sources(
             "this is not a Word document: it is {}",
             zip_kind(&zip.names())
         ))
-        .help(
-            "save the document as a Word document (.docx), or give the file its real extension",
-        ));
+        .help("save the document as a Word document (.docx), or give the file its real extension")
+        .kind(super::ReadFailure::WrongFormat));
     };
     let styles = match zip.read("word/styles.xml")? {
         Some(xml) => Styles::parse(&xml)?,

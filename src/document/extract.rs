@@ -4,11 +4,13 @@
 
 use std::ops::Range;
 
-use super::{Block, BlockKind, Extracted, Heading, close_sections, text};
+use super::{Block, BlockKind, Extracted, Heading, ReadFailure, close_sections, text};
 
 /// Why a file could not be read, with a hint for the user.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {
+    /// The kind of failure: a damaged document unless said otherwise.
+    pub kind: ReadFailure,
     pub reason: String,
     pub help: Option<String>,
 }
@@ -16,9 +18,15 @@ pub struct Failure {
 impl Failure {
     pub fn new(reason: impl Into<String>) -> Failure {
         Failure {
+            kind: ReadFailure::Damaged,
             reason: reason.into(),
             help: None,
         }
+    }
+
+    pub fn kind(mut self, kind: ReadFailure) -> Failure {
+        self.kind = kind;
+        self
     }
 
     pub fn help(mut self, help: impl Into<String>) -> Failure {

@@ -136,11 +136,13 @@ pub fn read(bytes: &[u8], limits: &crate::limits::Limits) -> Result<Extracted, F
     let decode::Decoded { text, warning } = decode::decode(bytes).map_err(|reason| {
         Failure::new(format!("this is not an HTML page: {reason}"))
             .help("save the page as HTML, or give the file its real extension")
+            .kind(super::ReadFailure::WrongFormat)
     })?;
     let head = text.trim_start().get(..1).unwrap_or("");
     if head != "<" && !text.to_ascii_lowercase().contains("<html") {
         return Err(Failure::new("this is not an HTML page: it has no markup")
-            .help("give a plain text file the .txt extension"));
+            .help("give a plain text file the .txt extension")
+            .kind(super::ReadFailure::WrongFormat));
     }
     let max = limits.max_xml_depth;
     let (depth, elements) = scan_tags(&text);
@@ -151,7 +153,8 @@ pub fn read(bytes: &[u8], limits: &crate::limits::Limits) -> Result<Extracted, F
         return Err(Failure::new(format!(
             "the HTML page has more than {MAX_HTML_ELEMENTS} elements"
         ))
-        .help("this is not an ordinary document; check where it comes from, or split it"));
+        .help("this is not an ordinary document; check where it comes from, or split it")
+        .kind(super::ReadFailure::Limits));
     }
     let page = Html::parse_document(&text);
     let mut b = Builder::new();

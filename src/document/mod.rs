@@ -3,11 +3,13 @@
 pub(crate) mod archive;
 pub mod decode;
 pub mod docx;
+mod error;
 pub mod extract;
 pub mod generated;
 pub mod html;
 pub mod markdown;
 pub mod odt;
+pub mod passage;
 pub mod pdf;
 pub mod tender;
 pub mod text;
@@ -21,6 +23,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+pub use error::{ReadError, ReadFailure};
 pub use tender::{Excludes, Planned, Tender, discover, discover_with, plan};
 
 /// The kind of a consultation document, inferred from its file name and title.
@@ -260,17 +263,6 @@ pub struct Extracted {
     pub warnings: Vec<String>,
 }
 
-/// A document that could not be read.
-#[derive(Debug, Clone, thiserror::Error, miette::Diagnostic)]
-#[error("{path}: {reason}")]
-#[diagnostic(code(tenderlint::read))]
-pub struct ReadError {
-    pub path: String,
-    pub reason: String,
-    #[help]
-    pub help: Option<String>,
-}
-
 /// Something about an input the user should know, that does not stop it from being checked
 /// (or that leaves a file out on purpose): a report tenderlint generated, a link not followed,
 /// invalid bytes replaced.
@@ -360,19 +352,28 @@ impl Document {
 
     /// The bytes of a document file, within `max-file-bytes`.
     pub fn read_bytes(path: &Path, display: &str, limits: &Limits) -> Result<Vec<u8>, ReadError> {
-        let err = |reason: String, help: Option<&str>| ReadError {
+        let err = |kind: ReadFailure, reason: String, help: Option<&str>| ReadError {
             path: display.to_string(),
+            kind,
             reason,
             help: help.map(str::to_string),
         };
-        let meta =
-            std::fs::metadata(path).map_err(|e| err(format!("cannot read the file: {e}"), None))?;
+        let access = |e: std::io::Error| ReadError::access(display, &e);
+        let meta = std::fs::metadata(path).map_err(access)?;
         if meta.is_dir() {
-            return Err(err("is a folder, not a document".into(), None));
+            return Err(err(
+                ReadFailure::Folder,
+                "is a folder, not a document".into(),
+                None,
+            ));
         }
         let max = limits.max_file_bytes;
         if meta.len() > max {
             return Err(err(
+                ReadFailure::TooLarge {
+                    size_mb: meta.len() / 1_000_000,
+                    limit_mb: max / 1_000_000,
+                },
                 format!(
                     "the file is too large ({} MB, the limit is {} MB)",
                     meta.len() / 1_000_000,
@@ -383,7 +384,7 @@ impl Document {
                 ),
             ));
         }
-        std::fs::read(path).map_err(|e| err(format!("cannot read the file: {e}"), None))
+        std::fs::read(path).map_err(access)
     }
 
     /// Reads a document from bytes, within the default limits; the path's extension chooses
@@ -399,8 +400,9 @@ impl Document {
         bytes: &[u8],
         limits: &Limits,
     ) -> Result<Document, ReadError> {
-        let err = |reason: String, help: Option<String>| ReadError {
+        let err = |kind: ReadFailure, reason: String, help: Option<String>| ReadError {
             path: display.to_string(),
+            kind,
             reason,
             help,
         };
@@ -408,6 +410,10 @@ impl Document {
             let max = limits.max_text_bytes.min(crate::limits::TEXT_BYTES_CEILING);
             if len > max {
                 Err(err(
+                    ReadFailure::TextTooLarge {
+                        size_mb: Some(len as u64 / 1_000_000),
+                        limit_mb: max as u64 / 1_000_000,
+                    },
                     format!(
                         "the document's text is too large ({} MB, the limit is {} MB)",
                         len / 1_000_000,
@@ -424,6 +430,7 @@ impl Document {
             Format::Markdown | Format::Text => {
                 let decoded = decode::decode(bytes).map_err(|reason| {
                     err(
+                        ReadFailure::NotText,
                         reason,
                         Some(
                             "tenderlint reads UTF-8, UTF-16 (with a byte-order mark) and \
@@ -435,6 +442,7 @@ impl Document {
                 // As for the other formats: an empty document is a mistake worth telling.
                 if decoded.text.trim().is_empty() {
                     return Err(err(
+                        ReadFailure::Empty,
                         "the file is empty".into(),
                         Some("the document has no text: check that it is the right file".into()),
                     ));
@@ -446,6 +454,7 @@ impl Document {
             }
             _ if bytes.iter().all(u8::is_ascii_whitespace) => {
                 return Err(err(
+                    ReadFailure::Empty,
                     "the file is empty".into(),
                     Some("save the document again from its editor".into()),
                 ));
@@ -455,16 +464,20 @@ impl Document {
             Format::Pdf => pdf::read(bytes, limits),
             Format::Html => html::read(bytes, limits),
         };
-        let extracted = extracted.map_err(|e| err(e.reason, e.help))?;
+        let extracted = extracted.map_err(|e| err(e.kind, e.reason, e.help))?;
         if extracted.text.trim().is_empty() {
-            let help = match format {
-                Format::Pdf => {
+            let (kind, help) = match format {
+                Format::Pdf => (
+                    ReadFailure::Scanned,
                     "the PDF has no text layer (a scanned image?): tenderlint does not do OCR; \
-                     check the document saved from its word processor, or run OCR first"
-                }
-                _ => "the document has no text: check that it is the right file",
+                     check the document saved from its word processor, or run OCR first",
+                ),
+                _ => (
+                    ReadFailure::NoText,
+                    "the document has no text: check that it is the right file",
+                ),
             };
-            return Err(err("no text could be read".into(), Some(help.into())));
+            return Err(err(kind, "no text could be read".into(), Some(help.into())));
         }
         check_text_size(extracted.text.len())?;
         Ok(Document::from_extracted(path, display, format, extracted))
@@ -616,28 +629,10 @@ impl Document {
             .map(|h| self.text[h.text.clone()].trim())
     }
 
-    /// The sentence (or the line, or at most 300 bytes) around a range, for quoting evidence.
-    pub fn sentence_around(&self, r: Range<usize>) -> &str {
-        let text = &self.text;
-        let stops = |c: char| matches!(c, '.' | ';' | '\n' | '!' | '?');
-        let mut start = text[..r.start].rfind(stops).map(|n| n + 1).unwrap_or(0);
-        let mut end = text[r.end..]
-            .find(stops)
-            .map(|n| r.end + n + 1)
-            .unwrap_or(text.len());
-        if r.start - start > 150 {
-            start = r.start - 150;
-        }
-        if end - r.end > 150 {
-            end = r.end + 150;
-        }
-        while !text.is_char_boundary(start) {
-            start -= 1;
-        }
-        while !text.is_char_boundary(end) {
-            end += 1;
-        }
-        text[start..end].trim()
+    /// The sentence (or the line, or at most 300 bytes) around a range, for quoting evidence:
+    /// cut between words, with « … » where it is cut ([`passage::quote`]).
+    pub fn sentence_around(&self, r: Range<usize>) -> String {
+        passage::quote(&self.text, r, 150)
     }
 
     /// [`line_col`] of the text, counted from an index of its lines and characters.

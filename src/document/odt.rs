@@ -344,7 +344,8 @@ pub fn read_with_sources(
             "a zip archive that holds no OpenDocument text"
         };
         return Err(Failure::new(format!("this is not an OpenDocument text: it is {what}"))
-            .help("save the document as an OpenDocument text (.odt), or give the file its real extension"));
+            .help("save the document as an OpenDocument text (.odt), or give the file its real extension")
+            .kind(super::ReadFailure::WrongFormat));
     };
     let (body, notes) = paragraphs(&content, "content.xml", None, limits.max_xml_depth)?;
     let mut b = Builder::new();

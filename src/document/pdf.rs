@@ -164,7 +164,8 @@ pub fn read(bytes: &[u8], limits: &crate::limits::Limits) -> Result<Extracted, F
             "this is not a PDF file: it looks like {}",
             super::archive::sniff(bytes)
         ))
-        .help("give the file its real extension"));
+        .help("give the file its real extension")
+        .kind(super::ReadFailure::WrongFormat));
     }
     // On a thread of its own, named so that a panic hook can tell; a panic there ends the
     // thread, and joining it says so.
@@ -204,6 +205,7 @@ fn too_large(what: &str, max: u64, limit: &str) -> Failure {
         max / (1024 * 1024)
     ))
     .help(format!("check where the file comes from, export it again from its word processor, or raise `{limit}` in [limits]"))
+    .kind(super::ReadFailure::Limits)
 }
 
 /// The bytes the zlib (Flate) streams of a PDF unpack to, counted without keeping them, up to
@@ -440,6 +442,7 @@ fn collect(bytes: &[u8], limits: &crate::limits::Limits) -> Result<Vec<Vec<Line>
     let encrypted = || {
         Failure::new("the PDF is encrypted (protected by a password)")
             .help("remove the protection (print or export it again without a password) and check it again")
+            .kind(super::ReadFailure::Encrypted)
     };
     let mut doc = match pdf_extract::Document::load_mem(bytes) {
         Ok(d) => d,
@@ -466,7 +469,11 @@ fn collect(bytes: &[u8], limits: &crate::limits::Limits) -> Result<Vec<Vec<Line>
                 "the document's text is too large (more than {} MB)",
                 max_text / 1_000_000
             ))
-            .help("split the document, or raise `max-text-bytes` in [limits]"));
+            .help("split the document, or raise `max-text-bytes` in [limits]")
+            .kind(super::ReadFailure::TextTooLarge {
+                size_mb: None,
+                limit_mb: max_text as u64 / 1_000_000,
+            }));
         }
         return Err(failure_of(&format!("{e:?}")));
     }

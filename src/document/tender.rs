@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::{Document, Notice, ReadError, is_supported};
+use super::{Document, Notice, ReadError, ReadFailure, is_supported};
 use crate::limits::Limits;
 
 /// The documents of one consultation, checked together.
@@ -247,6 +247,7 @@ pub fn plan(
             Ok(m) => m,
             Err(e) => {
                 found.errors.push(ReadError {
+                    kind: ReadFailure::Access,
                     path: display(path),
                     reason: format!("cannot read: {e}"),
                     help: None,
@@ -256,6 +257,7 @@ pub fn plan(
         };
         if !meta.is_file() && !meta.is_dir() {
             found.errors.push(ReadError {
+                kind: ReadFailure::NotAFile,
                 path: display(path),
                 reason: "not a regular file (a device, a pipe or a socket)".into(),
                 help: None,
@@ -270,6 +272,7 @@ pub fn plan(
         }
         if !is_supported(path) {
             found.errors.push(ReadError {
+                kind: ReadFailure::Unsupported,
                 path: display(path),
                 reason: "unsupported document type".into(),
                 help: Some(format!(
@@ -388,6 +391,7 @@ fn walk(
             }
             Ok(_) => {}
             Err(err) => found.errors.push(ReadError {
+                kind: ReadFailure::Access,
                 path: display(path),
                 reason: format!("cannot read: {err}"),
                 help: None,

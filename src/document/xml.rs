@@ -90,6 +90,7 @@ pub fn malformed(part: &str, e: &dyn std::fmt::Display) -> Failure {
 pub fn too_deep(part: &str, max: usize) -> Failure {
     Failure::new(format!("`{part}` nests its elements more than {max} levels deep"))
         .help("this is not an ordinary document; check where it comes from (or raise `max-xml-depth` in [limits])")
+        .kind(super::ReadFailure::Limits)
 }
 
 #[cfg(test)]

@@ -64,6 +64,7 @@ pub(super) fn known(req: &super::Request, run: &mut super::Run) -> Option<BTreeS
         Err(e) => {
             run.input_errors.push(crate::document::ReadError {
                 path: b.to_string_lossy().into_owned(),
+                kind: crate::document::ReadFailure::Baseline,
                 reason: e,
                 help: Some("write one with `tenderlint check --write-baseline FILE`".into()),
             });

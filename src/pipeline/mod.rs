@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use crate::compile::{Level, RuleSet};
 use crate::config::{Config, FailOn, PackMode};
-use crate::document::{Excludes, ReadError};
+use crate::document::{Excludes, ReadError, ReadFailure};
 use crate::engine::{self, Options, TenderResult};
 use crate::lang::RuleFileError;
 
@@ -125,6 +125,7 @@ fn no_rules_given(req: &Request, config: &Config) -> bool {
 fn no_rules_error() -> ReadError {
     ReadError {
         path: "--no-default-rules".into(),
+        kind: ReadFailure::NoRules,
         reason: "no rules to check with: the embedded packs are left out, and neither --rules nor the configuration's `rules` gives any".into(),
         help: Some("give a rule file or pack folder with `--rules PATH`, or drop `--no-default-rules`".into()),
     }
@@ -209,6 +210,9 @@ impl Group<'_> {
             if let Some(reason) = result.timed_out.take() {
                 run.input_errors.push(ReadError {
                     path: result.tender.display.clone(),
+                    kind: ReadFailure::TimedOut {
+                        budget_ms: u64::try_from(budget.as_millis()).unwrap_or(u64::MAX),
+                    },
                     reason,
                     help: None,
                 });

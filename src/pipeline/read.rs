@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::{Request, Run, Stdin};
-use crate::document::{self, Document, Excludes, Notice, Planned, ReadError, Tender};
+use crate::document::{self, Document, Excludes, Notice, Planned, ReadError, ReadFailure, Tender};
 use crate::limits::Limits;
 
 /// The tenders of some paths, read one at a time when their turn comes; standard input
@@ -103,6 +103,7 @@ pub(super) fn changed_since(req: &Request, run: &mut Run) -> Option<BTreeSet<Pat
         Err(e) => {
             run.input_errors.push(ReadError {
                 path: format!("--changed-since {r}"),
+                kind: ReadFailure::Changes,
                 reason: format!("git could not list the changes: {e}"),
                 help: Some(
                     "give a reference git knows (a branch, a tag or a commit), inside a git repository"

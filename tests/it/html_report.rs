@@ -1,8 +1,11 @@
 //! The HTML report for facilitators (`tenderlint report`, `check --format html`): its content
 //! checked as text, then the page opened in headless Chromium through the DevTools protocol
 //! (over `--remote-debugging-pipe`, no extra crate) to assert what a person sees: the synthesis
-//! above the fold, the offending words highlighted, and no horizontal overflow in the print
-//! layout at A4 width. Screenshots and PDFs are saved under target/tmp/report-screenshots/.
+//! above the fold, the offending words highlighted, no horizontal overflow in the print layout
+//! at A4 width; printed to PDF on A4 (read back with pdftotext), the verdict and synthesis on
+//! the first page and no page ending on a heading; at 400 px wide, nothing overflowing, no
+//! finding cards overlapping and no word broken across two lines. Screenshots and PDFs are
+//! saved under target/tmp/report-screenshots/.
 //!
 //! Chromium is required: without it the browser test fails with a message saying how to install
 //! it, unless TENDERLINT_SKIP_BROWSER=1 is set.
@@ -59,6 +62,13 @@ fn report_writes_one_self_contained_french_page() {
         assert!(!html.contains(forbidden), "{forbidden} in the report");
     }
     assert!(html.contains("@media print") && html.contains("size: A4"));
+    // Words break between them (hyphenated in French), never anywhere; paths in code may.
+    assert!(!html.contains("break-all") && html.contains("hyphens: auto"));
+    assert_eq!(
+        html.matches("overflow-wrap: anywhere").count(),
+        1,
+        "code only"
+    );
     // Landmarks and headings.
     for tag in [
         "<header", "<main", "<nav", "<footer", "<h1>", "<h2 ", "<h3 ", "<h4 ",
@@ -88,6 +98,26 @@ fn report_writes_one_self_contained_french_page() {
     // Evidence quoted with document and section.
     assert!(html.contains("Passages retenus") || html.contains("passages retenus"));
     assert!(html.contains("section\u{a0}: ") || html.contains("section «\u{a0}"));
+    // The three pillars explained to a reader new to the MIQ, once.
+    assert_eq!(
+        html.matches("<h2 id=\"piliers-miq\">Les trois piliers d’un marché d’insertion et de qualification</h2>").count(),
+        1
+    );
+    for said in [
+        "<dt>Objet</dt><dd>Le marché achète une prestation d’insertion et de qualification \
+         professionnelles de personnes éloignées de l’emploi\u{a0}; l’activité réalisée \
+         (espaces verts, nettoyage, tri…) n’en est que le support. Un service social acheté en \
+         procédure adaptée quel que soit son montant (article R. 2123-1, 3°, du code de la \
+         commande publique).</dd>",
+        "<dt>Public</dt><dd>Un public précisément défini et éloigné de l’emploi (demandeurs \
+         d’emploi de longue durée, bénéficiaires du RSA, jeunes sans qualification…), avec son \
+         nombre et son territoire\u{a0}; «\u{a0}tout public\u{a0}» ne suffit pas.</dd>",
+        "<dt>Encadrement</dt><dd>Un encadrement renforcé\u{a0}: des encadrants techniques \
+         qualifiés, un accompagnement socio-professionnel et un suivi individuel de chaque \
+         personne (diagnostic, entretiens, référent).</dd>",
+    ] {
+        assert!(html.contains(said), "{said}");
+    }
     // French typography: no line may start with » or :.
     assert!(!html.contains(" »") && !html.contains("« "));
 }
@@ -214,6 +244,60 @@ fn document_text_is_escaped() {
         "{html}"
     );
     assert!(html.contains("&lt;script&gt;alert(1)"), "{html}");
+}
+
+#[test]
+fn files_that_cannot_be_read_are_told_in_french() {
+    let dir = tempfile::tempdir().unwrap();
+    let tender = dir.path().join("dossier");
+    std::fs::create_dir(&tender).unwrap();
+    std::fs::write(
+        tender.join("CCTP.md"),
+        "# CCTP\n\nLe marché a pour objet une prestation d’insertion et de qualification.\n",
+    )
+    .unwrap();
+    std::fs::write(tender.join("RC.md"), "  \n").unwrap();
+    std::fs::write(tender.join("AE.docx"), "pas un document Word").unwrap();
+    std::fs::write(
+        tender.join("avis.pdf"),
+        "%PDF-1.4\n1 0 obj << /Type /Catalog",
+    )
+    .unwrap();
+    let (_, html, code) = report(dir.path(), &[tender.to_str().unwrap()]);
+    assert_eq!(code, 2, "an input error");
+    assert!(
+        html.contains("Fichiers qui n’ont pas pu être utilisés"),
+        "{html}"
+    );
+    for (file, said) in [
+        (
+            "RC.md",
+            "le fichier est vide (vérifiez que c’est le bon fichier, ou enregistrez-le de nouveau \
+             depuis son éditeur).</li>",
+        ),
+        (
+            "AE.docx",
+            "le contenu du fichier ne correspond pas à son extension (enregistrez le document dans \
+             le format de son extension, ou donnez-lui sa véritable extension).</li>",
+        ),
+        (
+            "avis.pdf",
+            "le document est endommagé, ou sa structure n’est pas lue par tenderlint (ouvrez-le \
+             dans son éditeur, puis enregistrez-le ou exportez-le de nouveau).</li>",
+        ),
+    ] {
+        assert!(
+            html.contains(&format!("{file}</code>\u{a0}: {said}")),
+            "{file}: {html}"
+        );
+    }
+    // The terminal keeps the reader's detailed English.
+    let out = tl().arg("check").arg(&tender).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("the file is empty"), "{err}");
+    for english in ["the file", "cannot", "is not a", "damaged or"] {
+        assert!(!html.contains(english), "{english} in the report");
+    }
 }
 
 #[test]
@@ -451,6 +535,65 @@ const OVERFLOW: &str = r#"JSON.stringify((() => {
   return { scrollWidth: document.documentElement.scrollWidth, clientWidth: w, wide };
 })())"#;
 
+/// On a narrow phone screen: what sticks out of the viewport sideways (the skip link waits off
+/// screen on purpose), finding cards that overlap, and words of the page's French broken across
+/// two lines (paths and addresses may break anywhere, a compound word after its hyphen).
+const NARROW: &str = r#"JSON.stringify((() => {
+  const w = document.documentElement.clientWidth;
+  const name = e => e.tagName + '.' + e.className + ': ' + (e.innerText || '').slice(0, 60);
+  const wide = [...document.body.querySelectorAll('*')].filter(e => !e.closest('.skip'))
+    .filter(e => e.getBoundingClientRect().right > w + 1 || e.getBoundingClientRect().left < -1)
+    .slice(0, 5).map(name);
+  const cards = [...document.querySelectorAll('.finding')];
+  const boxes = cards.map(c => c.getBoundingClientRect());
+  const overlaps = [];
+  boxes.forEach((a, i) => boxes.slice(i + 1).forEach((b, j) => {
+    if (a.bottom > b.top + 1 && b.bottom > a.top + 1 && a.right > b.left + 1 && b.right > a.left + 1)
+      overlaps.push(i + ' and ' + (i + 1 + j));
+  }));
+  const outside = cards.flatMap(c => {
+    const r = c.getBoundingClientRect();
+    return [...c.querySelectorAll('*')].filter(e => e.getBoundingClientRect().right > r.right + 1)
+      .map(name);
+  }).slice(0, 5);
+  const broken = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    if (n.parentElement.closest('code, .skip')) continue;
+    for (const m of n.data.matchAll(/[^ \t\n\r\f-]+-?/g)) {
+      if (m[0].includes('/')) continue;
+      const r = document.createRange();
+      r.setStart(n, m.index);
+      r.setEnd(n, m.index + m[0].length);
+      const lines = new Set([...r.getClientRects()].filter(x => x.width > 0)
+        .map(x => Math.round(x.bottom)));
+      if (lines.size > 1) broken.push(m[0]);
+    }
+  }
+  return { scrollWidth: document.documentElement.scrollWidth, clientWidth: w, wide,
+    cards: cards.length, overlaps, outside, broken: broken.slice(0, 10) };
+})())"#;
+
+/// The texts of the page's headings, as printed.
+const HEADINGS: &str = r#"JSON.stringify([...document.querySelectorAll('h1, h2, h3, h4, h5')]
+  .map(h => h.innerText.replace(/\s+/g, ' ').trim()))"#;
+
+/// The text of a PDF, page by page (`pdftotext`, from poppler-utils).
+fn pdf_pages(pdf: &Path) -> Vec<String> {
+    let out = Process::new("pdftotext")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is needed to read the printed report");
+    assert!(out.status.success(), "pdftotext {}", pdf.display());
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let mut pages: Vec<String> = text.split('\u{c}').map(str::to_string).collect();
+    if pages.last().is_some_and(|p| p.trim().is_empty()) {
+        pages.pop();
+    }
+    pages
+}
+
 #[test]
 fn the_report_reads_well_in_a_real_browser() {
     let Some(exe) = chromium() else {
@@ -522,17 +665,91 @@ fn the_report_reads_well_in_a_real_browser() {
             assert_ne!(mark["background"], "rgba(0, 0, 0, 0)", "{fixture}: {mark}");
         }
 
-        // Printed on A4: 794 CSS pixels wide, print style sheet.
-        browser.viewport(794, 1123, "print");
-        browser.open(&file);
-        let print: Value = serde_json::from_str(browser.eval(OVERFLOW).as_str().unwrap()).unwrap();
-        assert!(
-            print["scrollWidth"].as_u64() <= print["clientWidth"].as_u64()
-                && print["wide"].as_array().unwrap().is_empty(),
-            "{fixture}: the print layout overflows sideways: {print}"
-        );
-        browser.screenshot(&shots.join(format!("{fixture}-print.png")));
-        let pdf = browser.pdf(&shots.join(format!("{fixture}.pdf")));
-        assert!(pdf.starts_with(b"%PDF") && pdf.len() > 10_000, "{fixture}");
+        printed(&mut browser, &file, fixture, &shots);
+        let narrow = narrow(&mut browser, &file, fixture, &shots);
+        if highlighted.is_some() {
+            assert!(narrow["cards"].as_u64().unwrap() > 0, "{fixture}: {narrow}");
+        }
     }
+}
+
+/// The report of `fixture` printed: no overflow at A4 width, then a PDF on A4 paper.
+fn printed(browser: &mut Browser, file: &Path, fixture: &str, shots: &Path) {
+    // Printed on A4: 794 CSS pixels wide, print style sheet.
+    browser.viewport(794, 1123, "print");
+    browser.open(file);
+    let print: Value = serde_json::from_str(browser.eval(OVERFLOW).as_str().unwrap()).unwrap();
+    assert!(
+        print["scrollWidth"].as_u64() <= print["clientWidth"].as_u64()
+            && print["wide"].as_array().unwrap().is_empty(),
+        "{fixture}: the print layout overflows sideways: {print}"
+    );
+    browser.screenshot(&shots.join(format!("{fixture}-print.png")));
+    let headings: Value = serde_json::from_str(browser.eval(HEADINGS).as_str().unwrap()).unwrap();
+    let pdf_file = shots.join(format!("{fixture}.pdf"));
+    let pdf = browser.pdf(&pdf_file);
+    assert!(pdf.starts_with(b"%PDF") && pdf.len() > 10_000, "{fixture}");
+    // On A4 paper: the verdict and the synthesis are on the first page, and no page ends
+    // with a heading whose content is on the next one.
+    let pages = pdf_pages(&pdf_file);
+    assert!(pages.len() >= 2, "{fixture}: {} page(s)", pages.len());
+    let first = pages[0].split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(first.contains("Synthèse par pilier"), "{fixture}: {first}");
+    assert!(
+        [
+            "Dossier conforme",
+            "Dossier non conforme",
+            "Dossier à compléter",
+            "Dossier à vérifier"
+        ]
+        .iter()
+        .any(|v| first.contains(v)),
+        "{fixture}: no verdict on the first page: {first}"
+    );
+    let headings: Vec<&str> = headings
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    for (n, page) in pages.iter().enumerate().take(pages.len() - 1) {
+        let last = page.lines().rev().map(str::trim).find(|l| !l.is_empty());
+        let last = last
+            .unwrap_or("")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(
+            last.len() < 8 || !headings.iter().any(|h| h.ends_with(&last)),
+            "{fixture}: page {} ends with the heading « {last} »",
+            n + 1
+        );
+    }
+}
+
+/// The report of `fixture` on a screen 400 pixels wide: what `NARROW` measured.
+fn narrow(browser: &mut Browser, file: &Path, fixture: &str, shots: &Path) -> Value {
+    // A phone held upright, 400 CSS pixels wide.
+    browser.viewport(400, 800, "screen");
+    browser.open(file);
+    let narrow: Value = serde_json::from_str(browser.eval(NARROW).as_str().unwrap()).unwrap();
+    browser.screenshot(&shots.join(format!("{fixture}-400.png")));
+    assert!(
+        narrow["scrollWidth"].as_u64() <= narrow["clientWidth"].as_u64()
+            && narrow["wide"].as_array().unwrap().is_empty(),
+        "{fixture}: something overflows at 400 px: {narrow}"
+    );
+    assert!(
+        narrow["overlaps"].as_array().unwrap().is_empty(),
+        "{fixture}: {narrow}"
+    );
+    assert!(
+        narrow["outside"].as_array().unwrap().is_empty(),
+        "{fixture}: {narrow}"
+    );
+    assert!(
+        narrow["broken"].as_array().unwrap().is_empty(),
+        "{fixture}: words broken across lines at 400 px: {narrow}"
+    );
+    narrow
 }

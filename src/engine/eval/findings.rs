@@ -227,7 +227,7 @@ impl Evaluator<'_> {
             location: d.doc.location(span.start),
             section: d.doc.section_title(span.start).map(str::to_string),
             quote: d.doc.text[span.clone()].to_string(),
-            context: d.doc.sentence_around(span.clone()).to_string(),
+            context: d.doc.sentence_around(span.clone()),
             span,
         }
     }

@@ -1,6 +1,8 @@
 //! The HTML report (`tenderlint report`, `check --format html`): one self-contained page in
 //! French for the facilitator of the social clause, who reads it, checks the tool's reasoning and
-//! forwards it to the buyer. Inline CSS, no script, no network; a print stylesheet for A4.
+//! forwards it to the buyer. Inline CSS, no script, no network; a print stylesheet for A4. The
+//! page is written with maud templates, which escape every value they are given: document text,
+//! rule messages and paths never become markup.
 //!
 //! For each tender: a header (documents and their kinds, packs and why, date, versions), a
 //! synthesis by pillar (conforme / à compléter / non conforme / à vérifier, read from the core's
@@ -23,7 +25,6 @@ use std::io::{self, Write};
 use super::{Renderer, Run};
 
 pub use pillar::Status;
-pub use quote::escape;
 pub use words::{french_date, iso_datetime, level_label, now, pillar_name, plural, today};
 
 pub struct Html {

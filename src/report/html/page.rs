@@ -1,12 +1,15 @@
 //! The page around the tenders: head and style sheet, banner, list of tenders, files that could
 //! not be used, and the footer that says how a pillar's status is read.
 
-use std::fmt::Write as _;
+use maud::{DOCTYPE, Markup, PreEscaped, html};
 
-use super::quote::escape;
-use super::words::{counts, plural, typography};
+use super::words::{counts, plural, read_failure, typography};
 use super::{Html, Run};
 use crate::compile::Level;
+use crate::engine::TenderResult;
+use crate::lang::RuleFileError;
+
+const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 const CSS: &str = r#"
 :root { --ink:#1a1a1a; --muted:#4a4a4a; --line:#c8c8c8; --bg:#f5f5f2; --accent:#1f3a68;
@@ -15,7 +18,8 @@ const CSS: &str = r#"
 * { box-sizing: border-box; }
 html { font-size: 16px; }
 body { margin: 0; color: var(--ink); background: #fff; line-height: 1.5;
-  font-family: "Marianne", "Segoe UI", "Helvetica Neue", Arial, sans-serif; }
+  font-family: "Marianne", "Segoe UI", "Helvetica Neue", Arial, sans-serif;
+  overflow-wrap: break-word; -webkit-hyphens: auto; hyphens: auto; }
 .skip { position: absolute; left: -9999px; }
 .skip:focus { left: 1rem; top: 1rem; background: #fff; padding: .5rem; z-index: 1; }
 .banner { background: var(--accent); color: #fff; padding: 1rem 1.5rem; }
@@ -26,20 +30,21 @@ nav.dossiers { padding-top: 1rem; }
 nav.dossiers h2 { font-size: 1.1rem; margin: 0 0 .25rem; }
 nav.dossiers ol { margin: 0; padding-left: 1.5rem; }
 a { color: var(--accent); }
-code { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: .92em; overflow-wrap: anywhere; }
+code { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: .92em; overflow-wrap: anywhere;
+  -webkit-hyphens: none; hyphens: none; }
 h2, h3, h4, h5 { line-height: 1.3; }
 .tender { padding: 1rem 0 2rem; border-bottom: 3px solid var(--accent); }
-.tender > h2 { font-size: 1.4rem; margin: .5rem 0; overflow-wrap: anywhere; }
+.tender > h2 { font-size: 1.4rem; margin: .5rem 0; }
 .verdict { font-size: 1.05rem; margin: .25rem 0 .75rem; }
 .meta { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; margin: 0 0 1rem;
   font-size: .9rem; background: var(--bg); padding: .6rem .9rem; border-radius: 4px; }
 .meta dt { font-weight: 600; }
-.meta dd { margin: 0; min-width: 0; overflow-wrap: anywhere; }
+.meta dd { margin: 0; min-width: 0; }
 .meta ul { margin: 0; padding: 0; list-style: none; }
 table.synthese { width: 100%; border-collapse: collapse; table-layout: fixed; font-size: .95rem; }
 table.synthese caption { text-align: left; font-weight: 700; font-size: 1.15rem; padding: .25rem 0 .5rem; }
 table.synthese th, table.synthese td { border-bottom: 1px solid var(--line); padding: .35rem .5rem;
-  text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+  text-align: left; vertical-align: top; }
 table.synthese thead th { border-bottom: 2px solid var(--ink); font-size: .85rem; }
 table.synthese col.c-pilier { width: 22%; } table.synthese col.c-desc { width: 44%; }
 table.synthese col.c-statut { width: 16%; } table.synthese col.c-nb { width: 18%; }
@@ -68,9 +73,9 @@ table.synthese col.c-statut { width: 16%; } table.synthese col.c-nb { width: 18%
   margin-right: .35rem; }
 .error .level { color: var(--ko); } .warning .level { color: var(--todo); } .info .level { color: var(--accent); }
 .rule { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: .85rem; color: var(--muted); }
-.where { margin: .2rem 0; color: var(--muted); font-size: .88rem; overflow-wrap: anywhere; }
+.where { margin: .2rem 0; color: var(--muted); font-size: .88rem; }
 blockquote { margin: .4rem 0; padding: .4rem .75rem; background: var(--bg); border-left: 3px solid var(--line);
-  overflow-wrap: anywhere; white-space: pre-line; }
+  white-space: pre-line; }
 mark { background: var(--mark); color: inherit; padding: 0 .1em; font-weight: 700;
   text-decoration: underline; text-decoration-thickness: 2px; text-underline-offset: 2px; }
 .expected { margin: .4rem 0; padding: .4rem .75rem; border: 1px dashed var(--todo); background: #fffaf0; }
@@ -78,7 +83,7 @@ mark { background: var(--mark); color: inherit; padding: 0 .1em; font-weight: 70
 .finding dt { font-weight: 700; font-size: .9rem; margin-top: .4rem; }
 .finding dd { margin: 0; }
 .finding dd ul { margin: 0; padding-left: 1.2rem; }
-.detail { font-size: .8rem; color: var(--muted); overflow-wrap: anywhere; }
+.detail { font-size: .8rem; color: var(--muted); }
 .evidence { margin: .25rem 0 .75rem; }
 .evidence > p { margin: .5rem 0 .25rem; font-size: .92rem; }
 .evidence ul { margin: 0; padding-left: 0; list-style: none; }
@@ -87,7 +92,24 @@ mark { background: var(--mark); color: inherit; padding: 0 .1em; font-weight: 70
 .evidence .where { font-size: .82rem; margin: .1rem 0 .4rem .75rem; }
 .none { color: var(--muted); font-style: italic; }
 .errors { border: 2px solid var(--ko); padding: .5rem 1rem; margin: 1rem 0; }
+.guide { margin: 2rem 0 1rem; padding: .75rem 1rem; background: var(--bg); border-radius: 4px; }
+.guide h2 { font-size: 1.15rem; margin: 0 0 .5rem; }
+.guide dl { margin: 0; }
+.guide dt { font-weight: 700; margin-top: .5rem; }
+.guide dd { margin: 0; }
 footer { max-width: 60rem; margin: 0 auto; padding: 1rem 1.5rem 2rem; color: var(--muted); font-size: .85rem; }
+@media (max-width: 40rem) {
+  .banner { padding: .75rem 1rem; }
+  main, nav.dossiers, footer { padding-left: 1rem; padding-right: 1rem; }
+  .meta { grid-template-columns: 1fr; }
+  .meta dd { margin-bottom: .35rem; }
+  table.synthese, table.synthese tbody, table.synthese tr, table.synthese th,
+  table.synthese td, table.synthese caption { display: block; width: auto; }
+  table.synthese thead, table.synthese colgroup { display: none; }
+  table.synthese tr { border-bottom: 1px solid var(--line); padding: .35rem 0; }
+  table.synthese th, table.synthese td { border: none; padding: .1rem 0; }
+  .finding { padding: .5rem .6rem; }
+}
 @media print {
   @page { size: A4; margin: 14mm 12mm 16mm; }
   html { font-size: 10pt; }
@@ -99,6 +121,7 @@ footer { max-width: 60rem; margin: 0 auto; padding: 1rem 1.5rem 2rem; color: var
   .tender + .tender { break-before: page; }
   .finding, .evidence li, table.synthese tr { break-inside: avoid; }
   h2, h3, h4, h5 { break-after: avoid; }
+  .pilier > .desc, .pilier > .reason, .evidence > p { break-after: avoid; }
   .part > h3 { background: none; }
   a { color: inherit; text-decoration: none; }
 }
@@ -115,101 +138,152 @@ impl Html {
                 plural(s.tenders, "dossier", "dossiers")
             ),
         };
-        let mut h = String::new();
-        let _ = write!(
-            h,
-            "<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n\
-             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-             <meta name=\"generator\" content=\"tenderlint {v}\">\n<title>{t}</title>\n\
-             <style>{CSS}</style>\n</head>\n<body>\n\
-             <a class=\"skip\" href=\"#contenu\">Aller au contenu</a>\n\
-             <header class=\"banner\">\n<h1>Analyse de marché d’insertion et de qualification</h1>\n\
-             <p>Rapport établi le {d} par tenderlint {v} : {tenders}, {docs} — {c}.</p>\n</header>\n",
-            v = env!("CARGO_PKG_VERSION"),
-            t = escape(&title),
-            d = escape(&self.date),
-            tenders = plural(s.tenders, "dossier", "dossiers"),
-            docs = plural(s.documents, "document", "documents"),
-            c = counts(s.errors, s.warnings, s.infos),
-        );
-        if run.results.len() > 1 {
-            h.push_str("<nav class=\"dossiers\" aria-label=\"Dossiers du rapport\">\n<h2>Dossiers</h2>\n<ol>\n");
-            for (i, r) in run.results.iter().enumerate() {
-                let e = r
-                    .findings
-                    .iter()
-                    .filter(|f| f.level == Level::Error)
-                    .count();
-                let w = r
-                    .findings
-                    .iter()
-                    .filter(|f| f.level == Level::Warning)
-                    .count();
-                let _ = writeln!(
-                    h,
-                    "<li><a href=\"#dossier-{n}\">{p}</a> — {c}</li>",
-                    n = i + 1,
-                    p = escape(&r.tender.display),
-                    c = counts(e, w, 0)
-                );
+        let page = html! {
+            (DOCTYPE) "\n"
+            html lang="fr" {
+                head {
+                    meta charset="utf-8";
+                    meta name="viewport" content="width=device-width, initial-scale=1";
+                    meta name="generator" content={ "tenderlint " (VERSION) };
+                    title { (title) }
+                    // The style sheet is a constant of ours, not text to escape (`>` is a
+                    // selector in it).
+                    style { (PreEscaped(CSS)) }
+                }
+                body {
+                    a class="skip" href="#contenu" { "Aller au contenu" }
+                    header class="banner" {
+                        h1 { "Analyse de marché d’insertion et de qualification" }
+                        p {
+                            "Rapport établi le " (self.date) " par tenderlint " (VERSION) " : "
+                            (plural(s.tenders, "dossier", "dossiers")) ", "
+                            (plural(s.documents, "document", "documents")) " — "
+                            (counts(s.errors, s.warnings, s.infos)) "."
+                        }
+                    }
+                    @if run.results.len() > 1 { (contents(run)) }
+                    main id="contenu" {
+                        @if run.has_input_errors() { (unusable(run)) }
+                        @if run.results.is_empty() {
+                            p class="none" { "Aucun dossier à analyser." }
+                        }
+                        @for (i, r) in run.results.iter().enumerate() {
+                            (self.tender(run, r, i + 1))
+                        }
+                        (pillars_explained())
+                    }
+                    footer { p { (footer(run)) } }
+                }
             }
-            h.push_str("</ol>\n</nav>\n");
+        };
+        let mut page = page.into_string();
+        page.push('\n');
+        // French typography on the text after the style sheet, which is left as written. It
+        // only turns a space before or after a sign into a no-break space: it makes no markup.
+        match page.find("</style>") {
+            Some(i) => format!("{}{}", &page[..i], typography(&page[i..])),
+            None => typography(&page),
         }
-        h.push_str("<main id=\"contenu\">\n");
-        if run.has_input_errors() {
-            h.push_str("<section class=\"errors\" aria-labelledby=\"erreurs\">\n<h2 id=\"erreurs\">Fichiers qui n’ont pas pu être utilisés</h2>\n<ul>\n");
-            for e in &run.input_errors {
-                let _ = writeln!(
-                    h,
-                    "<li><code>{}</code> : {}{}</li>",
-                    escape(&e.path),
-                    escape(&e.reason),
-                    e.help
-                        .as_deref()
-                        .map(|x| format!(" ({})", escape(x)))
-                        .unwrap_or_default()
-                );
+    }
+}
+
+/// The list of the report's tenders, each with its counts.
+fn contents(run: &Run) -> Markup {
+    let count = |r: &TenderResult, l: Level| r.findings.iter().filter(|f| f.level == l).count();
+    html! {
+        nav class="dossiers" aria-label="Dossiers du rapport" {
+            h2 { "Dossiers" }
+            ol {
+                @for (i, r) in run.results.iter().enumerate() {
+                    li {
+                        a href={ "#dossier-" (i + 1) } { (r.tender.display) }
+                        " — " (counts(count(r, Level::Error), count(r, Level::Warning), 0))
+                    }
+                }
             }
-            for e in &run.rule_errors {
-                let (file, line, _) = e.location();
-                let _ = writeln!(
-                    h,
-                    "<li><code>{}</code>, ligne {line} : {}</li>",
-                    escape(&file),
-                    escape(&e.message)
-                );
+        }
+    }
+}
+
+/// The files that could not be used: documents that could not be read, rule files with errors.
+fn unusable(run: &Run) -> Markup {
+    html! {
+        section class="errors" aria-labelledby="erreurs" {
+            h2 id="erreurs" { "Fichiers qui n’ont pas pu être utilisés" }
+            ul {
+                @for e in &run.input_errors {
+                    @let (reason, help) = read_failure(e.kind);
+                    li {
+                        code { (e.path) } " : " (reason)
+                        @if let Some(help) = help { " (" (help) ")" }
+                        "."
+                    }
+                }
+                @for e in &run.rule_errors {
+                    @let (file, line, _) = e.location();
+                    li {
+                        code { (file) } ", ligne " (line) " : "
+                        @if matches!(e, RuleFileError::Config(_)) {
+                            "la configuration contient une erreur, et ses réglages n’ont pas été \
+                             appliqués"
+                        } @else {
+                            "ce fichier de règles contient une erreur, et son pack n’a pas été \
+                             utilisé"
+                        }
+                        " (le détail, pour qui écrit les règles ou la configuration, est donné \
+                         par `tenderlint check` dans un terminal)."
+                    }
+                }
             }
-            h.push_str("</ul>\n</section>\n");
         }
-        if run.results.is_empty() {
-            h.push_str("<p class=\"none\">Aucun dossier à analyser.</p>\n");
+    }
+}
+
+/// The three pillars of a marché d'insertion et de qualification, in two lines each, for a
+/// reader new to it.
+fn pillars_explained() -> Markup {
+    html! {
+        section class="guide" aria-labelledby="piliers-miq" {
+            h2 id="piliers-miq" { "Les trois piliers d’un marché d’insertion et de qualification" }
+            dl {
+                dt { "Objet" }
+                dd {
+                    "Le marché achète une prestation d’insertion et de qualification \
+                     professionnelles de personnes éloignées de l’emploi ; l’activité réalisée \
+                     (espaces verts, nettoyage, tri…) n’en est que le support. Un service social \
+                     acheté en procédure adaptée quel que soit son montant (article R. 2123-1, \
+                     3°, du code de la commande publique)."
+                }
+                dt { "Public" }
+                dd {
+                    "Un public précisément défini et éloigné de l’emploi (demandeurs d’emploi de \
+                     longue durée, bénéficiaires du RSA, jeunes sans qualification…), avec son \
+                     nombre et son territoire ; « tout public » ne suffit pas."
+                }
+                dt { "Encadrement" }
+                dd {
+                    "Un encadrement renforcé : des encadrants techniques qualifiés, un \
+                     accompagnement socio-professionnel et un suivi individuel de chaque \
+                     personne (diagnostic, entretiens, référent)."
+                }
+            }
         }
-        for (i, r) in run.results.iter().enumerate() {
-            self.tender(&mut h, run, r, i + 1);
+    }
+}
+
+/// What is not shown, and how a pillar's status is read.
+fn footer(run: &Run) -> Markup {
+    html! {
+        @if !run.suppressed.is_empty() || run.baseline_hidden > 0 {
+            "Non montrés : " (run.suppressed.len()) " par des commentaires de suppression, "
+            (run.baseline_hidden) " connus de la base de référence. "
         }
-        h.push_str("</main>\n<footer>\n<p>");
-        if !run.suppressed.is_empty() || run.baseline_hidden > 0 {
-            let _ = write!(
-                h,
-                "Non montrés : {} par des commentaires de suppression, {} connus de la base de référence. ",
-                run.suppressed.len(),
-                run.baseline_hidden
-            );
-        }
-        h.push_str(
-            "Un pilier est « conforme » seulement si un passage du dossier le montre (il est cité) et \
-             qu’aucune erreur ni aucun avertissement ne le concerne ; « non conforme » s’il a au moins \
-             une erreur, « à compléter » s’il n’a que des avertissements ; « à vérifier » quand les \
-             documents fournis ne permettent pas d’en juger : aucun passage ne le montre, ou le dossier \
-             ne contient pas le document où il doit être décrit (un avis ne décrit pas l’encadrement, \
-             le CCTP le fait). Les informations ne comptent pas contre un pilier. \
-             Ce rapport aide la relecture ; il ne remplace pas l’analyse juridique du dossier.</p>\n\
-             </footer>\n</body>\n</html>\n",
-        );
-        // The style sheet is left as written.
-        match h.find("</style>") {
-            Some(i) => format!("{}{}", &h[..i], typography(&h[i..])),
-            None => typography(&h),
-        }
+        "Un pilier est « conforme » seulement si un passage du dossier le montre (il est cité) et \
+         qu’aucune erreur ni aucun avertissement ne le concerne ; « non conforme » s’il a au moins \
+         une erreur, « à compléter » s’il n’a que des avertissements ; « à vérifier » quand les \
+         documents fournis ne permettent pas d’en juger : aucun passage ne le montre, ou le dossier \
+         ne contient pas le document où il doit être décrit (un avis ne décrit pas l’encadrement, \
+         le CCTP le fait). Les informations ne comptent pas contre un pilier. \
+         Ce rapport aide la relecture ; il ne remplace pas l’analyse juridique du dossier."
     }
 }

@@ -1,6 +1,8 @@
 //! The pillars of one tender: their status (read from the core's verdicts), why they have it,
 //! their findings and the passages that satisfied their rules.
 
+use maud::{Markup, html};
+
 use super::Run;
 use crate::compile::{Level, PILLARS};
 use crate::engine::verdict::{self, PillarVerdict};
@@ -61,13 +63,12 @@ impl Status {
             Status::AVerifier => "?",
         }
     }
-    pub(super) fn badge(self) -> String {
-        format!(
-            "<span class=\"status {}\"><span aria-hidden=\"true\">{}</span> {}</span>",
-            self.class(),
-            self.sign(),
-            self.label()
-        )
+    pub(super) fn badge(self) -> Markup {
+        html! {
+            span class={ "status " (self.class()) } {
+                span aria-hidden="true" { (self.sign()) } " " (self.label())
+            }
+        }
     }
 }
 

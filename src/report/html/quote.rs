@@ -1,23 +1,14 @@
-//! Quoting a document in HTML: escaping, and passages around a place with the offending words
-//! marked.
+//! Quoting a document in HTML: passages around a place, cut between words, with the offending
+//! words marked. maud escapes the quoted text.
 
 use std::ops::Range;
 
-/// Escapes a text for HTML content and double-quoted attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
+use maud::{Markup, html};
+
+use crate::document::passage;
+
+/// How many bytes of a finding's sentence are quoted on each side of its words.
+const QUOTED_AROUND: usize = 200;
 
 /// Merges overlapping or touching ranges, sorted.
 pub(super) fn merge(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
@@ -32,7 +23,7 @@ pub(super) fn merge(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
     out
 }
 
-pub(super) fn floor_boundary(text: &str, mut i: usize) -> usize {
+fn floor_boundary(text: &str, mut i: usize) -> usize {
     i = i.min(text.len());
     while !text.is_char_boundary(i) {
         i -= 1;
@@ -40,7 +31,7 @@ pub(super) fn floor_boundary(text: &str, mut i: usize) -> usize {
     i
 }
 
-pub(super) fn ceil_boundary(text: &str, mut i: usize) -> usize {
+fn ceil_boundary(text: &str, mut i: usize) -> usize {
     i = i.min(text.len());
     while !text.is_char_boundary(i) {
         i += 1;
@@ -48,39 +39,23 @@ pub(super) fn ceil_boundary(text: &str, mut i: usize) -> usize {
     i
 }
 
-/// The sentence(s) around `r` in `text` (at most 200 bytes each side), and whether it was cut
-/// at each end.
+/// The sentence(s) around `r` in `text` (at most 200 bytes each side, cut between words), and
+/// whether it was cut at each end.
 pub(super) fn window(text: &str, r: Range<usize>) -> (Range<usize>, bool, bool) {
-    let stops = |c: char| matches!(c, '.' | ';' | '\n' | '!' | '?');
-    let r = floor_boundary(text, r.start)..ceil_boundary(text, r.end.max(r.start));
-    let mut start = text[..r.start].rfind(stops).map(|n| n + 1).unwrap_or(0);
-    let mut end = text[r.end..]
-        .find(stops)
-        .map(|n| r.end + n + 1)
-        .unwrap_or(text.len());
-    let (mut cut_start, mut cut_end) = (false, false);
-    if r.start - start > 200 {
-        start = ceil_boundary(text, r.start - 200);
-        cut_start = true;
-    }
-    if end - r.end > 200 {
-        end = floor_boundary(text, r.end + 200);
-        cut_end = true;
-    }
-    (start..end, cut_start, cut_end)
+    passage::around(text, r, QUOTED_AROUND)
 }
 
-/// A passage of `text` as HTML, with `marks` (byte ranges) in `<mark>`. Leading Markdown heading
-/// signs and surrounding spaces are left out.
+/// A passage of `text` as HTML, with `marks` (byte ranges) in `<mark>` and « … » where it was
+/// cut. Leading Markdown heading signs and surrounding spaces are left out.
 pub(super) fn passage(
     text: &str,
     win: Range<usize>,
     marks: &[Range<usize>],
     cut: (bool, bool),
-) -> String {
+) -> Markup {
     let mut start = win.start;
     let end = win.end;
-    // Skip white space and Markdown heading or list signs at the start.
+    // Skip white space and Markdown heading signs at the start.
     while start < end {
         let c = text[start..].chars().next().unwrap_or(' ');
         if c.is_whitespace() || c == '#' {
@@ -90,10 +65,8 @@ pub(super) fn passage(
         }
     }
     let end = start + text[start..end].trim_end().len();
-    let mut out = String::new();
-    if cut.0 {
-        out.push('…');
-    }
+    // The passage as pieces of plain text and marked text.
+    let mut pieces: Vec<(&str, bool)> = Vec::new();
     let mut at = start;
     for m in merge(marks.to_vec()) {
         let ms = floor_boundary(text, m.start.max(start));
@@ -101,17 +74,18 @@ pub(super) fn passage(
         if ms >= me {
             continue;
         }
-        out.push_str(&escape(&text[at..ms]));
-        out.push_str("<mark>");
-        out.push_str(&escape(&text[ms..me]));
-        out.push_str("</mark>");
+        pieces.push((&text[at..ms], false));
+        pieces.push((&text[ms..me], true));
         at = me;
     }
     if at < end {
-        out.push_str(&escape(&text[at..end]));
+        pieces.push((&text[at..end], false));
     }
-    if cut.1 {
-        out.push('…');
+    html! {
+        @if cut.0 { "…" }
+        @for (piece, marked) in pieces {
+            @if marked { mark { (piece) } } @else { (piece) }
+        }
+        @if cut.1 { "…" }
     }
-    out
 }

@@ -2,6 +2,7 @@
 //! typography of the page.
 
 use crate::compile::Level;
+use crate::document::{EXTENSIONS, ReadFailure};
 
 /// French typography on the page's body: a no-break space inside « » and before : ; ! ? so
 /// that a line never starts with one of them.
@@ -152,4 +153,120 @@ pub(super) fn counts(errors: usize, warnings: usize, infos: usize) -> String {
 /// Where a finding or a passage is, in words a person can follow in the original file.
 pub(super) fn place(file: &str, line: usize, loc: crate::document::Location) -> String {
     format!("{file}, {}", loc.describe(line))
+}
+
+/// A read failure in French, and what to do about it: the report's wording of each kind (the
+/// terminal shows the reader's detailed English).
+pub(super) fn read_failure(kind: ReadFailure) -> (String, Option<String>) {
+    let limits =
+        |name: &str| format!("la limite `{name}` de la section [limits] de la configuration");
+    let (reason, help): (String, Option<String>) = match kind {
+        ReadFailure::Access => (
+            "le fichier n’a pas pu être ouvert ni lu".into(),
+            Some("vérifiez qu’il existe toujours et que vous avez le droit de le lire".into()),
+        ),
+        ReadFailure::Folder => ("c’est un dossier, pas un document".into(), None),
+        ReadFailure::NotAFile => (
+            "ce n’est pas un fichier ordinaire (périphérique, tube ou socket)".into(),
+            None,
+        ),
+        ReadFailure::Unsupported => (
+            "tenderlint ne lit pas ce type de document".into(),
+            Some(format!("extensions lues : {}", EXTENSIONS.join(", "))),
+        ),
+        ReadFailure::TooLarge { size_mb, limit_mb } => (
+            format!("le fichier est trop volumineux ({size_mb} Mo, la limite est de {limit_mb} Mo)"),
+            Some(format!(
+                "découpez le document, vérifiez que c’est bien un document texte, ou relevez {}",
+                limits("max-file-bytes")
+            )),
+        ),
+        ReadFailure::TextTooLarge { size_mb, limit_mb } => (
+            match size_mb {
+                Some(n) => format!(
+                    "le texte du document est trop long ({n} Mo, la limite est de {limit_mb} Mo)"
+                ),
+                None => format!("le texte du document est trop long (plus de {limit_mb} Mo)"),
+            },
+            Some(format!("découpez le document, ou relevez {}", limits("max-text-bytes"))),
+        ),
+        ReadFailure::Empty => (
+            "le fichier est vide".into(),
+            Some("vérifiez que c’est le bon fichier, ou enregistrez-le de nouveau depuis son éditeur".into()),
+        ),
+        ReadFailure::NoText => (
+            "aucun texte n’a pu être lu dans le document".into(),
+            Some("vérifiez que c’est le bon fichier".into()),
+        ),
+        ReadFailure::Scanned => (
+            "le PDF ne contient pas de texte, seulement des images (un document numérisé ?)".into(),
+            Some(
+                "utilisez le PDF exporté depuis le traitement de texte, ou faites d’abord \
+                 reconnaître son texte (OCR) : tenderlint ne le fait pas"
+                    .into(),
+            ),
+        ),
+        ReadFailure::NotText => (
+            "le fichier n’est pas un texte lisible (fichier binaire, ou encodage autre que \
+             UTF-8, UTF-16 et Windows-1252)"
+                .into(),
+            Some("enregistrez-le en UTF-8, ou donnez-lui sa véritable extension".into()),
+        ),
+        ReadFailure::WrongFormat => (
+            "le contenu du fichier ne correspond pas à son extension".into(),
+            Some(
+                "enregistrez le document dans le format de son extension, ou donnez-lui sa \
+                 véritable extension"
+                    .into(),
+            ),
+        ),
+        ReadFailure::Damaged => (
+            "le document est endommagé, ou sa structure n’est pas lue par tenderlint".into(),
+            Some("ouvrez-le dans son éditeur, puis enregistrez-le ou exportez-le de nouveau".into()),
+        ),
+        ReadFailure::Encrypted => (
+            "le PDF est protégé par un mot de passe".into(),
+            Some("retirez la protection (exportez-le de nouveau sans mot de passe)".into()),
+        ),
+        ReadFailure::Limits => (
+            "le document dépasse les limites de lecture (nombre de parties, taille une fois \
+             décompressé ou imbrication) : ce n’est pas un document ordinaire"
+                .into(),
+            Some("vérifiez sa provenance, ou découpez le document".into()),
+        ),
+        ReadFailure::TimedOut { budget_ms } => (
+            format!(
+                "dossier non analysé : sa lecture et son analyse ont pris plus que le temps \
+                 imparti ({budget_ms} ms)"
+            ),
+            Some(format!("si le dossier est seulement volumineux, relevez {}", limits("time-budget-ms"))),
+        ),
+        ReadFailure::RuleFile => (
+            "fichier ou dossier de règles introuvable ou illisible".into(),
+            Some("vérifiez le chemin donné à `--rules` ou dans la configuration".into()),
+        ),
+        ReadFailure::Baseline => (
+            "la base de référence n’a pas pu être lue".into(),
+            Some("créez-en une avec `tenderlint check --write-baseline FICHIER`".into()),
+        ),
+        ReadFailure::Changes => (
+            "git n’a pas pu lister les fichiers modifiés".into(),
+            Some(
+                "donnez une référence que git connaît (branche, étiquette ou commit), dans un \
+                 dépôt git"
+                    .into(),
+            ),
+        ),
+        ReadFailure::NoRules => (
+            "aucune règle pour l’analyse : les packs intégrés sont écartés et aucun fichier de \
+             règles n’est donné"
+                .into(),
+            Some(
+                "donnez un fichier ou un dossier de règles avec `--rules CHEMIN`, ou retirez \
+                 `--no-default-rules`"
+                    .into(),
+            ),
+        ),
+    };
+    (reason, help)
 }
