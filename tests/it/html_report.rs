@@ -98,23 +98,33 @@ fn report_writes_one_self_contained_french_page() {
     // Evidence quoted with document and section.
     assert!(html.contains("Passages retenus") || html.contains("passages retenus"));
     assert!(html.contains("section\u{a0}: ") || html.contains("section «\u{a0}"));
-    // The three pillars explained to a reader new to the MIQ, once.
+    // The eight pillars explained to a reader new to the MIQ, once, linked from the synthesis.
     assert_eq!(
-        html.matches("<h2 id=\"piliers-miq\">Les trois piliers d’un marché d’insertion et de qualification</h2>").count(),
+        html.matches(
+            "<h2 id=\"piliers-miq\">Les piliers d’un marché d’insertion et de qualification</h2>"
+        )
+        .count(),
         1
     );
+    assert!(html.contains(
+        "Synthèse par pilier <a class=\"explique\" href=\"#piliers-miq\">(les piliers expliqués)</a>"
+    ));
+    let guide = &html[html.find("id=\"piliers-miq\"").unwrap()..];
+    assert_eq!(guide.matches("<dt>").count(), 8);
     for said in [
         "<dt>Objet</dt><dd>Le marché achète une prestation d’insertion et de qualification \
-         professionnelles de personnes éloignées de l’emploi\u{a0}; l’activité réalisée \
-         (espaces verts, nettoyage, tri…) n’en est que le support. Un service social acheté en \
-         procédure adaptée quel que soit son montant (article R. 2123-1, 3°, du code de la \
-         commande publique).</dd>",
+         professionnelles de personnes éloignées de l’emploi\u{a0}; l’activité réalisée n’en \
+         est que le support. Un marché qui achète d’abord des travaux ou un service courant \
+         n’en est pas un.</dd>",
         "<dt>Public</dt><dd>Un public précisément défini et éloigné de l’emploi (demandeurs \
          d’emploi de longue durée, bénéficiaires du RSA, jeunes sans qualification…), avec son \
          nombre et son territoire\u{a0}; «\u{a0}tout public\u{a0}» ne suffit pas.</dd>",
         "<dt>Encadrement</dt><dd>Un encadrement renforcé\u{a0}: des encadrants techniques \
          qualifiés, un accompagnement socio-professionnel et un suivi individuel de chaque \
          personne (diagnostic, entretiens, référent).</dd>",
+        "<dt>Procédure</dt><dd>Un service social passé en procédure adaptée quel que soit son \
+         montant (article R.\u{a0}2123-1, 3°, du code de la commande publique), choisi sur la \
+         capacité à insérer et à qualifier, avec des critères pondérés.</dd>",
     ] {
         assert!(html.contains(said), "{said}");
     }
@@ -630,7 +640,10 @@ fn the_report_reads_well_in_a_real_browser() {
             seen["text"].as_u64().unwrap() > 2000,
             "{fixture}: blank? {seen}"
         );
-        assert_eq!(seen["caption"], "Synthèse par pilier", "{fixture}: {seen}");
+        assert_eq!(
+            seen["caption"], "Synthèse par pilier (les piliers expliqués)",
+            "{fixture}: {seen}"
+        );
         let height = seen["height"].as_f64().unwrap();
         let top = seen["synthesisTop"].as_f64().unwrap();
         let first = seen["firstRowBottom"].as_f64().unwrap();

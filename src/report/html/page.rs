@@ -43,6 +43,8 @@ h2, h3, h4, h5 { line-height: 1.3; }
 .meta ul { margin: 0; padding: 0; list-style: none; }
 table.synthese { width: 100%; border-collapse: collapse; table-layout: fixed; font-size: .95rem; }
 table.synthese caption { text-align: left; font-weight: 700; font-size: 1.15rem; padding: .25rem 0 .5rem; }
+table.synthese caption a.explique { font-weight: 400; font-size: .9rem; }
+@media print { table.synthese caption a.explique { display: none; } }
 table.synthese th, table.synthese td { border-bottom: 1px solid var(--line); padding: .35rem .5rem;
   text-align: left; vertical-align: top; }
 table.synthese thead th { border-bottom: 2px solid var(--ink); font-size: .85rem; }
@@ -239,32 +241,66 @@ fn unusable(run: &Run) -> Markup {
     }
 }
 
-/// The three pillars of a marché d'insertion et de qualification, in two lines each, for a
-/// reader new to it.
+/// The eight pillars of a marché d'insertion et de qualification, in two lines each, for a
+/// reader new to it (the synthesis tables link here).
 fn pillars_explained() -> Markup {
+    const GUIDE: [(&str, &str); 8] = [
+        (
+            "Objet",
+            "Le marché achète une prestation d’insertion et de qualification professionnelles \
+             de personnes éloignées de l’emploi ; l’activité réalisée n’en est que le support. \
+             Un marché qui achète d’abord des travaux ou un service courant n’en est pas un.",
+        ),
+        (
+            "Support",
+            "L’activité (espaces verts, nettoyage, tri, restauration…) est présentée comme le \
+             support des parcours et décrite (lieux, volumes, saisons), pour que le titulaire \
+             organise des postes de travail qui forment.",
+        ),
+        (
+            "Public",
+            "Un public précisément défini et éloigné de l’emploi (demandeurs d’emploi de longue \
+             durée, bénéficiaires du RSA, jeunes sans qualification…), avec son nombre et son \
+             territoire ; « tout public » ne suffit pas.",
+        ),
+        (
+            "Encadrement",
+            "Un encadrement renforcé : des encadrants techniques qualifiés, un accompagnement \
+             socio-professionnel et un suivi individuel de chaque personne (diagnostic, \
+             entretiens, référent).",
+        ),
+        (
+            "Qualification",
+            "Les personnes acquièrent des compétences reconnues (formation, attestation, \
+             certification) et sont aidées à lever leurs freins (mobilité, garde d’enfants, \
+             santé, logement), sur une durée de parcours et un temps de travail précisés.",
+        ),
+        (
+            "Suivi",
+            "Le titulaire rend compte des parcours et des sorties (emploi durable, emploi de \
+             transition, sorties positives) par des indicateurs, des bilans et un comité de \
+             pilotage avec les partenaires.",
+        ),
+        (
+            "Procédure",
+            "Un service social passé en procédure adaptée quel que soit son montant (article \
+             R.\u{a0}2123-1, 3°, du code de la commande publique), choisi sur la capacité à insérer \
+             et à qualifier, avec des critères pondérés.",
+        ),
+        (
+            "Données",
+            "Les données personnelles des bénéficiaires (situation sociale, santé) sont \
+             protégées : finalité, accès limité, durée de conservation, bilans transmis sous \
+             forme agrégée.",
+        ),
+    ];
     html! {
         section class="guide" aria-labelledby="piliers-miq" {
-            h2 id="piliers-miq" { "Les trois piliers d’un marché d’insertion et de qualification" }
+            h2 id="piliers-miq" { "Les piliers d’un marché d’insertion et de qualification" }
             dl {
-                dt { "Objet" }
-                dd {
-                    "Le marché achète une prestation d’insertion et de qualification \
-                     professionnelles de personnes éloignées de l’emploi ; l’activité réalisée \
-                     (espaces verts, nettoyage, tri…) n’en est que le support. Un service social \
-                     acheté en procédure adaptée quel que soit son montant (article R. 2123-1, \
-                     3°, du code de la commande publique)."
-                }
-                dt { "Public" }
-                dd {
-                    "Un public précisément défini et éloigné de l’emploi (demandeurs d’emploi de \
-                     longue durée, bénéficiaires du RSA, jeunes sans qualification…), avec son \
-                     nombre et son territoire ; « tout public » ne suffit pas."
-                }
-                dt { "Encadrement" }
-                dd {
-                    "Un encadrement renforcé : des encadrants techniques qualifiés, un \
-                     accompagnement socio-professionnel et un suivi individuel de chaque \
-                     personne (diagnostic, entretiens, référent)."
+                @for (pillar, text) in GUIDE {
+                    dt { (pillar) }
+                    dd { (text) }
                 }
             }
         }

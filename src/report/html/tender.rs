@@ -125,7 +125,10 @@ fn synthesis(id: &str, pillars: &[Pillar]) -> Markup {
     html! {
         section aria-labelledby={ (id) "-synthese" } {
             table class="synthese" {
-                caption id={ (id) "-synthese" } { "Synthèse par pilier" }
+                caption id={ (id) "-synthese" } {
+                    "Synthèse par pilier "
+                    a class="explique" href="#piliers-miq" { "(les piliers expliqués)" }
+                }
                 colgroup {
                     col class="c-pilier"; col class="c-desc"; col class="c-statut"; col class="c-nb";
                 }
