@@ -13,6 +13,8 @@
 
 mod docx;
 mod odt;
+mod passage;
+mod runs;
 mod splice;
 
 use std::ops::Range;
@@ -90,6 +92,9 @@ pub(crate) struct Note {
     pub paragraphs: Vec<String>,
     pub first: usize,
     pub last: usize,
+    /// The passage the comment sits on, for a finding found in the body; else the comment
+    /// sits on its paragraphs.
+    pub passage: Option<passage::Passage>,
 }
 
 /// The annotated copy of a document.
@@ -135,13 +140,18 @@ pub fn annotate(
         paragraphs: opening(pillars, findings.len()),
         first: first.first,
         last: first.first,
+        passage: None,
     }];
     for f in findings {
         let (source, inside) = place(&sources, &f.span);
+        let found = f.kind == FindingKind::Found && inside;
         notes.push(Note {
             paragraphs: comment(f, !inside),
             first: source.first,
             last: source.last,
+            passage: found
+                .then(|| passage_of(&extracted.text, &sources, &f.span))
+                .flatten(),
         });
     }
     let bytes = match format {
@@ -165,6 +175,29 @@ fn place<'a>(sources: &'a [Source], span: &Range<usize>) -> (&'a Source, bool) {
         }
         _ => (&sources[0], false),
     }
+}
+
+/// The passage of a span that starts in a block of the body: its start in that block, its end
+/// in the block where it ends (a span that ends between blocks ends with the block before).
+fn passage_of(text: &str, sources: &[Source], span: &Range<usize>) -> Option<passage::Passage> {
+    if span.is_empty() {
+        return None;
+    }
+    let point = |s: &Source, at: usize| {
+        Some(passage::Point {
+            first: s.first,
+            last: s.last,
+            text: text.get(s.span.clone())?.to_string(),
+            offset: at.min(s.span.end).checked_sub(s.span.start)?,
+        })
+    };
+    let (start, _) = place(sources, span);
+    let end = sources.partition_point(|s| s.span.start < span.end);
+    let end = &sources[end.checked_sub(1)?];
+    Some(passage::Passage {
+        start: point(start, span.start)?,
+        end: point(end, span.end)?,
+    })
 }
 
 /// The opening comment: what tenderlint found, and the verdict of each pillar.

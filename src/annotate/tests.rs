@@ -82,7 +82,7 @@ fn pillar() -> Pillar {
 }
 
 #[test]
-fn a_word_document_gets_a_comments_part_and_anchors_around_the_paragraphs() {
+fn a_word_document_gets_a_comments_part_and_anchors_around_the_passages() {
     let bytes = docx();
     let doc = doc_of(&bytes, "CCTP.docx");
     assert_eq!(&*doc.text, "CCTP\n\nLe public est tout public\n\nA\nB");
@@ -100,9 +100,10 @@ fn a_word_document_gets_a_comments_part_and_anchors_around_the_paragraphs() {
     assert_eq!(out.comments, 3);
     let main = entry(&out.bytes, "word/document.xml");
     assert!(main.contains(r#"<w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:commentRangeStart w:id="0"/><w:r><w:t>CCTP</w:t></w:r><w:commentRangeEnd w:id="0"/><w:r><w:commentReference w:id="0"/></w:r></w:p>"#), "{main}");
-    assert!(main.contains(r#"<w:p><w:commentRangeStart w:id="1"/><w:r><w:t>Le public est </w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t>tout public</w:t></w:r><w:commentRangeEnd w:id="1"/><w:r><w:commentReference w:id="1"/></w:r></w:p>"#), "{main}");
-    // A table cell: from its first paragraph to its last.
-    assert!(main.contains(r#"<w:tc><w:p><w:commentRangeStart w:id="2"/><w:r><w:t>A</w:t></w:r></w:p><w:p><w:r><w:t>B</w:t></w:r><w:commentRangeEnd w:id="2"/>"#), "{main}");
+    // A passage that is a run: around the run.
+    assert!(main.contains(r#"<w:p><w:r><w:t>Le public est </w:t></w:r><w:commentRangeStart w:id="1"/><w:r><w:rPr><w:b/></w:rPr><w:t>tout public</w:t></w:r><w:commentRangeEnd w:id="1"/><w:r><w:commentReference w:id="1"/></w:r></w:p>"#), "{main}");
+    // In a table cell: on the cell's paragraph that holds it.
+    assert!(main.contains(r#"<w:tc><w:p><w:commentRangeStart w:id="2"/><w:r><w:t>A</w:t></w:r><w:commentRangeEnd w:id="2"/><w:r><w:commentReference w:id="2"/></w:r></w:p><w:p><w:r><w:t>B</w:t></w:r></w:p>"#), "{main}");
     let comments = entry(&out.bytes, "word/comments.xml");
     assert_eq!(comments.matches("<w:comment ").count(), 3);
     assert!(comments.contains(r#"<w:comment w:id="1" w:author="tenderlint" w:date="2025-03-01T09:30:00Z" w:initials="TL">"#));
@@ -142,6 +143,7 @@ fn docx_comment(id: u64) -> String {
             paragraphs: vec!["m".into()],
             first: 0,
             last: 0,
+            passage: None,
         },
         DATE,
     )
@@ -158,8 +160,8 @@ fn an_opendocument_text_gets_annotations_in_its_paragraphs() {
     let f = finding(&doc, 20..31);
     let out = annotate(Format::Odt, &bytes, &[&f], &[], DATE, &Limits::default()).unwrap();
     let main = entry(&out.bytes, "content.xml");
-    assert!(main.contains(r#"<text:p><office:annotation office:name="tenderlint-2" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator>tenderlint</dc:creator><dc:date>2025-03-01T09:30:00Z</dc:date><text:p>m</text:p><text:p>Passage relevé : « tout public »</text:p>"#), "{main}");
-    assert!(main.contains(r#"<text:span>tout public</text:span><office:annotation-end office:name="tenderlint-2"/></text:p>"#));
+    assert!(main.contains(r#"<text:p>Le public est <text:span><office:annotation office:name="tenderlint-2" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator>tenderlint</dc:creator><dc:date>2025-03-01T09:30:00Z</dc:date><text:p>m</text:p><text:p>Passage relevé : « tout public »</text:p>"#), "{main}");
+    assert!(main.contains(r#"</office:annotation>tout public<office:annotation-end office:name="tenderlint-2"/></text:span></text:p>"#));
     assert!(main.contains("Aucun pack ne s’applique au dossier"));
     assert_eq!(doc_of(&out.bytes, "CCTP.odt").text, doc.text);
     // The mimetype stays first, stored.
