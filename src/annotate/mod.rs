@@ -5,11 +5,17 @@
 //! the comments part is written (merged with the document's own comments, with fresh ids);
 //! every other entry of the archive is copied byte for byte.
 //!
-//! Each comment is anchored on the whole paragraph that holds its finding's span (a table cell:
-//! its paragraphs), found through the ordinals the readers record for each block
-//! ([`crate::document::extract::Source`]); a finding outside the body (a note, a header) or
-//! between blocks goes to the first paragraph, with its passage quoted. The first comment,
-//! on the first paragraph, gives the tender's verdict by pillar, worded as the HTML report's.
+//! A found finding's comment is anchored on its passage: its range starts just before the
+//! first quoted character and ends just after the last (in another paragraph when the span
+//! runs over several), found through the ordinals the readers record for each block
+//! ([`crate::document::extract::Source`]) and the characters of those paragraphs read again
+//! as the readers read them (`passage.rs`, `runs.rs`, `odt.rs`); a Word run is split there
+//! when it is simple, else the range widens to the enclosing run or element. A missing
+//! element's comment, and a passage the walk cannot place exactly (a field's result), are
+//! anchored on the whole paragraph (a table cell: its paragraphs). A finding outside the
+//! body (a note, a header) or between blocks goes to the first paragraph, with its passage
+//! quoted. The first comment, on the first paragraph, gives the tender's verdict by pillar,
+//! worded as the HTML report's.
 
 mod docx;
 mod odt;
