@@ -5,8 +5,9 @@
 
 use quick_xml::events::Event;
 
+use super::passage::{Anchors, insertions};
 use super::splice::{anchors, insert, paragraphs, prefix_of};
-use super::{AUTHOR, INITIALS, Note, escape};
+use super::{AUTHOR, INITIALS, Note, escape, runs};
 use crate::document::archive::Archive;
 use crate::document::extract::Failure;
 use crate::document::xml::{attr, local, reader};
@@ -44,16 +45,15 @@ pub(super) fn write(
     let paras = paragraphs(&main, MAIN, |n| n == b"p", Some(b"pPr"))?;
     let wanted = format!("{w}:p");
     let places = anchors(&paras, &[wanted.as_str()], notes)?;
-    let mut at = Vec::with_capacity(notes.len() * 2);
-    for (id, (start, end)) in ids.iter().zip(places) {
-        at.push((start, format!("<{w}:commentRangeStart {w}:id=\"{id}\"/>")));
-        at.push((
-            end,
-            format!(
-                "<{w}:commentRangeEnd {w}:id=\"{id}\"/><{w}:r><{w}:commentReference {w}:id=\"{id}\"/></{w}:r>"
-            ),
-        ));
-    }
+    let layout = runs::layout(&main, &w)?;
+    let at = insertions(&layout, notes, &places, |i| {
+        let id = ids[i];
+        Anchors {
+            start: format!("<{w}:commentRangeStart {w}:id=\"{id}\"/>"),
+            end: format!("<{w}:commentRangeEnd {w}:id=\"{id}\"/>"),
+            reference: format!("<{w}:r><{w}:commentReference {w}:id=\"{id}\"/></{w}:r>"),
+        }
+    });
     let main = insert(&main, at);
 
     // The comments part, its relationship and its content type.

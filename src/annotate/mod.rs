@@ -5,14 +5,22 @@
 //! the comments part is written (merged with the document's own comments, with fresh ids);
 //! every other entry of the archive is copied byte for byte.
 //!
-//! Each comment is anchored on the whole paragraph that holds its finding's span (a table cell:
-//! its paragraphs), found through the ordinals the readers record for each block
-//! ([`crate::document::extract::Source`]); a finding outside the body (a note, a header) or
-//! between blocks goes to the first paragraph, with its passage quoted. The first comment,
-//! on the first paragraph, gives the tender's verdict by pillar, worded as the HTML report's.
+//! A found finding's comment is anchored on its passage: its range starts just before the
+//! first quoted character and ends just after the last (in another paragraph when the span
+//! runs over several), found through the ordinals the readers record for each block
+//! ([`crate::document::extract::Source`]) and the characters of those paragraphs read again
+//! as the readers read them (`passage.rs`, `runs.rs`, `odt.rs`); a Word run is split there
+//! when it is simple, else the range widens to the enclosing run or element. A missing
+//! element's comment, and a passage the walk cannot place exactly (a field's result), are
+//! anchored on the whole paragraph (a table cell: its paragraphs). A finding outside the
+//! body (a note, a header) or between blocks goes to the first paragraph, with its passage
+//! quoted. The first comment, on the first paragraph, gives the tender's verdict by pillar,
+//! worded as the HTML report's.
 
 mod docx;
 mod odt;
+mod passage;
+mod runs;
 mod splice;
 
 use std::ops::Range;
@@ -90,6 +98,9 @@ pub(crate) struct Note {
     pub paragraphs: Vec<String>,
     pub first: usize,
     pub last: usize,
+    /// The passage the comment sits on, for a finding found in the body; else the comment
+    /// sits on its paragraphs.
+    pub passage: Option<passage::Passage>,
 }
 
 /// The annotated copy of a document.
@@ -135,13 +146,18 @@ pub fn annotate(
         paragraphs: opening(pillars, findings.len()),
         first: first.first,
         last: first.first,
+        passage: None,
     }];
     for f in findings {
         let (source, inside) = place(&sources, &f.span);
+        let found = f.kind == FindingKind::Found && inside;
         notes.push(Note {
             paragraphs: comment(f, !inside),
             first: source.first,
             last: source.last,
+            passage: found
+                .then(|| passage_of(&extracted.text, &sources, &f.span))
+                .flatten(),
         });
     }
     let bytes = match format {
@@ -165,6 +181,29 @@ fn place<'a>(sources: &'a [Source], span: &Range<usize>) -> (&'a Source, bool) {
         }
         _ => (&sources[0], false),
     }
+}
+
+/// The passage of a span that starts in a block of the body: its start in that block, its end
+/// in the block where it ends (a span that ends between blocks ends with the block before).
+fn passage_of(text: &str, sources: &[Source], span: &Range<usize>) -> Option<passage::Passage> {
+    if span.is_empty() {
+        return None;
+    }
+    let point = |s: &Source, at: usize| {
+        Some(passage::Point {
+            first: s.first,
+            last: s.last,
+            text: text.get(s.span.clone())?.to_string(),
+            offset: at.min(s.span.end).checked_sub(s.span.start)?,
+        })
+    };
+    let (start, _) = place(sources, span);
+    let end = sources.partition_point(|s| s.span.start < span.end);
+    let end = &sources[end.checked_sub(1)?];
+    Some(passage::Passage {
+        start: point(start, span.start)?,
+        end: point(end, span.end)?,
+    })
 }
 
 /// The opening comment: what tenderlint found, and the verdict of each pillar.

@@ -154,7 +154,7 @@ struct Open {
 }
 
 /// Elements whose content is not part of the accepted text.
-fn skipped(name: &[u8]) -> bool {
+pub(crate) fn skipped(name: &[u8]) -> bool {
     matches!(
         name,
         b"del"
@@ -393,10 +393,18 @@ fn element(e: &BytesStart<'_>, name: &[u8], in_ppr: bool, stack: &mut [Open]) {
         b"pStyle" if in_ppr => p.style = attr(e, b"w:val"),
         b"outlineLvl" if in_ppr => p.outline = attr(e, b"w:val").and_then(|v| v.parse().ok()),
         b"numPr" if in_ppr => p.numbered = true,
-        b"tab" if !in_ppr => p.text.push('\t'),
-        b"br" | b"cr" => p.text.push('\n'),
-        b"noBreakHyphen" => p.text.push('-'),
-        _ => {}
+        _ => p.text.extend(char_of(name, in_ppr)),
+    }
+}
+
+/// The character an element of a run stands for in the text (`w:tab`, `w:br`…), outside or
+/// inside the paragraph's properties.
+pub(crate) fn char_of(name: &[u8], in_ppr: bool) -> Option<char> {
+    match name {
+        b"tab" if !in_ppr => Some('\t'),
+        b"br" | b"cr" => Some('\n'),
+        b"noBreakHyphen" => Some('-'),
+        _ => None,
     }
 }
 

@@ -14,7 +14,7 @@ use super::xml::{attr, local, malformed, reader, text, too_deep, unclosed};
 use super::{BlockKind, Extracted};
 
 /// Elements whose content is not part of the text.
-fn skipped(name: &[u8]) -> bool {
+pub(crate) fn skipped(name: &[u8]) -> bool {
     matches!(
         name,
         b"tracked-changes"
@@ -306,17 +306,25 @@ impl<'g> PartReader<'g> {
 /// Spaces, tabs and line breaks inside a paragraph.
 fn inline(e: &BytesStart<'_>, name: &[u8], stack: &mut [Open]) {
     let Some(p) = stack.last_mut() else { return };
+    if let Some((c, n)) = inline_text(e, name) {
+        p.text.extend(std::iter::repeat_n(c, n));
+    }
+}
+
+/// The characters an element inside a paragraph stands for: `text:s` (spaces, as many as its
+/// `text:c`, at most 100), `text:tab`, `text:line-break`.
+pub(crate) fn inline_text(e: &BytesStart<'_>, name: &[u8]) -> Option<(char, usize)> {
     match name {
         b"s" => {
             let n = attr(e, b"text:c")
                 .and_then(|c| c.parse::<usize>().ok())
                 .unwrap_or(1)
                 .min(100);
-            p.text.extend(std::iter::repeat_n(' ', n));
+            Some((' ', n))
         }
-        b"tab" => p.text.push('\t'),
-        b"line-break" => p.text.push('\n'),
-        _ => {}
+        b"tab" => Some(('\t', 1)),
+        b"line-break" => Some(('\n', 1)),
+        _ => None,
     }
 }
 

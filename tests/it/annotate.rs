@@ -94,6 +94,60 @@ fn raw_paragraphs(xml: &str) -> Vec<String> {
     out
 }
 
+/// The text between the start and the end of one comment's range (`w:id`, `office:name`):
+/// `w:t` text and tabs outside `w:del` (Word), text, spaces and tabs outside the annotations
+/// (ODF), words joined by single spaces as the readers lay them out.
+fn range_text(xml: &str, id: &str) -> String {
+    let mut r = quick_xml::Reader::from_reader(xml.as_bytes());
+    let (mut on, mut in_t, mut hidden, mut out) = (false, false, 0usize, String::new());
+    let odf = xml.contains("office:document-content");
+    let ours = |e: &quick_xml::events::BytesStart<'_>| {
+        e.attributes()
+            .flatten()
+            .any(|a| matches!(a.key.0, "w:id" | "office:name") && &*a.value == id)
+    };
+    loop {
+        match r.read_event().unwrap() {
+            Event::Start(e) => match e.name().0 {
+                "w:t" => in_t = true,
+                "w:del" => hidden += 1,
+                "office:annotation" => {
+                    hidden += 1;
+                    on |= ours(&e);
+                }
+                _ => {}
+            },
+            Event::End(e) => match e.name().0 {
+                "w:t" => in_t = false,
+                "w:del" | "office:annotation" => hidden -= 1,
+                "w:p" | "text:p" | "text:h" if on && hidden == 0 => out.push('\n'),
+                _ => {}
+            },
+            Event::Empty(e) => match e.name().0 {
+                "w:commentRangeStart" if ours(&e) => on = true,
+                "w:commentRangeEnd" | "office:annotation-end" if ours(&e) => on = false,
+                "w:tab" | "text:tab" | "text:s" if on && hidden == 0 => out.push(' '),
+                _ => {}
+            },
+            Event::Text(t) if on && hidden == 0 && (in_t || odf) => {
+                out.push_str(&t.xml10_content());
+            }
+            Event::GeneralRef(g) if on && hidden == 0 && (in_t || odf) => {
+                out.push_str(match &*g.xml10_content() {
+                    "amp" => "&",
+                    "lt" => "<",
+                    "gt" => ">",
+                    "quot" => "\"",
+                    _ => "'",
+                });
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// The findings `check` reports on one document of a fixture folder.
 fn findings(folder: &Path, file: &str) -> Vec<Value> {
     let out = tl()
@@ -191,6 +245,21 @@ fn check_copy(folder: &str, file: &str, main: &str) {
         assert!(text.contains(f["message"].as_str().unwrap()));
         assert!(text.contains(&format!("Règle {}", f["rule"].as_str().unwrap())));
     }
+    // A found finding's comment sits on its quoted words.
+    let xml = part(&copy, main);
+    let mut exact = 0;
+    for (i, f) in found.iter().enumerate() {
+        if f["kind"] == "found" {
+            let id = if main == "content.xml" {
+                format!("tenderlint-{}", i + 2)
+            } else {
+                (i + 1).to_string()
+            };
+            assert_eq!(range_text(&xml, &id), f["quote"].as_str().unwrap(), "{id}");
+            exact += 1;
+        }
+    }
+    assert!(exact > 0);
     assert!(text.contains("Relecture tenderlint : "));
     assert!(text.contains("Verdict du dossier par pilier :"));
     assert!(text.contains("Pourquoi : "));
