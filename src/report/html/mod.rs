@@ -22,7 +22,7 @@ use std::io::{self, Write};
 
 use super::{Renderer, Run};
 
-pub use pillar::Status;
+pub use pillar::{PillarRow, Status, synthesis};
 pub use quote::escape;
 pub use words::{french_date, today};
 
