@@ -155,7 +155,8 @@ async function show(summary, html, left) {
     }
     box.append(table);
   }
-  const unread = summary.unread.map((u) => `${u.name} (${u.reason})`)
+  // The reasons are the report's, which lists them.
+  const unread = summary.unread.map((u) => `${u.name} (illisible, voir le rapport)`)
     .concat(left.map((n) => `${n} (format non lu)`));
   if (unread.length > 0) {
     const p = document.createElement('p');

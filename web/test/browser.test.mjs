@@ -9,7 +9,7 @@
 //     web/build.sh && (cd web/test && npm ci && node browser.test.mjs)
 
 import { createServer } from 'node:http';
-import { mkdirSync, readFileSync, readdirSync, statSync, copyFileSync, existsSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, statSync, copyFileSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join, dirname, extname, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -192,6 +192,21 @@ for (const width of [1280, 400]) {
   check(`${width} px: the report downloads as an HTML page`, html.startsWith('<!DOCTYPE html>') && html.includes(DOSSIERS[1].finding));
   check(`${width} px: no button for annotated copies while the module makes none`,
     (await page.$$('.annotee')).length === 0);
+  await page.close();
+}
+
+// A file that cannot be read, and one of a type not read, are named; the others are checked.
+{
+  const page = await openPage(1280);
+  const broken = join(artifacts, 'CCAP.docx');
+  const other = join(artifacts, 'budget.xlsx');
+  writeFileSync(broken, 'not a Word document');
+  writeFileSync(other, 'PK');
+  const seen = await checked(page, () => pick(page, [fixture('formats', 'defaut-docx', 'CCTP.docx'), broken, other]));
+  const unread = await page.evaluate(() => document.querySelector('.unread')?.textContent ?? '');
+  check('a broken file and a file of another type are named, the rest is checked',
+    seen.state.startsWith('Dossier vérifié') && unread.includes('CCAP.docx (illisible, voir le rapport)') && unread.includes('budget.xlsx (format non lu)'),
+    unread);
   await page.close();
 }
 
