@@ -118,6 +118,10 @@ async function check(files, name, started) {
   await show(summary, checked.html, left);
   const ms = performance.now() - started;
   document.body.dataset.checkMs = ms.toFixed(0);
+  if (summary.dossiers.length === 0) {
+    state.textContent = 'Aucun document du dossier n’a pu être lu : le rapport dit pourquoi.';
+    return;
+  }
   state.textContent = `Dossier vérifié en ${seconds(ms)} : `
     + `${plural(summary.findings, 'constat', 'constats')}`
     + ` (${plural(summary.errors, 'erreur', 'erreurs')}, `

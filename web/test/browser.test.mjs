@@ -207,6 +207,10 @@ for (const width of [1280, 400]) {
   check('a broken file and a file of another type are named, the rest is checked',
     seen.state.startsWith('Dossier vérifié') && unread.includes('CCAP.docx (illisible, voir le rapport)') && unread.includes('budget.xlsx (format non lu)'),
     unread);
+  // Nothing readable: the page says so instead of « Dossier vérifié ».
+  const none = await checked(page, () => pick(page, [broken]));
+  check('a dossier of which nothing can be read is not called checked',
+    none.state.startsWith('Aucun document du dossier n’a pu être lu'), none.state);
   await page.close();
 }
 
