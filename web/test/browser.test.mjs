@@ -178,6 +178,12 @@ for (const width of [1280, 400]) {
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(artifacts, `${dossier.name}-${width}.png`), fullPage: true });
     await page.screenshot({ path: join(artifacts, `${dossier.name}-${width}-top.png`) });
+    // For the README: the page down to the top of the report's synthesis.
+    await page.screenshot({
+      path: join(artifacts, `${dossier.name}-${width}-readme.png`),
+      clip: { x: 0, y: 0, width, height: 1350 },
+      captureBeyondViewport: true,
+    });
   }
   // The report downloads as the file `tenderlint report` writes.
   const downloads = join(artifacts, `downloads-${width}`);
@@ -249,7 +255,7 @@ const total = [...own].reduce((n, f) => n + gzipSync(readFileSync(join(dist, f))
 console.log(`# module: ${wasm.length} bytes, ${gzipSync(wasm, { level: 9 }).length} gzipped; the page's files, gzipped: ${total} bytes`);
 
 if (process.argv.includes('--readme')) {
-  copyFileSync(join(artifacts, 'defaut-docx-1280-top.png'), join(root, 'docs', 'web-page.png'));
+  copyFileSync(join(artifacts, 'defaut-docx-1280-readme.png'), join(root, 'docs', 'web-page.png'));
 }
 
 console.log(`${passed} passed, ${failed} failed`);
