@@ -5,6 +5,14 @@
 
 use serde::{Deserialize, Serialize};
 
+// The clock of the time budget (and of a report's date): the system's; in the browser
+// (wasm32-unknown-unknown), where `std::time` panics, the page's (`performance.now()` and
+// `Date.now()`, through web-time).
+#[cfg(not(all(target_family = "wasm", target_os = "unknown")))]
+pub use std::time::{Instant, SystemTime, UNIX_EPOCH};
+#[cfg(all(target_family = "wasm", target_os = "unknown"))]
+pub use web_time::{Instant, SystemTime, UNIX_EPOCH};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Limits {

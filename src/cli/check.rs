@@ -9,7 +9,7 @@ use tenderlint::compile::Level;
 use tenderlint::config::FailOn;
 use tenderlint::document;
 use tenderlint::output::OutputError;
-use tenderlint::pipeline::{Request, Run, Stdin};
+use tenderlint::pipeline::{MemoryFile, MemoryTender, Request, Run};
 use tenderlint::report::short::Short;
 use tenderlint::report::{Format, RenderOptions, renderer};
 
@@ -117,13 +117,13 @@ fn check_outputs(args: &CheckArgs) -> Result<(), OutputError> {
 }
 
 /// The document on standard input, with `--stdin`.
-fn read_stdin(args: &CheckArgs) -> std::io::Result<Option<Stdin>> {
+fn read_stdin(args: &CheckArgs) -> std::io::Result<Option<MemoryFile>> {
     if !args.options.stdin {
         return Ok(None);
     }
     let mut bytes = Vec::new();
     std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)?;
-    Ok(Some(Stdin {
+    Ok(Some(MemoryFile {
         name: (args.options.stdin_filename.as_deref())
             .unwrap_or("stdin.md")
             .to_string(),
@@ -131,7 +131,7 @@ fn read_stdin(args: &CheckArgs) -> std::io::Result<Option<Stdin>> {
     }))
 }
 
-fn request(args: &CheckArgs, stdin: Option<Stdin>) -> Request {
+fn request(args: &CheckArgs, stdin: Option<MemoryFile>) -> Request {
     let o = &args.options;
     Request {
         paths: o.paths.clone(),
@@ -139,7 +139,8 @@ fn request(args: &CheckArgs, stdin: Option<Stdin>) -> Request {
         no_default_rules: o.rules.no_default_rules,
         force_packs: o.packs.clone(),
         config: o.config.clone(),
-        stdin,
+        in_memory: stdin.map(MemoryTender::one),
+        no_config_files: false,
         changed_since: o.changed_since.clone(),
         baseline: o.baseline.clone(),
         // Evidence makes the pillars' verdicts: the outputs that show verdicts gather it.

@@ -26,7 +26,8 @@ const KEYS_HELP: &str = "the keys are: select, ignore, exclude, rules, fail-on, 
 
 /// When `check` exits with status 1 (`fail-on` in the configuration, `--fail-on` on the command
 /// line).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
 pub enum FailOn {
     /// A finding of level error.

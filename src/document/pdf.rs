@@ -28,6 +28,7 @@ pub const READER_THREAD: &str = "tenderlint-pdf";
 
 /// The stack of that thread: as large as a main thread's (forms are drawn by recursion, at
 /// most [`MAX_FORM_DEPTH`] deep).
+#[cfg(not(target_family = "wasm"))]
 const READER_STACK: usize = 8 << 20;
 
 static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
@@ -167,16 +168,7 @@ pub fn read(bytes: &[u8], limits: &crate::limits::Limits) -> Result<Extracted, F
         .help("give the file its real extension")
         .kind(super::ReadFailure::WrongFormat));
     }
-    // On a thread of its own, named so that a panic hook can tell; a panic there ends the
-    // thread, and joining it says so.
-    let result = std::thread::scope(|s| {
-        std::thread::Builder::new()
-            .name(READER_THREAD.into())
-            .stack_size(READER_STACK)
-            .spawn_scoped(s, || collect(bytes, limits))
-            .map(|reader| reader.join())
-    });
-    let pages = match result {
+    let pages = match on_reader_thread(bytes, limits) {
         Ok(Ok(r)) => r?,
         Err(e) => {
             return Err(Failure::new(format!("the PDF cannot be read: {e}"))
@@ -190,6 +182,32 @@ pub fn read(bytes: &[u8], limits: &crate::limits::Limits) -> Result<Extracted, F
         }
     };
     Ok(layout(pages))
+}
+
+/// Reads the pages on a thread of its own, named so that a panic hook can tell; a panic there
+/// ends the thread, and joining it says so.
+#[cfg(not(target_family = "wasm"))]
+fn on_reader_thread(
+    bytes: &[u8],
+    limits: &crate::limits::Limits,
+) -> std::io::Result<std::thread::Result<Result<Vec<Vec<Line>>, Failure>>> {
+    std::thread::scope(|s| {
+        std::thread::Builder::new()
+            .name(READER_THREAD.into())
+            .stack_size(READER_STACK)
+            .spawn_scoped(s, || collect(bytes, limits))
+            .map(|reader| reader.join())
+    })
+}
+
+/// WebAssembly has no threads: the pages are read on the caller's. A panic there is not caught
+/// (panics abort in the browser): the page that called says the check failed.
+#[cfg(target_family = "wasm")]
+fn on_reader_thread(
+    bytes: &[u8],
+    limits: &crate::limits::Limits,
+) -> std::io::Result<std::thread::Result<Result<Vec<Vec<Line>>, Failure>>> {
+    Ok(Ok(collect(bytes, limits)))
 }
 
 const DRAWN: &str = "the content the PDF's pages draw is";

@@ -84,40 +84,102 @@ impl Planned {
             .map(|f| {
                 let shown = display(f);
                 let bytes = Document::read_bytes(f, &shown, &self.limits)?;
-                if super::generated::is_generated(&bytes) {
-                    return Ok(None);
-                }
-                Document::from_bytes_with(f, &shown, &bytes, &self.limits).map(Some)
+                document_of(f, &shown, &bytes, &self.limits)
             })
             .collect();
-        let mut documents = Vec::new();
-        let mut errors = Vec::new();
-        let mut notices = Vec::new();
-        for (r, f) in read.into_iter().zip(&self.files) {
-            match r {
-                Ok(Some(mut d)) => {
-                    notices.extend(d.warnings.drain(..).map(|message| Notice {
-                        path: d.display.clone(),
-                        message,
-                        help: None,
-                    }));
-                    documents.push(d);
-                }
-                Ok(None) => notices.push(Notice {
-                    path: display(f),
-                    message: "skipped: tenderlint generated this file (a report or a baseline), it is not a document of the tender".into(),
-                    help: Some("move reports out of the folders you check".into()),
-                }),
-                Err(e) => errors.push(e),
-            }
-        }
-        let tender = (!documents.is_empty()).then(|| Tender {
-            display: display(&self.path),
-            path: self.path,
-            documents,
-        });
-        (tender, errors, notices)
+        let shown = self.files.iter().map(|f| display(f));
+        gather(display(&self.path), self.path, read.into_iter().zip(shown))
     }
+}
+
+/// A file given in memory instead of a path: standard input, or a file handed to the page in
+/// the browser (web/).
+#[derive(Debug, Clone)]
+pub struct MemoryFile {
+    /// The name it is checked under: it chooses the reader and the document kind.
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A tender given in memory: the documents of one dossier, read as a folder's are.
+#[derive(Debug, Clone)]
+pub struct MemoryTender {
+    /// The name the tender is shown under.
+    pub name: String,
+    pub files: Vec<MemoryFile>,
+}
+
+impl MemoryTender {
+    /// A tender of one document, shown under the document's name (standard input).
+    pub fn one(file: MemoryFile) -> MemoryTender {
+        MemoryTender {
+            name: file.name.clone(),
+            files: vec![file],
+        }
+    }
+
+    /// Reads the documents, in the order given (in parallel, as a folder's), within `limits`;
+    /// a file tenderlint generated is left out, with a notice.
+    pub fn read(&self, limits: &Limits) -> (Option<Tender>, Vec<ReadError>, Vec<Notice>) {
+        use rayon::prelude::*;
+        let read: Vec<Result<Option<Document>, ReadError>> = self
+            .files
+            .par_iter()
+            .map(|f| document_of(Path::new(&f.name), &f.name, &f.bytes, limits))
+            .collect();
+        let shown = self.files.iter().map(|f| f.name.clone());
+        let path = PathBuf::from(&self.name);
+        gather(self.name.clone(), path, read.into_iter().zip(shown))
+    }
+}
+
+/// The document of a file's bytes, `None` for a file tenderlint generated.
+fn document_of(
+    path: &Path,
+    shown: &str,
+    bytes: &[u8],
+    limits: &Limits,
+) -> Result<Option<Document>, ReadError> {
+    if super::generated::is_generated(bytes) {
+        return Ok(None);
+    }
+    Document::from_bytes_with(path, shown, bytes, limits).map(Some)
+}
+
+/// A tender of the documents read (with the names they are shown under), the files that
+/// could not be read, and the notices: the readers' warnings and the generated files left out.
+fn gather(
+    display: String,
+    path: PathBuf,
+    read: impl Iterator<Item = (Result<Option<Document>, ReadError>, String)>,
+) -> (Option<Tender>, Vec<ReadError>, Vec<Notice>) {
+    let mut documents = Vec::new();
+    let mut errors = Vec::new();
+    let mut notices = Vec::new();
+    for (r, shown) in read {
+        match r {
+            Ok(Some(mut d)) => {
+                notices.extend(d.warnings.drain(..).map(|message| Notice {
+                    path: d.display.clone(),
+                    message,
+                    help: None,
+                }));
+                documents.push(d);
+            }
+            Ok(None) => notices.push(Notice {
+                path: shown,
+                message: "skipped: tenderlint generated this file (a report or a baseline), it is not a document of the tender".into(),
+                help: Some("move reports out of the folders you check".into()),
+            }),
+            Err(e) => errors.push(e),
+        }
+    }
+    let tender = (!documents.is_empty()).then_some(Tender {
+        display,
+        path,
+        documents,
+    });
+    (tender, errors, notices)
 }
 
 /// The files of a repository rather than of a tender (`README.md`, `CHANGELOG.md`,
@@ -271,15 +333,7 @@ pub fn plan(
             continue;
         }
         if !is_supported(path) {
-            found.errors.push(ReadError {
-                kind: ReadFailure::Unsupported,
-                path: display(path),
-                reason: "unsupported document type".into(),
-                help: Some(format!(
-                    "tenderlint reads these extensions: {}",
-                    super::EXTENSIONS.join(", ")
-                )),
-            });
+            found.errors.push(unsupported(display(path)));
             continue;
         }
         let folder = tender_folder(path);
@@ -399,6 +453,19 @@ fn walk(
         }
     }
     tenders_of_walk(path, folders)
+}
+
+/// The error of a file given by name (or handed in memory) whose type tenderlint does not read.
+pub fn unsupported(shown: String) -> ReadError {
+    ReadError {
+        kind: ReadFailure::Unsupported,
+        path: shown,
+        reason: "unsupported document type".into(),
+        help: Some(format!(
+            "tenderlint reads these extensions: {}",
+            super::EXTENSIONS.join(", ")
+        )),
+    }
 }
 
 impl Tender {

@@ -150,7 +150,7 @@ pub struct Options {
     pub evidence: bool,
     /// When the tender's time budget started (when its documents began to be read); `None`:
     /// when checking starts.
-    pub started: Option<std::time::Instant>,
+    pub started: Option<crate::limits::Instant>,
     /// The time one tender may take (see [`crate::limits::Limits::time_budget_ms`]).
     pub time_budget: std::time::Duration,
 }
@@ -177,7 +177,7 @@ pub fn check_tender(rules: &RuleSet, tender: Tender, opts: &Options) -> TenderRe
     let mut unchecked = Vec::new();
     let mut not_stated = Vec::new();
     let mut evidence = Vec::new();
-    let started = opts.started.unwrap_or_else(std::time::Instant::now);
+    let started = opts.started.unwrap_or_else(crate::limits::Instant::now);
     let budget = opts.time_budget;
     let mut timed_out = None;
     for pack in &rules.packs {

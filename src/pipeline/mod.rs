@@ -20,15 +20,8 @@ use crate::document::{Excludes, ReadError, ReadFailure};
 use crate::engine::{self, Options, TenderResult};
 use crate::lang::RuleFileError;
 
+pub use crate::document::tender::{MemoryFile, MemoryTender};
 pub use rules::{config_for, rules_for};
-
-/// A document read from standard input.
-#[derive(Debug, Clone)]
-pub struct Stdin {
-    /// The name it is checked under (it chooses the reader and the document kind).
-    pub name: String,
-    pub bytes: Vec<u8>,
-}
 
 /// What to check, and how.
 #[derive(Debug, Clone, Default)]
@@ -41,7 +34,11 @@ pub struct Request {
     pub force_packs: Vec<String>,
     /// `--config FILE`: one configuration for every path.
     pub config: Option<PathBuf>,
-    pub stdin: Option<Stdin>,
+    /// A tender given in memory, checked after the paths: the document of standard input
+    /// ([`MemoryTender::one`]), or the files of a dossier ([`check_files`]).
+    pub in_memory: Option<MemoryTender>,
+    /// No configuration file is looked for: the defaults apply (unless `config` names one).
+    pub no_config_files: bool,
     /// Only the tenders with a document changed since this git reference.
     pub changed_since: Option<String>,
     /// Report only the findings that are not in this baseline.
@@ -51,6 +48,35 @@ pub struct Request {
     /// Where the plans of the rules' patterns are kept between runs (see
     /// [`crate::search::cache`]); `None`: not kept.
     pub cache_dir: Option<PathBuf>,
+}
+
+/// Checks the files of one dossier given in memory, as `tenderlint report` checks a folder that
+/// holds them: with the embedded packs, the default configuration (no configuration file is
+/// looked for), evidence gathered for the pillars' verdicts. The documents are read in the order
+/// of their names, as a folder's; a file of a type tenderlint does not read is an input error.
+/// This is what the page in the browser (web/) runs.
+pub fn check_files(name: &str, files: Vec<MemoryFile>) -> Run {
+    let (mut files, unsupported): (Vec<MemoryFile>, Vec<MemoryFile>) = files
+        .into_iter()
+        .partition(|f| crate::document::is_supported(Path::new(&f.name)));
+    files.sort_by(|a, b| a.name.cmp(&b.name));
+    let req = Request {
+        // Even without a file: no path then means nothing to read, not the current folder.
+        in_memory: Some(MemoryTender {
+            name: name.to_string(),
+            files,
+        }),
+        no_config_files: true,
+        evidence: true,
+        ..Request::default()
+    };
+    let mut run = run(&req);
+    run.input_errors.extend(
+        unsupported
+            .iter()
+            .map(|f| crate::document::tender::unsupported(f.name.clone())),
+    );
+    run
 }
 
 /// Runs a whole check; the results are in `run.results`.
@@ -134,21 +160,25 @@ fn no_rules_error() -> ReadError {
 /// The paths to check, grouped by the configuration that applies to them (standard input
 /// goes with the current folder's).
 fn groups(req: &Request) -> BTreeMap<Option<PathBuf>, Vec<PathBuf>> {
-    let paths: Vec<PathBuf> = if req.paths.is_empty() && req.stdin.is_none() {
+    let paths: Vec<PathBuf> = if req.paths.is_empty() && req.in_memory.is_none() {
         vec![PathBuf::from(".")]
     } else {
         req.paths.clone()
     };
     let mut groups: BTreeMap<Option<PathBuf>, Vec<PathBuf>> = BTreeMap::new();
     for p in &paths {
-        let key = req.config.clone().or_else(|| Config::find(p));
-        groups.entry(key).or_default().push(p.clone());
+        groups.entry(config_of(req, p)).or_default().push(p.clone());
     }
-    if req.stdin.is_some() {
-        let key = req.config.clone().or_else(|| Config::find(Path::new(".")));
-        groups.entry(key).or_default();
+    if req.in_memory.is_some() {
+        groups.entry(config_of(req, Path::new("."))).or_default();
     }
     groups
+}
+
+/// The configuration file for a path: the one the request names, else the first found upwards.
+fn config_of(req: &Request, path: &Path) -> Option<PathBuf> {
+    let found = || Config::find(path).filter(|_| !req.no_config_files);
+    req.config.clone().or_else(found)
 }
 
 /// The paths under one configuration, and what checking them needs.
@@ -161,8 +191,8 @@ struct Group<'a> {
 }
 
 impl Group<'_> {
-    /// Reads, checks and filters each tender of the paths (standard input with the first
-    /// group), handing each result to `each`.
+    /// Reads, checks and filters each tender of the paths (the tender in memory with the
+    /// first group), handing each result to `each`.
     fn check(
         &self,
         req: &Request,
@@ -176,8 +206,8 @@ impl Group<'_> {
             root: config.root.clone(),
             patterns: config.exclude.iter().map(|e| e.value.clone()).collect(),
         };
-        let stdin = req.stdin.as_ref().filter(|_| first);
-        let mut reading = read::Reading::new(paths, &excludes, stdin, &config.limits, run);
+        let in_memory = req.in_memory.as_ref().filter(|_| first);
+        let mut reading = read::Reading::new(paths, &excludes, in_memory, &config.limits, run);
         let budget = std::time::Duration::from_millis(config.limits.time_budget_ms);
         let opts = self.options(req, budget);
         while let Some((mut tender, started)) = reading.next() {
@@ -313,4 +343,115 @@ pub fn fails(run: &Run, policy: FailOn) -> bool {
         .iter()
         .flat_map(|r| &r.findings)
         .any(|f| policy.fails(f.level))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::Renderer;
+
+    /// The HTML report of a run, dated so that two runs compare.
+    fn html(run: &Run) -> String {
+        let mut out = Vec::new();
+        crate::report::html::Html::new("7 décembre 2026")
+            .render(run, &mut out)
+            .unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    /// The files of a fixture folder in memory, named by their paths, in `order`.
+    fn files_of(folder: &str, order: &[&str]) -> Vec<MemoryFile> {
+        order
+            .iter()
+            .map(|f| {
+                let name = format!("{folder}/{f}");
+                let bytes = std::fs::read(&name).unwrap();
+                MemoryFile { name, bytes }
+            })
+            .collect()
+    }
+
+    /// The run of `tenderlint report FOLDER`, without a configuration file.
+    fn on_disk(folder: &str) -> Run {
+        run(&Request {
+            paths: vec![PathBuf::from(folder)],
+            no_config_files: true,
+            evidence: true,
+            ..Request::default()
+        })
+    }
+
+    #[test]
+    fn a_dossier_in_memory_is_checked_as_its_folder() {
+        for (folder, files) in [
+            ("fixtures/formats/bon-docx", &["CCTP.docx"][..]),
+            ("fixtures/formats/defaut-odt", &["CCTP.odt"][..]),
+            ("fixtures/formats/bon-pdf", &["CCTP.pdf"][..]),
+            // Handed in another order: read in the order of the names, as a folder's.
+            ("fixtures/miq-complet", &["RC.md", "CCTP.md", "CCAP.md"][..]),
+        ] {
+            let memory = check_files(folder, files_of(folder, files));
+            let disk = on_disk(folder);
+            assert_eq!(memory.results.len(), 1, "{folder}");
+            assert!(!memory.has_input_errors(), "{folder}");
+            assert!(
+                memory.results[0]
+                    .packs
+                    .iter()
+                    .any(|p| !p.pillars.is_empty()),
+                "{folder}: the pillars are judged"
+            );
+            assert_eq!(html(&memory), html(&disk), "{folder}");
+        }
+    }
+
+    #[test]
+    fn a_file_of_another_type_is_an_input_error_and_the_others_are_checked() {
+        let mut files = files_of("fixtures/public-vague", &["CCTP.md"]);
+        files.push(MemoryFile {
+            name: "budget.xlsx".into(),
+            bytes: b"PK\x03\x04".to_vec(),
+        });
+        let run = check_files("dossier", files);
+        assert_eq!(run.results.len(), 1);
+        assert_eq!(run.results[0].tender.display, "dossier");
+        assert_eq!(run.results[0].tender.documents.len(), 1);
+        assert_eq!(run.input_errors.len(), 1);
+        assert_eq!(run.input_errors[0].path, "budget.xlsx");
+        assert_eq!(run.input_errors[0].reason, "unsupported document type");
+    }
+
+    #[test]
+    fn a_report_handed_back_is_left_out_with_a_notice() {
+        let folder = "fixtures/public-vague";
+        let report = html(&on_disk(folder));
+        let mut files = files_of(folder, &["CCTP.md"]);
+        files.push(MemoryFile {
+            name: "rapport.html".into(),
+            bytes: report.into_bytes(),
+        });
+        let run = check_files("dossier", files);
+        assert_eq!(run.results[0].tender.documents.len(), 1);
+        assert!(!run.has_input_errors());
+        assert!(
+            run.notices
+                .iter()
+                .any(|n| n.path == "rapport.html" && n.message.contains("generated")),
+            "{:?}",
+            run.notices
+        );
+    }
+
+    #[test]
+    fn nothing_readable_checks_nothing() {
+        let run = check_files(
+            "dossier",
+            vec![MemoryFile {
+                name: "notes.xlsx".into(),
+                bytes: Vec::new(),
+            }],
+        );
+        assert!(run.results.is_empty());
+        assert_eq!(run.input_errors.len(), 1);
+    }
 }

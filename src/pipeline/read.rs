@@ -1,31 +1,32 @@
 //! The second stage: which tenders to read (the paths, the documents changed since a git
-//! reference, standard input), read one at a time when their turn comes.
+//! reference, the tender given in memory: standard input or the page's files), read one at a
+//! time when their turn comes.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
-use super::{Request, Run, Stdin};
-use crate::document::{self, Document, Excludes, Notice, Planned, ReadError, ReadFailure, Tender};
-use crate::limits::Limits;
+use super::{MemoryTender, Request, Run};
+use crate::document::{self, Excludes, Notice, Planned, ReadError, ReadFailure, Tender};
+use crate::limits::{Instant, Limits};
 
-/// The tenders of some paths, read one at a time when their turn comes; standard input
-/// comes last. What cannot be read is gathered, and added to the run by [`Reading::finish`].
+/// The tenders of some paths, read one at a time when their turn comes; the tender given in
+/// memory comes last. What cannot be read is gathered, and added to the run by
+/// [`Reading::finish`].
 pub(super) struct Reading {
     planned: std::vec::IntoIter<Planned>,
-    stdin: Option<Tender>,
+    in_memory: Option<Tender>,
     read_errors: Vec<ReadError>,
     read_notices: Vec<Notice>,
-    stdin_errors: Vec<ReadError>,
+    in_memory_errors: Vec<ReadError>,
 }
 
 impl Reading {
     /// Finds the tenders of `paths` (what cannot be found goes to the run now) and reads
-    /// the document of standard input, if one is given.
+    /// the tender given in memory, if there is one.
     pub(super) fn new(
         paths: &[PathBuf],
         excludes: &Excludes,
-        stdin: Option<&Stdin>,
+        in_memory: Option<&MemoryTender>,
         limits: &Limits,
         run: &mut Run,
     ) -> Reading {
@@ -39,35 +40,20 @@ impl Reading {
         }
         run.input_errors.extend(errors);
         run.notices.extend(notices);
-        let mut stdin_errors = Vec::new();
-        let stdin = stdin.and_then(|stdin| {
-            match Document::from_bytes_with(
-                Path::new(&stdin.name),
-                &stdin.name,
-                &stdin.bytes,
-                limits,
-            ) {
-                Ok(mut d) => {
-                    run.notices
-                        .extend(d.warnings.drain(..).map(|message| Notice {
-                            path: stdin.name.clone(),
-                            message,
-                            help: None,
-                        }));
-                    Some(Tender::from_documents(&stdin.name, vec![d]))
-                }
-                Err(e) => {
-                    stdin_errors.push(e);
-                    None
-                }
+        let (in_memory, in_memory_errors) = match in_memory {
+            Some(tender) => {
+                let (tender, errors, notices) = tender.read(limits);
+                run.notices.extend(notices);
+                (tender, errors)
             }
-        });
+            None => (None, Vec::new()),
+        };
         Reading {
             planned: planned.into_iter(),
-            stdin,
+            in_memory,
             read_errors: Vec::new(),
             read_notices: Vec::new(),
-            stdin_errors,
+            in_memory_errors,
         }
     }
 
@@ -83,14 +69,14 @@ impl Reading {
                 return Some((t, started));
             }
         }
-        self.stdin.take().map(|t| (t, Instant::now()))
+        self.in_memory.take().map(|t| (t, Instant::now()))
     }
 
     /// Adds what could not be read to the run.
     pub(super) fn finish(mut self, run: &mut Run) {
         run.input_errors.append(&mut self.read_errors);
         run.notices.append(&mut self.read_notices);
-        run.input_errors.append(&mut self.stdin_errors);
+        run.input_errors.append(&mut self.in_memory_errors);
     }
 }
 

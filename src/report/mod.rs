@@ -25,7 +25,8 @@ pub trait Renderer {
 
 /// An output format of `check`: each is built into its [`Renderer`] by [`renderer`]. The command
 /// line lists the formats with the first line of their documentation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Format {
     /// miette's graphical report of each finding, grouped by tender, in French, for a person.
     Human,
@@ -43,7 +44,12 @@ pub enum Format {
     /// JUnit XML for CI dashboards: one test suite per tender, one test case per rule.
     Junit,
     /// A self-contained HTML report in French, for the facilitator of the social clause.
-    #[value(help = "A self-contained HTML report in French (for facilitators), best with -o FILE")]
+    #[cfg_attr(
+        feature = "cli",
+        value(
+            help = "A self-contained HTML report in French (for facilitators), best with -o FILE"
+        )
+    )]
     Html,
 }
 

@@ -24,7 +24,7 @@ use std::io::{self, Write};
 
 use super::{Renderer, Run};
 
-pub use pillar::Status;
+pub use pillar::{PillarRow, Status, synthesis};
 pub use words::{french_date, iso_datetime, level_label, now, pillar_name, plural, today};
 
 pub struct Html {

@@ -128,6 +128,31 @@ fn reason_of(
     }
 }
 
+/// One row of a tender's synthesis by pillar, as the report shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PillarRow {
+    pub tag: String,
+    /// The pillar's name, in French.
+    pub name: String,
+    pub status: Status,
+    /// The findings of the pillar.
+    pub findings: usize,
+}
+
+/// The synthesis by pillar of one tender of a run, in the report's order: what the report's
+/// table shows, for a caller that shows a summary of its own (the page in the browser).
+pub fn synthesis(run: &Run, result: &TenderResult) -> Vec<PillarRow> {
+    pillars(run, result)
+        .into_iter()
+        .map(|p| PillarRow {
+            name: super::words::pillar_name(&p.tag),
+            findings: p.findings.len(),
+            status: p.status,
+            tag: p.tag,
+        })
+        .collect()
+}
+
 pub(super) fn pillars<'a>(run: &'a Run, result: &'a TenderResult) -> Vec<Pillar<'a>> {
     let applied: Vec<&crate::compile::Pack> = run
         .rules

@@ -553,8 +553,10 @@ impl Scanner {
 
     /// Builds the literal automaton on another thread, while the caller goes on (reading the
     /// documents to check): the first scan then finds it built, or waits for it.
+    ///
+    /// WebAssembly has one thread, on which rayon runs no spawned job: the first scan builds it.
     pub fn warm_up(&self) {
-        if self.literals.is_empty() || self.ac.get().is_some() {
+        if cfg!(target_family = "wasm") || self.literals.is_empty() || self.ac.get().is_some() {
             return;
         }
         let (ac, literals) = (Arc::clone(&self.ac), Arc::clone(&self.literals));
