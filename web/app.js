@@ -4,7 +4,7 @@
 // for the page's own files.
 
 const EXTENSIONS = ['docx', 'odt', 'pdf', 'md', 'markdown', 'txt', 'html', 'htm'];
-// The documents an annotated copy can be made of (when the module exports `annotate`).
+// The documents an annotated copy can be made of (the module's `annotate`).
 const ANNOTATED = ['docx', 'odt'];
 // The pillars' statuses, as the report names them, and their colours.
 const STATUS_CLASS = {
@@ -194,7 +194,7 @@ function follow(event) {
   }
 }
 
-// One button per Word or LibreOffice document, only when the module makes annotated copies.
+// One button per Word or LibreOffice document: its annotated copy, downloaded.
 function annotateButtons(summary) {
   const actions = $('actions');
   actions.querySelectorAll('.annotee').forEach((b) => b.remove());
@@ -207,7 +207,13 @@ function annotateButtons(summary) {
     button.textContent = `Télécharger la copie annotée de ${doc.name}`;
     button.addEventListener('click', () => {
       const original = last.read.find((f) => f.name === doc.name);
-      const bytes = instance.annotate(doc.name, original.bytes);
+      let bytes;
+      try {
+        bytes = instance.annotate(doc.name, original.bytes);
+      } catch (e) {
+        state.textContent = `La copie annotée de ${doc.name} n’a pas pu être faite : ${e.message ?? e}`;
+        return;
+      }
       const type = extension(doc.name) === 'docx'
         ? 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'
         : 'application/vnd.oasis.opendocument.text';

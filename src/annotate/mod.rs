@@ -111,6 +111,31 @@ pub struct Annotated {
     pub comments: usize,
 }
 
+/// The annotated copy of one document of a checked tender: its findings, and the tender's
+/// verdicts by pillar, as comments in a copy of `original` (the document's bytes, as read).
+pub fn copy_of<'r>(
+    result: &'r TenderResult,
+    doc: &crate::document::Document,
+    original: &[u8],
+    date: &str,
+    limits: &Limits,
+) -> Result<(Annotated, Vec<&'r Finding>), Failure> {
+    let findings: Vec<&Finding> = result
+        .findings
+        .iter()
+        .filter(|f| f.file == doc.display)
+        .collect();
+    let copy = annotate(
+        doc.format,
+        original,
+        &findings,
+        &pillars(result),
+        date,
+        limits,
+    )?;
+    Ok((copy, findings))
+}
+
 /// The annotated copy of a Word or LibreOffice document: `original` is the file's bytes,
 /// `findings` the findings of this document (their spans are byte ranges of the text the
 /// reader extracts from `original`), `pillars` the verdicts of its tender, `date` the comments'

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use tenderlint::annotate::{self, annotate};
+use tenderlint::annotate;
 use tenderlint::compile::Level;
 use tenderlint::config::FailOn;
 use tenderlint::document::{self, Document, Format};
@@ -227,14 +227,8 @@ fn write_copy(
         eprint!("{}", stderr_human().diagnostic(&e));
         exit::TROUBLE
     })?;
-    let findings: Vec<_> = result
-        .findings
-        .iter()
-        .filter(|f| f.file == doc.display)
-        .collect();
-    let pillars = annotate::pillars(result);
-    let copy =
-        annotate(doc.format, &original, &findings, &pillars, date, &limits).map_err(|e| {
+    let (copy, findings) =
+        annotate::copy_of(result, doc, &original, date, &limits).map_err(|e| {
             refuse(
                 &doc.path,
                 format!("impossible d’annoter ce document ({})", e.reason),

@@ -3,12 +3,10 @@
 //! does, and gets back the same HTML report and a short JSON summary. Nothing leaves the page:
 //! the module imports nothing but `console.error` (see [`start`]).
 //!
-//! Annotated copies: when the library has `tenderlint::annotate` (the original .docx or .odt,
-//! the document's findings and verdicts → the annotated bytes), the hook is one exported
-//! function here, `annotate(name: &str, bytes: &[u8]) -> Result<Vec<u8>, JsError>`, which finds
-//! the document named `name` in the last run ([`LAST_RUN`]) and calls it. The page shows a
-//! « Télécharger la copie annotée » button per Word or LibreOffice document only when the
-//! module exports `annotate`.
+//! Annotated copies: [`annotate`] finds the document named `name` in the last run
+//! ([`LAST_RUN`]) and returns a copy of its bytes with the findings as comments in the margin
+//! (`tenderlint::annotate`, as `tenderlint annotate` writes it). The page shows a
+//! « Télécharger la copie annotée » button per Word or LibreOffice document.
 
 #![forbid(unsafe_code)]
 
@@ -18,7 +16,7 @@ use std::sync::Mutex;
 use serde::Serialize;
 use tenderlint::pipeline::{MemoryFile, Run};
 use tenderlint::report::Renderer;
-use tenderlint::report::html::{Html, synthesis, today};
+use tenderlint::report::html::{Html, iso_datetime, now, synthesis, today};
 use wasm_bindgen::prelude::*;
 
 thread_local! {
@@ -117,6 +115,35 @@ impl Checked {
     pub fn summary(&self) -> String {
         self.summary.clone()
     }
+}
+
+/// The annotated copy of the Word or LibreOffice document `name` of the last check, made from
+/// its `bytes` (the file the page was given): its findings and the dossier's verdicts as
+/// comments. An error (in French) when the document was not checked or cannot be annotated.
+#[wasm_bindgen]
+pub fn annotate(name: &str, bytes: &[u8]) -> Result<Vec<u8>, JsError> {
+    LAST_RUN.with(|last| {
+        let last = last.borrow();
+        let run = last
+            .as_ref()
+            .ok_or_else(|| JsError::new("aucun dossier n’a encore été vérifié"))?;
+        let (result, doc) = run
+            .results
+            .iter()
+            .find_map(|r| {
+                r.tender
+                    .documents
+                    .iter()
+                    .find(|d| d.display == name)
+                    .map(|d| (r, d))
+            })
+            .ok_or_else(|| JsError::new(&format!("« {name} » n’a pas été vérifié")))?;
+        let date = iso_datetime(now());
+        let limits = tenderlint::limits::Limits::default();
+        tenderlint::annotate::copy_of(result, doc, bytes, &date, &limits)
+            .map(|(copy, _)| copy.bytes)
+            .map_err(|e| JsError::new(&format!("impossible d’annoter « {name} » ({})", e.reason)))
+    })
 }
 
 fn html(run: &Run) -> String {

@@ -196,8 +196,21 @@ for (const width of [1280, 400]) {
   for (let i = 0; i < 100 && !existsSync(file); i += 1) await new Promise((d) => setTimeout(d, 100));
   const html = existsSync(file) ? readFileSync(file, 'utf8') : '';
   check(`${width} px: the report downloads as an HTML page`, html.startsWith('<!DOCTYPE html>') && html.includes(DOSSIERS[1].finding));
-  check(`${width} px: no button for annotated copies while the module makes none`,
-    (await page.$$('.annotee')).length === 0);
+  // The last dossier's Word document downloads as an annotated copy: a Word file whose
+  // comments part holds tenderlint's comments (their texts are compressed: the part's name and
+  // size tell it is there).
+  const buttons = await page.$$('.annotee');
+  check(`${width} px: one button for the annotated copy of the Word document`, buttons.length === 1, String(buttons.length));
+  if (buttons.length === 1) {
+    await buttons[0].click();
+    const copy = join(downloads, 'CCTP-annoté.docx');
+    for (let i = 0; i < 100 && !existsSync(copy); i += 1) await new Promise((d) => setTimeout(d, 100));
+    const bytes = existsSync(copy) ? readFileSync(copy) : Buffer.alloc(0);
+    const original = readFileSync(fixture('formats', 'defaut-docx', 'CCTP.docx'));
+    check(`${width} px: the annotated copy downloads as a Word file with a comments part`,
+      bytes.subarray(0, 2).toString() === 'PK' && bytes.includes('word/comments.xml') && bytes.length > original.length,
+      `${bytes.length} bytes`);
+  }
   await page.close();
 }
 
