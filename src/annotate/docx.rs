@@ -30,14 +30,14 @@ pub(super) fn write(
     limits: &Limits,
 ) -> Result<Vec<u8>, Failure> {
     let mut archive = Archive::open(original, "Word document", "a Word document (.docx)", limits)?;
-    let missing = |name: &str| Failure::new(format!("the Word document has no `{name}`"));
+    let missing = |name: &str| Failure::new(format!("le document Word n’a pas de partie `{name}`"));
     let main = archive.read(MAIN)?.ok_or_else(|| missing(MAIN))?;
     let comments = archive.read(COMMENTS)?;
     let rels = archive.read(RELS)?;
     let types = archive.read(TYPES)?.ok_or_else(|| missing(TYPES))?;
 
     let w = prefix_of(&main, W_NS)
-        .ok_or_else(|| Failure::new("`word/document.xml` is not a WordprocessingML document"))?;
+        .ok_or_else(|| Failure::new("la partie `word/document.xml` n’est pas un document Word"))?;
     let first_id = next_id(&main, comments.as_deref())?;
     let ids: Vec<u64> = (first_id..).take(notes.len()).collect();
 
@@ -79,9 +79,11 @@ fn next_id(main: &str, comments: Option<&str>) -> Result<u64, Failure> {
         let Some(xml) = xml else { continue };
         let mut r = reader(xml);
         loop {
-            let ev = r
-                .read_event()
-                .map_err(|e| Failure::new(format!("`{part}` is not well-formed XML: {e}")))?;
+            let ev = r.read_event().map_err(|e| {
+                Failure::new(format!(
+                    "la partie `{part}` n’est pas du XML bien formé : {e}"
+                ))
+            })?;
             match &ev {
                 Event::Start(e) | Event::Empty(e)
                     if matches!(
@@ -142,9 +144,11 @@ pub(super) fn merge_comments(existing: Option<&str>, new: &str) -> Result<String
     let mut r = reader(xml);
     loop {
         let before = usize::try_from(r.buffer_position()).unwrap_or(0);
-        let ev = r
-            .read_event()
-            .map_err(|e| Failure::new(format!("`{COMMENTS}` is not well-formed XML: {e}")))?;
+        let ev = r.read_event().map_err(|e| {
+            Failure::new(format!(
+                "la partie `{COMMENTS}` n’est pas du XML bien formé : {e}"
+            ))
+        })?;
         let after = usize::try_from(r.buffer_position()).unwrap_or(0);
         match ev {
             // A root without content: `<w:comments …/>` opens, then takes the comments.

@@ -153,18 +153,18 @@ pub fn annotate(
         Format::Odt => document::odt::read_with_sources(original, limits)?,
         _ => {
             return Err(Failure::new(
-                "only Word (.docx) and OpenDocument (.odt) documents can be annotated",
+                "seuls les documents Word (.docx) et LibreOffice (.odt) peuvent être annotés",
             ));
         }
     };
     if findings.iter().any(|f| *f.source != *extracted.text) {
         return Err(Failure::new(
-            "the findings were made on another text than the document's",
+            "les constats portent sur un autre texte que celui du document",
         ));
     }
     let Some(first) = sources.first() else {
         return Err(Failure::new(
-            "the document's body has no paragraph to anchor a comment on",
+            "le corps du document n’a aucun paragraphe où placer un commentaire",
         ));
     };
     let mut notes = vec![Note {

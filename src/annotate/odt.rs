@@ -39,8 +39,9 @@ pub(super) fn write(
     )?;
     let main = archive
         .read(MAIN)?
-        .ok_or_else(|| Failure::new("the OpenDocument text has no `content.xml`"))?;
-    let not_odf = || Failure::new("`content.xml` is not an OpenDocument text's content");
+        .ok_or_else(|| Failure::new("le document LibreOffice n’a pas de partie `content.xml`"))?;
+    let not_odf =
+        || Failure::new("la partie `content.xml` n’est pas le contenu d’un texte LibreOffice");
     let office = prefix_of(&main, OFFICE_NS).ok_or_else(not_odf)?;
     let text = prefix_of(&main, TEXT_NS).ok_or_else(not_odf)?;
     let paras = paragraphs(&main, MAIN, |n| matches!(n, b"p" | b"h"), None)?;
@@ -112,9 +113,11 @@ fn layout(xml: &str, text: &str) -> Result<Layout, Failure> {
     let mut r = reader(xml);
     loop {
         let before = pos(&r);
-        let ev = r
-            .read_event()
-            .map_err(|e| Failure::new(format!("`{MAIN}` is not well-formed XML: {e}")))?;
+        let ev = r.read_event().map_err(|e| {
+            Failure::new(format!(
+                "la partie `{MAIN}` n’est pas du XML bien formé : {e}"
+            ))
+        })?;
         let after = pos(&r);
         match &ev {
             Event::Start(e) | Event::Empty(e) => {

@@ -51,7 +51,9 @@ pub(super) fn layout(xml: &str, w: &str) -> Result<Layout, Failure> {
     loop {
         let before = pos(&r);
         let ev = r.read_event().map_err(|e| {
-            Failure::new(format!("`word/document.xml` is not well-formed XML: {e}"))
+            Failure::new(format!(
+                "la partie `word/document.xml` n’est pas du XML bien formé : {e}"
+            ))
         })?;
         let after = pos(&r);
         match &ev {

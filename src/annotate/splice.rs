@@ -38,9 +38,11 @@ pub(super) fn paragraphs(
     let mut depth = 0usize;
     loop {
         let before = pos(&r);
-        let ev = r
-            .read_event()
-            .map_err(|e| Failure::new(format!("`{part}` is not well-formed XML: {e}")))?;
+        let ev = r.read_event().map_err(|e| {
+            Failure::new(format!(
+                "la partie `{part}` n’est pas du XML bien formé : {e}"
+            ))
+        })?;
         let after = pos(&r);
         match &ev {
             Event::Start(e) => {
@@ -165,7 +167,7 @@ pub(super) fn anchors(
             .and_then(|p| Some((p.content?, p.end?)))
     };
     let fallback = (0..paragraphs.len()).find_map(usable).ok_or_else(|| {
-        Failure::new("the document's body has no paragraph to anchor a comment on")
+        Failure::new("le corps du document n’a aucun paragraphe où placer un commentaire")
     })?;
     Ok(notes
         .iter()

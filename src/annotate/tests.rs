@@ -226,10 +226,10 @@ fn findings_on_another_text_and_other_formats_are_refused() {
     let e = annotate(Format::Docx, &bytes, &[&f], &[], DATE, &limits).unwrap_err();
     assert_eq!(
         e.reason,
-        "the findings were made on another text than the document's"
+        "les constats portent sur un autre texte que celui du document"
     );
     let e = annotate(Format::Pdf, &bytes, &[], &[], DATE, &limits).unwrap_err();
-    assert!(e.reason.starts_with("only Word"));
+    assert!(e.reason.starts_with("seuls les documents Word"));
 }
 
 /// A Word document whose body is `body`.
