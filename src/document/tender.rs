@@ -2,7 +2,7 @@
 //! consultation*), with the subfolders that hang from it through folders holding documents
 //! (its annexes); a file named on its own checks the tender it belongs to.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use super::{Document, Notice, ReadError, ReadFailure, is_supported};
@@ -301,8 +301,11 @@ pub fn plan(
         b.build()
             .unwrap_or_else(|_| ignore::overrides::Override::empty())
     };
-    // The tenders, and the folders already walked.
+    // The tenders, the folders already walked, and the files named explicitly by the folder
+    // of their tender (found once for each folder they are in).
     let mut tenders = Found::default();
+    let mut named: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    let mut folder_of: HashMap<PathBuf, PathBuf> = HashMap::new();
     let mut walked: BTreeMap<PathBuf, BTreeMap<PathBuf, Vec<PathBuf>>> = BTreeMap::new();
     for path in paths {
         let meta = match std::fs::metadata(path) {
@@ -336,19 +339,31 @@ pub fn plan(
             found.errors.push(unsupported(display(path)));
             continue;
         }
-        let folder = tender_folder(path);
+        let parent = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let folder = folder_of
+            .entry(parent)
+            .or_insert_with(|| tender_folder(path))
+            .clone();
+        named.entry(folder).or_default().push(path.clone());
+    }
+    for (folder, explicit) in named {
         let of_walk = walked
             .entry(folder.clone())
             .or_insert_with(|| walk(&folder, &overrides, &mut found));
         let mut files = of_walk.get(&folder).cloned().unwrap_or_default();
-        // Named explicitly, it is read even where the walk leaves it out (ignored, or a
-        // repository file).
-        let canonical = canonical_file(path);
-        if !files
-            .iter()
-            .any(|f| f == path || canonical_file(f) == canonical)
-        {
-            files.push(path.clone());
+        // Named explicitly, a file is read even where the walk leaves it out (ignored, or a
+        // repository file); written as the walk writes it, it is found without a system call.
+        let walked_files: HashSet<PathBuf> = files.iter().cloned().collect();
+        let mut canonical: Option<HashSet<PathBuf>> = None;
+        for path in explicit {
+            if walked_files.contains(&path) {
+                continue;
+            }
+            let known =
+                canonical.get_or_insert_with(|| files.iter().map(|f| canonical_file(f)).collect());
+            if known.insert(canonical_file(&path)) {
+                files.push(path);
+            }
         }
         tenders.merge(BTreeMap::from([(folder, files)]));
     }
@@ -370,7 +385,7 @@ pub fn plan(
 struct Found {
     tenders: BTreeMap<PathBuf, Vec<PathBuf>>,
     /// Canonical folder -> the key it is known under.
-    keys: std::collections::HashMap<PathBuf, PathBuf>,
+    keys: HashMap<PathBuf, PathBuf>,
 }
 
 impl Found {
@@ -384,9 +399,17 @@ impl Found {
                 }
                 Some(key) => {
                     let known = self.tenders.entry(key.clone()).or_default();
-                    let mut seen: std::collections::HashSet<PathBuf> =
+                    // Files written alike are the same without a system call; the others
+                    // are compared through their canonical paths.
+                    let exact: HashSet<&PathBuf> = known.iter().collect();
+                    let new: Vec<PathBuf> =
+                        files.into_iter().filter(|f| !exact.contains(f)).collect();
+                    if new.is_empty() {
+                        continue;
+                    }
+                    let mut seen: HashSet<PathBuf> =
                         known.iter().map(|f| canonical_file(f)).collect();
-                    for f in files {
+                    for f in new {
                         if seen.insert(canonical_file(&f)) {
                             known.push(f);
                         }
