@@ -202,6 +202,14 @@ pub fn is_repository_file(path: &Path) -> bool {
         .is_some_and(|stem| NAMES.iter().any(|n| stem.eq_ignore_ascii_case(n)))
 }
 
+/// A path without its `.` components (`./dce` → `dce`), to compare the spellings of a walk
+/// and of the command line.
+fn without_dots(p: &Path) -> PathBuf {
+    p.components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect()
+}
+
 /// Whether a folder directly holds a document of a tender (a readable file, not hidden, not a
 /// repository file, not a link).
 fn holds_documents(dir: &Path) -> bool {
@@ -350,22 +358,43 @@ pub fn plan(
         let of_walk = walked
             .entry(folder.clone())
             .or_insert_with(|| walk(&folder, &overrides, &mut found));
-        let mut files = of_walk.get(&folder).cloned().unwrap_or_default();
-        // Named explicitly, a file is read even where the walk leaves it out (ignored, or a
-        // repository file); written as the walk writes it, it is found without a system call.
-        let walked_files: HashSet<PathBuf> = files.iter().cloned().collect();
-        let mut canonical: Option<HashSet<PathBuf>> = None;
+        // The climb counts every document a folder holds; the walk leaves out the ignored
+        // ones, and may then make a file's dossier a tender of its own below `folder`: the
+        // file goes to the deepest tender of the walk above it.
+        let mut by_tender: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
         for path in explicit {
-            if walked_files.contains(&path) {
-                continue;
-            }
-            let known =
-                canonical.get_or_insert_with(|| files.iter().map(|f| canonical_file(f)).collect());
-            if known.insert(canonical_file(&path)) {
-                files.push(path);
-            }
+            let tender = if of_walk.contains_key(&folder) {
+                folder.clone()
+            } else {
+                let dir = without_dots(path.parent().unwrap_or(Path::new("")));
+                of_walk
+                    .keys()
+                    .filter(|k| dir.starts_with(without_dots(k)))
+                    .max_by_key(|k| k.components().count())
+                    .cloned()
+                    .unwrap_or_else(|| folder.clone())
+            };
+            by_tender.entry(tender).or_default().push(path);
         }
-        tenders.merge(BTreeMap::from([(folder, files)]));
+        for (tender, explicit) in by_tender {
+            let mut files = of_walk.get(&tender).cloned().unwrap_or_default();
+            // Named explicitly, a file is read even where the walk leaves it out (ignored, or
+            // a repository file); written as the walk writes it, it is found without a system
+            // call.
+            let walked_files: HashSet<PathBuf> = files.iter().cloned().collect();
+            let mut canonical: Option<HashSet<PathBuf>> = None;
+            for path in explicit {
+                if walked_files.contains(&path) {
+                    continue;
+                }
+                let known = canonical
+                    .get_or_insert_with(|| files.iter().map(|f| canonical_file(f)).collect());
+                if known.insert(canonical_file(&path)) {
+                    files.push(path);
+                }
+            }
+            tenders.merge(BTreeMap::from([(tender, files)]));
+        }
     }
     let planned = tenders
         .tenders

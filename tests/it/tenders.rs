@@ -232,6 +232,24 @@ fn a_repository_readme_does_not_make_its_root_a_tender() {
     assert_eq!(got, owned(&[(".", &["README.md"])]));
 }
 
+#[test]
+fn an_ignored_draft_above_a_dossier_does_not_split_it() {
+    // The root holds a draft git ignores: the walk leaves it out, so the root is no tender,
+    // and a file named alone still brings in its whole dossier.
+    let dir = tempfile::tempdir().unwrap();
+    git(dir.path(), &["init", "-q"]);
+    std::fs::write(dir.path().join(".gitignore"), "brouillon.md\n").unwrap();
+    std::fs::write(dir.path().join("brouillon.md"), "# Brouillon\n").unwrap();
+    sound_dossier(&dir.path().join("dce"));
+    assert_eq!(
+        tenders(dir.path(), &["dce/CCTP.md"]),
+        (
+            owned(&[("dce", &["dce/CCTP.md", "dce/annexes/Annexe2.md"])]),
+            0
+        )
+    );
+}
+
 /// The `pre-commit` executable, or a clear failure (or a skip with
 /// `TENDERLINT_SKIP_PRECOMMIT=1`).
 fn pre_commit() -> Option<String> {
