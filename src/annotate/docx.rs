@@ -189,8 +189,9 @@ fn add_relationship(rels: Option<&str>) -> Option<String> {
     if xml.contains(COMMENTS_TYPE) {
         return None;
     }
+    // XML lets an attribute be quoted either way: an id is taken if written with either.
     let mut n = 1;
-    while xml.contains(&format!("\"rId{n}\"")) {
+    while xml.contains(&format!("\"rId{n}\"")) || xml.contains(&format!("'rId{n}'")) {
         n += 1;
     }
     let end = xml.rfind("</")?;
@@ -199,11 +200,26 @@ fn add_relationship(rels: Option<&str>) -> Option<String> {
 
 /// The content types with the comments part's, when it is not there yet.
 fn add_content_type(types: &str) -> Option<String> {
-    if types.contains("PartName=\"/word/comments.xml\"") {
+    if types.contains("\"/word/comments.xml\"") || types.contains("'/word/comments.xml'") {
         return None;
     }
     let end = types.rfind("</")?;
     let over =
         format!("<Override PartName=\"/word/comments.xml\" ContentType=\"{COMMENTS_CONTENT}\"/>");
     Some(insert(types, vec![(end, over)]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// XML attributes may be quoted with `'`: an id or a part written so is still taken.
+    #[test]
+    fn single_quoted_ids_and_parts_are_seen() {
+        let rels = "<Relationships xmlns='http://schemas.openxmlformats.org/package/2006/relationships'><Relationship Id='rId1' Type='t' Target='styles.xml'/></Relationships>";
+        let out = add_relationship(Some(rels)).unwrap();
+        assert!(out.contains("<Relationship Id=\"rId2\" "), "{out}");
+        let types = "<Types><Override PartName='/word/comments.xml' ContentType='c'/></Types>";
+        assert_eq!(add_content_type(types), None);
+    }
 }
