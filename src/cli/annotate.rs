@@ -3,7 +3,7 @@
 //! one copy per .docx and .odt document of its tenders, under the same names in the output
 //! folder. The original is never written.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use tenderlint::annotate;
 use tenderlint::compile::Level;
@@ -72,16 +72,9 @@ pub fn run(args: AnnotateArgs) -> u8 {
     if let Err(code) = check_paths(&args, folder) {
         return code;
     }
-    let tender = if folder {
-        path.clone()
-    } else {
-        match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        }
-    };
+    // A file is checked with the whole tender it belongs to, as `check FILE` does.
     let request = Request {
-        paths: vec![tender],
+        paths: vec![path.clone()],
         rules: args.rules.rules.clone(),
         no_default_rules: args.rules.no_default_rules,
         force_packs: args.packs.clone(),
@@ -157,7 +150,14 @@ fn check_paths(args: &AnnotateArgs, folder: bool) -> Result<(), u8> {
             return Err(refuse(
                 out,
                 "le dossier de sortie est celui des documents : les copies annotées remplaceraient les originaux",
-                Some("donnez un autre dossier avec -o"),
+                Some(OUTSIDE),
+            ));
+        }
+        if inside(out, path) {
+            return Err(refuse(
+                out,
+                "les copies annotées seraient dans le dossier vérifié : à la prochaine vérification, elles y seraient lues comme des pièces de plus",
+                Some(OUTSIDE),
             ));
         }
         if !out.is_dir()
@@ -182,7 +182,17 @@ fn check_paths(args: &AnnotateArgs, folder: bool) -> Result<(), u8> {
         return Err(refuse(
             out,
             "la copie annotée remplacerait le document d’origine : tenderlint ne modifie jamais l’original",
-            Some("donnez un autre nom de fichier avec -o, par exemple CCTP-annote.docx"),
+            Some(OUTSIDE),
+        ));
+    }
+    // In the document's folder, the copy would be read as one more document of its dossier
+    // (the folder of its whole tender is checked again when the copy is written).
+    let own_folder = path.parent().unwrap_or(Path::new(""));
+    if out.parent().is_some_and(|dir| inside(dir, own_folder)) {
+        return Err(refuse(
+            out,
+            "la copie annotée serait dans le dossier vérifié : à la prochaine vérification, elle y serait lue comme une pièce de plus",
+            Some(OUTSIDE),
         ));
     }
     let inputs = tenderlint::output::Inputs::new([path.as_path()]);
@@ -191,6 +201,39 @@ fn check_paths(args: &AnnotateArgs, folder: bool) -> Result<(), u8> {
         exit::TROUBLE
     })
 }
+
+/// Whether `dir` (which may not exist yet) is `folder` or inside it, links resolved.
+fn inside(dir: &Path, folder: &Path) -> bool {
+    let folder = if folder.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        folder
+    };
+    let Ok(folder) = std::fs::canonicalize(folder) else {
+        return false;
+    };
+    // The nearest folder that exists, and what is below it.
+    let mut rest = Vec::new();
+    for a in dir.ancestors() {
+        let a = if a.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            a
+        };
+        if let Ok(c) = std::fs::canonicalize(a) {
+            let full: std::path::PathBuf = rest.iter().rev().fold(c, |p, n| p.join(n));
+            return full.starts_with(&folder);
+        }
+        match a.file_name() {
+            Some(n) => rest.push(n.to_os_string()),
+            None => return false,
+        }
+    }
+    false
+}
+
+/// Where the copy should go, when it cannot go where `-o` says.
+const OUTSIDE: &str = "donnez avec -o un chemin hors du dossier vérifié, par exemple un dossier « annotations » à côté de lui";
 
 /// Writes the annotated copy of one document; the levels of its findings.
 fn write_copy(
@@ -204,7 +247,7 @@ fn write_copy(
         return Err(refuse(
             target,
             "la copie annotée remplacerait le document d’origine : tenderlint ne modifie jamais l’original",
-            Some("donnez un autre dossier avec -o"),
+            Some(OUTSIDE),
         ));
     }
     if let Some(dir) = target.parent()
@@ -215,6 +258,18 @@ fn write_copy(
             dir,
             format!("impossible de créer le dossier : {e}"),
             None,
+        ));
+    }
+    // In the dossier's folder, the copy would be read as one more document of the dossier at
+    // the next check (its findings twice, the missing ones moved onto it).
+    if target
+        .parent()
+        .is_some_and(|dir| inside(dir, &result.tender.path))
+    {
+        return Err(refuse(
+            target,
+            "la copie annotée serait dans le dossier vérifié : à la prochaine vérification, elle y serait lue comme une pièce de plus",
+            Some(OUTSIDE),
         ));
     }
     let inputs = tenderlint::output::Inputs::new([doc.path.as_path()]);

@@ -202,12 +202,21 @@ pub fn is_repository_file(path: &Path) -> bool {
         .is_some_and(|stem| NAMES.iter().any(|n| stem.eq_ignore_ascii_case(n)))
 }
 
-/// A path without its `.` components (`./dce` → `dce`), to compare the spellings of a walk
-/// and of the command line.
+/// A path without its `.` components and with each `..` taken back where it can be
+/// (`./dce/annexe/..` → `dce`), to compare the spellings of a walk and of the command line.
 fn without_dots(p: &Path) -> PathBuf {
-    p.components()
-        .filter(|c| !matches!(c, std::path::Component::CurDir))
-        .collect()
+    use std::path::Component;
+    let mut out: Vec<Component> = Vec::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    out.into_iter().collect()
 }
 
 /// Whether a folder directly holds a document of a tender (a readable file, not hidden, not a
@@ -229,42 +238,46 @@ fn holds_documents(dir: &Path) -> bool {
 /// the highest folder reached by climbing from it while the parent folder directly holds
 /// documents (an annex folder belongs to the dossier around it), never above the
 /// repository's root. Outside a git repository nothing is climbed: a file's tender is its
-/// folder. The path keeps the form it was given in (relative stays relative).
+/// folder. The climb is made on the canonical path (`..` and links resolved); a folder
+/// reached is written relative to the current folder when it is inside it or above it.
 fn tender_folder(file: &Path) -> PathBuf {
-    let dir = match file.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+    // Written without `.` and with its `..` taken back (`dce/annexes/..` → `dce`).
+    let dir = match file.parent().map(without_dots) {
+        Some(d) if !d.as_os_str().is_empty() => d,
         _ => PathBuf::from("."),
     };
-    let Ok(abs) = std::path::absolute(&dir) else {
+    let Ok(canonical) = std::fs::canonicalize(&dir) else {
         return dir;
     };
-    let in_git = abs.ancestors().any(|a| a.join(".git").exists());
-    if !in_git {
+    if !canonical.ancestors().any(|a| a.join(".git").exists()) {
         return dir;
     }
-    let mut top = abs.as_path();
+    let mut top = canonical.as_path();
     while !top.join(".git").exists()
         && let Some(parent) = top.parent()
         && holds_documents(parent)
     {
         top = parent;
     }
-    if top == abs {
+    if top == canonical {
         return dir;
     }
-    // Express the folder reached in the form the file was given in.
-    if dir.is_absolute() {
-        return top.to_path_buf();
+    let cwd = std::env::current_dir().and_then(std::fs::canonicalize);
+    match cwd {
+        Ok(cwd) if !dir.is_absolute() && top.starts_with(&cwd) => {
+            let rel = top.strip_prefix(&cwd).unwrap_or(top);
+            if rel.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                rel.to_path_buf()
+            }
+        }
+        Ok(cwd) if !dir.is_absolute() && cwd.starts_with(top) => {
+            let up = cwd.components().count() - top.components().count();
+            (0..up).map(|_| std::path::Component::ParentDir).collect()
+        }
+        _ => top.to_path_buf(),
     }
-    let mut shown = dir.clone();
-    for _ in abs.ancestors().take_while(|a| *a != top) {
-        shown = match shown.parent() {
-            Some(p) if shown.file_name().is_some() && p.as_os_str().is_empty() => ".".into(),
-            Some(p) if shown.file_name().is_some() => p.to_path_buf(),
-            _ => shown.join(".."),
-        };
-    }
-    shown
 }
 
 /// The tenders of a folder walk, from the folders that directly hold documents: a folder
@@ -359,21 +372,17 @@ pub fn plan(
             .entry(folder.clone())
             .or_insert_with(|| walk(&folder, &overrides, &mut found));
         // The climb counts every document a folder holds; the walk leaves out the ignored
-        // ones, and may then make a file's dossier a tender of its own below `folder`: the
-        // file goes to the deepest tender of the walk above it.
+        // ones, and may then make a file's folder a tender of its own below `folder`: the
+        // file goes to the deepest tender of the walk above it, as `check FOLDER` has it.
+        let keys: Vec<(PathBuf, &PathBuf)> = of_walk.keys().map(|k| (without_dots(k), k)).collect();
         let mut by_tender: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
         for path in explicit {
-            let tender = if of_walk.contains_key(&folder) {
-                folder.clone()
-            } else {
-                let dir = without_dots(path.parent().unwrap_or(Path::new("")));
-                of_walk
-                    .keys()
-                    .filter(|k| dir.starts_with(without_dots(k)))
-                    .max_by_key(|k| k.components().count())
-                    .cloned()
-                    .unwrap_or_else(|| folder.clone())
-            };
+            let dir = without_dots(path.parent().unwrap_or(Path::new("")));
+            let tender = keys
+                .iter()
+                .filter(|(k, _)| dir.starts_with(k))
+                .max_by_key(|(k, _)| k.components().count())
+                .map_or_else(|| folder.clone(), |(_, k)| (*k).clone());
             by_tender.entry(tender).or_default().push(path);
         }
         for (tender, explicit) in by_tender {
@@ -396,7 +405,7 @@ pub fn plan(
             tenders.merge(BTreeMap::from([(tender, files)]));
         }
     }
-    let planned = tenders
+    let mut planned: Vec<Planned> = tenders
         .tenders
         .into_iter()
         .map(|(path, files)| Planned {
@@ -405,6 +414,16 @@ pub fn plan(
             limits: *limits,
         })
         .collect();
+    if paths.len() > 1 {
+        // Paths that overlap (`dce` and `dce/annexes`) would check a document twice: it stays
+        // in the first tender that has it (the outer one: folders sort before their
+        // subfolders), and a tender left without documents goes.
+        let mut seen: HashSet<PathBuf> = HashSet::new();
+        for p in &mut planned {
+            p.files.retain(|f| seen.insert(canonical_file(f)));
+        }
+        planned.retain(|p| !p.files.is_empty());
+    }
     (planned, found.errors, found.notices)
 }
 

@@ -319,6 +319,37 @@ fn the_original_is_never_replaced() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(std::fs::read(&doc).unwrap(), before);
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    // Beside the original, or in a folder of the dossier, the copy would be read as one more
+    // document at the next check: refused, nothing written, no folder made.
+    for target in ["CCTP-annote.docx", "annotations/CCTP.docx"] {
+        let out = tl()
+            .arg("annotate")
+            .arg(&doc)
+            .arg("-o")
+            .arg(dir.path().join(target))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{target}");
+        assert!(
+            unwrapped(&out.stderr).contains("la copie annotée serait dans le dossier vérifié"),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "{target}"
+        );
+    }
+    let out = tl()
+        .arg("annotate")
+        .arg(dir.path())
+        .arg("-o")
+        .arg(dir.path().join("annotations"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
 }
 
 #[test]

@@ -250,6 +250,57 @@ fn an_ignored_draft_above_a_dossier_does_not_split_it() {
     );
 }
 
+#[test]
+fn paths_with_dots_and_overlapping_paths_check_each_document_once() {
+    // The repository is a folder of the temporary one, beside a draft that is not its own:
+    // no `..` may lead the climb out of it.
+    let top = tempfile::tempdir().unwrap();
+    std::fs::write(top.path().join("hors-depot.md"), "# Hors dépôt\n").unwrap();
+    let repo = top.path().join("depot");
+    std::fs::create_dir(&repo).unwrap();
+    git(&repo, &["init", "-q"]);
+    sound_dossier(&repo.join("dce"));
+    let whole = owned(&[("dce", &["dce/CCTP.md", "dce/annexes/Annexe2.md"])]);
+    assert_eq!(
+        tenders(&repo, &["dce/annexes/../CCTP.md"]),
+        (whole.clone(), 0)
+    );
+    assert_eq!(
+        tenders(&repo, &["dce/CCTP.md", "dce/annexes/../CCTP.md"]),
+        (whole.clone(), 0)
+    );
+    let (got, code) = tenders(&repo.join("dce/annexes"), &["../CCTP.md"]);
+    assert_eq!(
+        got,
+        owned(&[("..", &["../CCTP.md", "../annexes/Annexe2.md"])])
+    );
+    assert_eq!(code, 0);
+    // A folder and its subfolder: the annex is checked once, in its dossier.
+    assert_eq!(tenders(&repo, &["dce", "dce/annexes"]), (whole, 0));
+}
+
+#[test]
+fn a_folder_of_ignored_documents_between_a_file_and_its_dossier_is_a_boundary() {
+    // `annexes/` holds only a document git ignores: for the walk, `annexes/tech/` hangs from
+    // nothing, so it is a tender of its own, for `check dce` and for its files named alone.
+    let dir = tempfile::tempdir().unwrap();
+    git(dir.path(), &["init", "-q"]);
+    sound_dossier(&dir.path().join("dce"));
+    std::fs::write(dir.path().join(".gitignore"), "dce/annexes/ignore.md\n").unwrap();
+    std::fs::write(dir.path().join("dce/annexes/ignore.md"), "# Ignoré\n").unwrap();
+    std::fs::remove_file(dir.path().join("dce/annexes/Annexe2.md")).unwrap();
+    std::fs::create_dir(dir.path().join("dce/annexes/tech")).unwrap();
+    std::fs::write(dir.path().join("dce/annexes/tech/spec.md"), ANNEX).unwrap();
+    std::fs::write(dir.path().join("dce/annexes/tech/autre.md"), "# Autre\n").unwrap();
+    let (walked, _) = tenders(dir.path(), &["dce"]);
+    let tech = owned(&[(
+        "dce/annexes/tech",
+        &["dce/annexes/tech/autre.md", "dce/annexes/tech/spec.md"],
+    )]);
+    assert_eq!(walked[1..], tech);
+    assert_eq!(tenders(dir.path(), &["dce/annexes/tech/spec.md"]).0, tech);
+}
+
 /// The `pre-commit` executable, or a clear failure (or a skip with
 /// `TENDERLINT_SKIP_PRECOMMIT=1`).
 fn pre_commit() -> Option<String> {
