@@ -48,8 +48,9 @@ function seconds(ms) {
   return `${(ms / 1000).toLocaleString('fr-FR', { maximumFractionDigits: 1, minimumFractionDigits: 1 })} s`;
 }
 
-// The files of a drop: files, and the files directly inside a dropped folder (with the folder's
-// name for the dossier).
+// The files of a drop: files, and the files inside a dropped folder and its subfolders (its
+// annexes belong to the dossier, as on the command line), named by their path in the folder
+// (`annexes/Annexe2.md`); the dossier takes the folder's name.
 async function dropped(transfer) {
   const entries = [...transfer.items]
     .filter((item) => item.kind === 'file')
@@ -59,19 +60,29 @@ async function dropped(transfer) {
   }
   const files = [];
   let name = null;
-  for (const entry of entries) {
-    if (entry.isFile) {
-      files.push(await new Promise((ok, ko) => entry.file(ok, ko)));
-    } else if (entry.isDirectory) {
-      name = name ?? entry.name;
-      const reader = entry.createReader();
-      for (;;) {
-        const batch = await new Promise((ok, ko) => reader.readEntries(ok, ko));
-        if (batch.length === 0) break;
-        for (const child of batch.filter((c) => c.isFile)) {
-          files.push(await new Promise((ok, ko) => child.file(ok, ko)));
+  const fileOf = (entry) => new Promise((ok, ko) => entry.file(ok, ko));
+  const walk = async (folder, prefix) => {
+    const reader = folder.createReader();
+    for (;;) {
+      const batch = await new Promise((ok, ko) => reader.readEntries(ok, ko));
+      if (batch.length === 0) break;
+      for (const child of batch) {
+        if (child.name.startsWith('.')) continue;
+        if (child.isFile) {
+          const file = await fileOf(child);
+          files.push({ name: `${prefix}${child.name}`, arrayBuffer: () => file.arrayBuffer() });
+        } else if (child.isDirectory) {
+          await walk(child, `${prefix}${child.name}/`);
         }
       }
+    }
+  };
+  for (const entry of entries) {
+    if (entry.isFile) {
+      files.push(await fileOf(entry));
+    } else if (entry.isDirectory) {
+      name = name ?? entry.name;
+      await walk(entry, '');
     }
   }
   return { name, files };
