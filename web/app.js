@@ -77,12 +77,15 @@ async function dropped(transfer) {
       }
     }
   };
+  // Several folders dropped together: their files are named with their folder, so that two
+  // `CCTP.docx` stay two documents.
+  const folders = entries.filter((e) => e.isDirectory).length;
   for (const entry of entries) {
     if (entry.isFile) {
       files.push(await fileOf(entry));
     } else if (entry.isDirectory) {
       name = name ?? entry.name;
-      await walk(entry, '');
+      await walk(entry, folders > 1 ? `${entry.name}/` : '');
     }
   }
   return { name, files };

@@ -414,6 +414,16 @@ pub fn plan(
             limits: *limits,
         })
         .collect();
+    // A link named on the command line is read: the walk of its folder does not say it is
+    // skipped.
+    let named: HashSet<PathBuf> = paths
+        .iter()
+        .filter_map(|p| std::path::absolute(p).ok())
+        .map(|p| without_dots(&p))
+        .collect();
+    found.notices.retain(|n| {
+        std::path::absolute(&n.path).map_or(true, |p| !named.contains(&without_dots(&p)))
+    });
     if paths.len() > 1 {
         // Paths that overlap (`dce` and `dce/annexes`) would check a document twice: it stays
         // in the first tender that has it (the outer one: folders sort before their

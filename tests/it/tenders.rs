@@ -301,6 +301,35 @@ fn a_folder_of_ignored_documents_between_a_file_and_its_dossier_is_a_boundary() 
     assert_eq!(tenders(dir.path(), &["dce/annexes/tech/spec.md"]).0, tech);
 }
 
+/// A link named on the command line is read, and nothing says it was skipped; a link found by
+/// walking a folder is skipped with a notice.
+#[cfg(unix)]
+#[test]
+fn a_named_link_is_read_without_a_notice() {
+    let dir = tempfile::tempdir().unwrap();
+    sound_dossier(&dir.path().join("dce"));
+    std::fs::create_dir(dir.path().join("ailleurs")).unwrap();
+    std::fs::write(dir.path().join("ailleurs/RC.md"), "# Règlement\n").unwrap();
+    std::os::unix::fs::symlink("../ailleurs/RC.md", dir.path().join("dce/lien.md")).unwrap();
+    let out = tl_in(dir.path())
+        .args(["check", "--format", "short", "dce/lien.md"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("symbolic link"), "{stderr}");
+    let (got, _) = tenders(dir.path(), &["dce/lien.md"]);
+    assert_eq!(
+        got,
+        owned(&[(
+            "dce",
+            &["dce/CCTP.md", "dce/annexes/Annexe2.md", "dce/lien.md"]
+        )])
+    );
+    let out = tl_in(dir.path()).args(["check", "dce"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("symbolic link"), "{stderr}");
+}
+
 /// The `pre-commit` executable, or a clear failure (or a skip with
 /// `TENDERLINT_SKIP_PRECOMMIT=1`).
 fn pre_commit() -> Option<String> {
