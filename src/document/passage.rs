@@ -10,7 +10,8 @@ pub fn breaks_at(c: char) -> bool {
     c.is_whitespace() && !matches!(c, '\u{a0}' | '\u{202f}' | '\u{2007}' | '\u{2060}')
 }
 
-fn floor_boundary(text: &str, mut i: usize) -> usize {
+/// The char boundary at or before byte `i` of `text` (its end if `i` is past it).
+pub fn floor_boundary(text: &str, mut i: usize) -> usize {
     i = i.min(text.len());
     while !text.is_char_boundary(i) {
         i -= 1;
@@ -18,7 +19,8 @@ fn floor_boundary(text: &str, mut i: usize) -> usize {
     i
 }
 
-fn ceil_boundary(text: &str, mut i: usize) -> usize {
+/// The char boundary at or after byte `i` of `text` (its end if `i` is past it).
+pub fn ceil_boundary(text: &str, mut i: usize) -> usize {
     i = i.min(text.len());
     while !text.is_char_boundary(i) {
         i += 1;

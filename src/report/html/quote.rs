@@ -23,22 +23,6 @@ pub(super) fn merge(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
     out
 }
 
-fn floor_boundary(text: &str, mut i: usize) -> usize {
-    i = i.min(text.len());
-    while !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-fn ceil_boundary(text: &str, mut i: usize) -> usize {
-    i = i.min(text.len());
-    while !text.is_char_boundary(i) {
-        i += 1;
-    }
-    i
-}
-
 /// The sentence(s) around `r` in `text` (at most 200 bytes each side, cut between words), and
 /// whether it was cut at each end.
 pub(super) fn window(text: &str, r: Range<usize>) -> (Range<usize>, bool, bool) {
@@ -69,8 +53,8 @@ pub(super) fn passage(
     let mut pieces: Vec<(&str, bool)> = Vec::new();
     let mut at = start;
     for m in merge(marks.to_vec()) {
-        let ms = floor_boundary(text, m.start.max(start));
-        let me = ceil_boundary(text, m.end.min(end));
+        let ms = passage::floor_boundary(text, m.start.max(start));
+        let me = passage::ceil_boundary(text, m.end.min(end));
         if ms >= me {
             continue;
         }
