@@ -323,8 +323,9 @@ pub fn plan(
             .unwrap_or_else(|_| ignore::overrides::Override::empty())
     };
     // The tenders, the folders already walked, and the files named explicitly by the folder
-    // of their tender (found once for each folder they are in).
-    let mut tenders = Found::default();
+    // of their tender (found once for each folder they are in). A tender reached from two
+    // paths is merged, its documents made unique at the end.
+    let mut tenders: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
     let mut named: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
     let mut folder_of: HashMap<PathBuf, PathBuf> = HashMap::new();
     let mut walked: BTreeMap<PathBuf, BTreeMap<PathBuf, Vec<PathBuf>>> = BTreeMap::new();
@@ -352,7 +353,12 @@ pub fn plan(
         }
         if meta.is_dir() {
             let of_walk = walk(path, &overrides, &mut found);
-            tenders.merge(of_walk.clone());
+            for (tender, files) in &of_walk {
+                tenders
+                    .entry(tender.clone())
+                    .or_default()
+                    .extend_from_slice(files);
+            }
             walked.insert(path.clone(), of_walk);
             continue;
         }
@@ -367,6 +373,7 @@ pub fn plan(
             .clone();
         named.entry(folder).or_default().push(path.clone());
     }
+    let any_named = !named.is_empty();
     for (folder, explicit) in named {
         let of_walk = walked
             .entry(folder.clone())
@@ -386,27 +393,19 @@ pub fn plan(
             by_tender.entry(tender).or_default().push(path);
         }
         for (tender, explicit) in by_tender {
-            let mut files = of_walk.get(&tender).cloned().unwrap_or_default();
+            let files = tenders.entry(tender.clone()).or_default();
+            files.extend_from_slice(of_walk.get(&tender).map_or(&[][..], Vec::as_slice));
             // Named explicitly, a file is read even where the walk leaves it out (ignored, or
-            // a repository file); written as the walk writes it, it is found without a system
-            // call.
-            let walked_files: HashSet<PathBuf> = files.iter().cloned().collect();
-            let mut canonical: Option<HashSet<PathBuf>> = None;
-            for path in explicit {
-                if walked_files.contains(&path) {
-                    continue;
-                }
-                let known = canonical
-                    .get_or_insert_with(|| files.iter().map(|f| canonical_file(f)).collect());
-                if known.insert(canonical_file(&path)) {
-                    files.push(path);
-                }
-            }
-            tenders.merge(BTreeMap::from([(tender, files)]));
+            // a repository file); as the walk writes it, it is there already.
+            let walked_files: HashSet<PathBuf> = files.iter().map(|f| without_dots(f)).collect();
+            files.extend(
+                explicit
+                    .into_iter()
+                    .filter(|path| !walked_files.contains(&without_dots(path))),
+            );
         }
     }
     let mut planned: Vec<Planned> = tenders
-        .tenders
         .into_iter()
         .map(|(path, files)| Planned {
             path,
@@ -424,10 +423,11 @@ pub fn plan(
     found.notices.retain(|n| {
         std::path::absolute(&n.path).map_or(true, |p| !named.contains(&without_dots(&p)))
     });
-    if paths.len() > 1 {
-        // Paths that overlap (`dce` and `dce/annexes`) would check a document twice: it stays
-        // in the first tender that has it (the outer one: folders sort before their
-        // subfolders), and a tender left without documents goes.
+    if paths.len() > 1 || any_named {
+        // Paths that overlap (`dce` and `dce/annexes`, `dce` and `./dce/CCTP.md`, a link and
+        // the file it leads to) would check a document twice: it stays in the first tender
+        // that has it (the outer one: folders sort before their subfolders), and a tender
+        // left without documents goes. One folder alone cannot overlap: no system call then.
         let mut seen: HashSet<PathBuf> = HashSet::new();
         for p in &mut planned {
             p.files.retain(|f| seen.insert(canonical_file(f)));
@@ -435,47 +435,6 @@ pub fn plan(
         planned.retain(|p| !p.files.is_empty());
     }
     (planned, found.errors, found.notices)
-}
-
-/// The tenders found so far, each once: a tender reached from two paths (`dce` and
-/// `./dce/CCTP.md`) is one, with each of its documents once.
-#[derive(Default)]
-struct Found {
-    tenders: BTreeMap<PathBuf, Vec<PathBuf>>,
-    /// Canonical folder -> the key it is known under.
-    keys: HashMap<PathBuf, PathBuf>,
-}
-
-impl Found {
-    fn merge(&mut self, more: BTreeMap<PathBuf, Vec<PathBuf>>) {
-        for (folder, files) in more {
-            let canonical = std::fs::canonicalize(&folder).unwrap_or_else(|_| folder.clone());
-            match self.keys.get(&canonical) {
-                None => {
-                    self.keys.insert(canonical, folder.clone());
-                    self.tenders.insert(folder, files);
-                }
-                Some(key) => {
-                    let known = self.tenders.entry(key.clone()).or_default();
-                    // Files written alike are the same without a system call; the others
-                    // are compared through their canonical paths.
-                    let exact: HashSet<&PathBuf> = known.iter().collect();
-                    let new: Vec<PathBuf> =
-                        files.into_iter().filter(|f| !exact.contains(f)).collect();
-                    if new.is_empty() {
-                        continue;
-                    }
-                    let mut seen: HashSet<PathBuf> =
-                        known.iter().map(|f| canonical_file(f)).collect();
-                    for f in new {
-                        if seen.insert(canonical_file(&f)) {
-                            known.push(f);
-                        }
-                    }
-                }
-            }
-        }
-    }
 }
 
 fn canonical_file(f: &Path) -> PathBuf {
