@@ -455,38 +455,6 @@ fn label_text(source: &str, span: &Range<usize>, text: &str, width: usize) -> St
 /// « ? », « ! », a dash or a number, and after « « ». A non-breaking space is not a break (it
 /// is not an ASCII space): « 12 % » written with one stays whole.
 pub fn french_words(line: &str) -> Box<dyn Iterator<Item = Word<'_>> + '_> {
-    spaced_words(line)
-}
-
-/// [`french_words`], where a path may also break after a `/` (with nothing added): for a line
-/// with a path longer than the width, which would otherwise run past it.
-fn french_words_and_paths(line: &str) -> Box<dyn Iterator<Item = Word<'_>> + '_> {
-    Box::new(spaced_words(line).flat_map(path_parts))
-}
-
-/// A word cut after each `/` that has something after it (`a/b/c.md` → `a/`, `b/`, `c.md`).
-fn path_parts(w: Word<'_>) -> Vec<Word<'_>> {
-    let text: &str = w.word;
-    if !text.contains('/') {
-        return vec![w];
-    }
-    let mut parts = Vec::new();
-    let mut start = 0;
-    for (i, _) in text.match_indices('/') {
-        if i + 1 < text.len() {
-            parts.push(Word::from(&text[start..=i]));
-            start = i + 1;
-        }
-    }
-    let mut last = Word::from(&text[start..]);
-    last.whitespace = w.whitespace;
-    last.penalty = w.penalty;
-    parts.push(last);
-    parts
-}
-
-/// The words of a line at its ASCII spaces, French style (see [`french_words`]).
-fn spaced_words(line: &str) -> Box<dyn Iterator<Item = Word<'_>> + '_> {
     let mut words = Vec::new();
     let mut start = 0;
     let mut at = 0;
@@ -509,6 +477,33 @@ fn spaced_words(line: &str) -> Box<dyn Iterator<Item = Word<'_>> + '_> {
     }
     words.push(Word::from(&line[start..]));
     Box::new(words.into_iter())
+}
+
+/// [`french_words`], where a path may also break after a `/` (with nothing added): for a line
+/// with a path longer than the width, which would otherwise run past it.
+fn french_words_and_paths(line: &str) -> Box<dyn Iterator<Item = Word<'_>> + '_> {
+    Box::new(french_words(line).flat_map(path_parts))
+}
+
+/// A word cut after each `/` that has something after it (`a/b/c.md` → `a/`, `b/`, `c.md`).
+fn path_parts(w: Word<'_>) -> Vec<Word<'_>> {
+    let text: &str = w.word;
+    if !text.contains('/') {
+        return vec![w];
+    }
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for (i, _) in text.match_indices('/') {
+        if i + 1 < text.len() {
+            parts.push(Word::from(&text[start..=i]));
+            start = i + 1;
+        }
+    }
+    let mut last = Word::from(&text[start..]);
+    last.whitespace = w.whitespace;
+    last.penalty = w.penalty;
+    parts.push(last);
+    parts
 }
 
 /// textwrap's options for French text `width` columns wide: breaks at [`french_words`] only
