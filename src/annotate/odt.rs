@@ -12,7 +12,7 @@
 use quick_xml::events::Event;
 
 use super::passage::{Anchors, Edge, El, Layout, Unit, insertions};
-use super::splice::{anchors, insert, paragraphs, prefix_of};
+use super::splice::{anchors, insert, next_event, paragraphs, prefix_of};
 use super::{AUTHOR, Note, escape};
 use crate::document::archive::Archive;
 use crate::document::extract::Failure;
@@ -112,13 +112,7 @@ fn layout(xml: &str, text: &str) -> Result<Layout, Failure> {
     };
     let mut r = reader(xml);
     loop {
-        let before = pos(&r);
-        let ev = r.read_event().map_err(|e| {
-            Failure::new(format!(
-                "la partie `{MAIN}` n’est pas du XML bien formé : {e}"
-            ))
-        })?;
-        let after = pos(&r);
+        let (before, ev, after) = next_event(&mut r, MAIN)?;
         match &ev {
             Event::Start(e) | Event::Empty(e) => {
                 let empty = matches!(ev, Event::Empty(_));
@@ -176,8 +170,4 @@ fn layout(xml: &str, text: &str) -> Result<Layout, Failure> {
         }
     }
     Ok(out)
-}
-
-fn pos(r: &quick_xml::Reader<&[u8]>) -> usize {
-    usize::try_from(r.buffer_position()).unwrap_or(usize::MAX)
 }

@@ -12,6 +12,7 @@
 use quick_xml::events::{BytesStart, Event};
 
 use super::passage::{Edge, El, Layout, Split, Unit};
+use super::splice::next_event;
 use crate::document::docx::{char_of, skipped};
 use crate::document::extract::Failure;
 use crate::document::xml::{attr, local, reader};
@@ -49,13 +50,7 @@ pub(super) fn layout(xml: &str, w: &str) -> Result<Layout, Failure> {
     };
     let mut r = reader(xml);
     loop {
-        let before = pos(&r);
-        let ev = r.read_event().map_err(|e| {
-            Failure::new(format!(
-                "la partie `word/document.xml` n’est pas du XML bien formé : {e}"
-            ))
-        })?;
-        let after = pos(&r);
+        let (before, ev, after) = next_event(&mut r, "word/document.xml")?;
         match &ev {
             Event::Start(e) => walk.start(e, before, after, false),
             Event::Empty(e) => walk.start(e, before, after, true),
@@ -303,8 +298,4 @@ pub(super) fn chars(raw: &str) -> Vec<(usize, usize, char)> {
         }
     }
     out
-}
-
-fn pos(r: &quick_xml::Reader<&[u8]>) -> usize {
-    usize::try_from(r.buffer_position()).unwrap_or(usize::MAX)
 }

@@ -37,13 +37,7 @@ pub(super) fn paragraphs(
     let mut head: Option<(usize, Option<usize>)> = None;
     let mut depth = 0usize;
     loop {
-        let before = pos(&r);
-        let ev = r.read_event().map_err(|e| {
-            Failure::new(format!(
-                "la partie `{part}` n’est pas du XML bien formé : {e}"
-            ))
-        })?;
-        let after = pos(&r);
+        let (before, ev, after) = next_event(&mut r, part)?;
         match &ev {
             Event::Start(e) => {
                 depth += 1;
@@ -127,6 +121,21 @@ pub(super) fn prefix_of(xml: &str, ns: &str) -> Option<String> {
             _ => {}
         }
     }
+}
+
+/// The next event of `r` with the byte offsets of its start and end in the part, or the
+/// failure of a part (`part`) that is not well-formed XML.
+pub(super) fn next_event<'a>(
+    r: &mut quick_xml::Reader<&'a [u8]>,
+    part: &str,
+) -> Result<(usize, Event<'a>, usize), Failure> {
+    let before = pos(r);
+    let ev = r.read_event().map_err(|e| {
+        Failure::new(format!(
+            "la partie `{part}` n’est pas du XML bien formé : {e}"
+        ))
+    })?;
+    Ok((before, ev, pos(r)))
 }
 
 fn pos(r: &quick_xml::Reader<&[u8]>) -> usize {
