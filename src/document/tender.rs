@@ -329,6 +329,7 @@ pub fn plan(
     let mut named: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
     let mut folder_of: HashMap<PathBuf, PathBuf> = HashMap::new();
     let mut walked: BTreeMap<PathBuf, BTreeMap<PathBuf, Vec<PathBuf>>> = BTreeMap::new();
+    let named_paths = Named::new(paths);
     for path in paths {
         let meta = match std::fs::metadata(path) {
             Ok(m) => m,
@@ -352,7 +353,7 @@ pub fn plan(
             continue;
         }
         if meta.is_dir() {
-            let of_walk = walk(path, &overrides, &mut found);
+            let of_walk = walk(path, &overrides, &named_paths, &mut found);
             for (tender, files) in &of_walk {
                 tenders
                     .entry(tender.clone())
@@ -377,7 +378,7 @@ pub fn plan(
     for (folder, explicit) in named {
         let of_walk = walked
             .entry(folder.clone())
-            .or_insert_with(|| walk(&folder, &overrides, &mut found));
+            .or_insert_with(|| walk(&folder, &overrides, &named_paths, &mut found));
         // The climb counts every document a folder holds; the walk leaves out the ignored
         // ones, and may then make a file's folder a tender of its own below `folder`: the
         // file goes to the deepest tender of the walk above it, as `check FOLDER` has it.
@@ -413,16 +414,6 @@ pub fn plan(
             limits: *limits,
         })
         .collect();
-    // A link named on the command line is read: the walk of its folder does not say it is
-    // skipped.
-    let named: HashSet<PathBuf> = paths
-        .iter()
-        .filter_map(|p| std::path::absolute(p).ok())
-        .map(|p| without_dots(&p))
-        .collect();
-    found.notices.retain(|n| {
-        std::path::absolute(&n.path).map_or(true, |p| !named.contains(&without_dots(&p)))
-    });
     if paths.len() > 1 || any_named {
         // Paths that overlap (`dce` and `dce/annexes`, `dce` and `./dce/CCTP.md`, a link and
         // the file it leads to) would check a document twice: it stays in the first tender
@@ -441,10 +432,27 @@ fn canonical_file(f: &Path) -> PathBuf {
     std::fs::canonicalize(f).unwrap_or_else(|_| f.to_path_buf())
 }
 
-/// Walks a folder into its tenders ([`tenders_of_walk`]).
+/// The paths named on the command line, to know them again in a walk.
+struct Named(HashSet<PathBuf>);
+
+impl Named {
+    fn new(paths: &[PathBuf]) -> Named {
+        Named(paths.iter().filter_map(|p| Named::key(p)).collect())
+    }
+    fn key(p: &Path) -> Option<PathBuf> {
+        std::path::absolute(p).ok().map(|p| without_dots(&p))
+    }
+    fn contains(&self, p: &Path) -> bool {
+        Named::key(p).is_some_and(|k| self.0.contains(&k))
+    }
+}
+
+/// Walks a folder into its tenders ([`tenders_of_walk`]). A link is skipped with a notice,
+/// unless it was named (a named file is read whatever it is: see [`plan`]).
 fn walk(
     path: &Path,
     overrides: &ignore::overrides::Override,
+    named: &Named,
     found: &mut Discovery,
 ) -> BTreeMap<PathBuf, Vec<PathBuf>> {
     // Folder -> documents directly in it.
@@ -474,7 +482,7 @@ fn walk(
                     .or_default()
                     .push(e.path().to_path_buf());
             }
-            Ok(e) if e.path_is_symlink() && is_supported(e.path()) => {
+            Ok(e) if e.path_is_symlink() && is_supported(e.path()) && !named.contains(e.path()) => {
                 found.notices.push(Notice {
                     path: display(e.path()),
                     message: "skipped: a symbolic link inside a folder is not followed".into(),
