@@ -182,13 +182,16 @@ fn gather(
     (tender, errors, notices)
 }
 
-/// The files of a repository rather than of a tender (`README.md`, `CHANGELOG.md`,
-/// `LICENSE.txt`…): a folder walk leaves them out, so that a repository's own README does not
+/// The files of a repository rather than of a tender (`README.md`, `LISEZMOI.md`,
+/// `CHANGELOG.md`, `LICENSE.txt`…): a folder walk leaves them out, so that a repository's own README does not
 /// make its root folder a tender that swallows every dossier below it. A file named on the
 /// command line is read whatever its name.
 pub fn is_repository_file(path: &Path) -> bool {
-    const NAMES: [&str; 8] = [
+    const NAMES: [&str; 11] = [
         "README",
+        "LISEZMOI",
+        "LISEZ-MOI",
+        "LISEZ_MOI",
         "CHANGELOG",
         "CHANGES",
         "CONTRIBUTING",

@@ -212,6 +212,11 @@ fn a_repository_readme_does_not_make_its_root_a_tender() {
     git(dir.path(), &["init", "-q"]);
     std::fs::write(dir.path().join("README.md"), "# Marchés de la ville\n").unwrap();
     std::fs::write(dir.path().join("CHANGELOG.md"), "# Changements\n").unwrap();
+    std::fs::write(
+        dir.path().join("LISEZ-MOI.txt"),
+        "Les marchés de la ville.\n",
+    )
+    .unwrap();
     sound_dossier(&dir.path().join("dossiers/sain"));
     deficient_dossier(&dir.path().join("dossiers/lacunaire"));
     let want = owned(&[
